@@ -1,0 +1,36 @@
+/**
+ * Every metric the service emits, by its OpenTelemetry name. Dashboards and alert rules derive their
+ * Prometheus names from this list, and the service's telemetry test asserts each one really arrives
+ * over OTLP, so a rename here breaks the queries' tests instead of silently emptying a panel.
+ */
+export const serviceMetrics = {
+  /** Histogram, seconds; attributes http.request.method, http.route, http.response.status_code. Emitted by @hono/otel. */
+  httpServerRequestDuration: { name: 'http.server.request.duration', unit: 's', kind: 'histogram' },
+  /** UpDownCounter, requests in flight; attribute http.request.method. Emitted by @hono/otel. */
+  httpServerActiveRequests: { name: 'http.server.active_requests', unit: '', kind: 'updowncounter' },
+  /** Histogram, seconds; attributes db.system.name, db.operation.name, db.collection.name, error.type. */
+  dbClientOperationDuration: { name: 'db.client.operation.duration', unit: 's', kind: 'histogram' },
+  /** Counter; attributes cache.name, cache.result (hit, miss, error). */
+  cacheLookups: { name: 'app.cache.lookups', unit: '{lookup}', kind: 'counter' },
+  /** UpDownCounter of background tasks waiting or running; attribute task.type. */
+  taskQueueDepth: { name: 'app.task.queue.depth', unit: '{task}', kind: 'updowncounter' },
+  /** Histogram, seconds; attributes task.type, task.outcome (succeeded, failed, rejected). */
+  taskDuration: { name: 'app.task.duration', unit: 's', kind: 'histogram' },
+  /** Counter; attribute order.outcome (created, replayed, insufficient_stock). */
+  orders: { name: 'app.orders', unit: '{order}', kind: 'counter' },
+} as const;
+
+/** Node runtime metrics from @opentelemetry/instrumentation-runtime-node (names as that package emits them). */
+export const runtimeMetrics = {
+  eventLoopDelayP99: { name: 'nodejs.eventloop.delay.p99', unit: 's', kind: 'gauge' },
+  eventLoopUtilization: { name: 'nodejs.eventloop.utilization', unit: '1', kind: 'gauge' },
+  heapUsed: { name: 'v8js.memory.heap.used', unit: 'By', kind: 'gauge' },
+  gcDuration: { name: 'v8js.gc.duration', unit: 's', kind: 'histogram' },
+} as const;
+
+export type MetricKind = 'histogram' | 'counter' | 'updowncounter' | 'gauge';
+export interface MetricSpec {
+  readonly name: string;
+  readonly unit: string;
+  readonly kind: MetricKind;
+}
