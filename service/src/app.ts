@@ -1,0 +1,42 @@
+import { httpInstrumentationMiddleware } from '@hono/otel';
+import { Hono } from 'hono';
+import type Redis from 'ioredis';
+import type { Database } from './db/client';
+import type { ItemService } from './domain/items';
+import type { OrderService } from './domain/orders';
+import { accessLog } from './http/access-log';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { serverSpanAttributes } from './http/span-attributes';
+import type { Logger } from './logger';
+import { healthRoutes } from './routes/health';
+import { itemRoutes } from './routes/items';
+import { orderRoutes } from './routes/orders';
+import { simulateRoutes } from './routes/simulate';
+import type { HeavyTaskQueue } from './tasks/heavy-task-queue';
+
+export interface AppDependencies {
+  readonly db: Database;
+  readonly redis: Redis;
+  readonly logger: Logger;
+  readonly items: ItemService;
+  readonly orders: OrderService;
+  readonly tasks: HeavyTaskQueue;
+  readonly isShuttingDown: () => boolean;
+}
+
+export function createApp(deps: AppDependencies) {
+  const app = new Hono();
+  // The SERVER span and http.server.request.duration (by route) come from @hono/otel; Node's http
+  // instrumentation is not loaded, so there is exactly one span and one duration series per request.
+  app.use(httpInstrumentationMiddleware());
+  app.use(serverSpanAttributes());
+  app.use(accessLog(deps.logger));
+  app.onError(errorHandler(deps.logger));
+  app.notFound(notFoundHandler);
+
+  app.route('/health', healthRoutes(deps));
+  app.route('/api/items', itemRoutes(deps.items));
+  app.route('/api/orders', orderRoutes(deps.orders));
+  app.route('/simulate', simulateRoutes(deps.db, deps.tasks));
+  return app;
+}

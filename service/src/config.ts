@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** A configuration problem that must stop start-up; the message names every offending variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+const urlWithScheme = (schemes: readonly string[]) =>
+  z.string().trim().min(1).refine(
+    (value) => {
+      try {
+        return schemes.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL with scheme ${schemes.map((s) => s.replace(':', '://')).join(' or ')}` },
+  );
+
+const booleanFlag = z
+  .enum(['true', 'false', 'TRUE', 'FALSE', 'True', 'False', '1', '0', ''])
+  .transform((value) => value.toLowerCase() === 'true' || value === '1');
+
+const samplers = [
+  'always_on', 'always_off', 'traceidratio',
+  'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio',
+] as const;
+
+const environmentSchema = z.object({
+  PORT: port.default(8080),
+  DATABASE_URL: urlWithScheme(['postgres:', 'postgresql:']),
+  REDIS_URL: urlWithScheme(['redis:', 'rediss:']),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DB_POOL_MAX: positiveInt(100).default(10),
+  DB_CONNECT_TIMEOUT_SECONDS: positiveInt(60).default(3),
+  CACHE_TTL_SECONDS: positiveInt(86_400).default(60),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt(10_000).default(250),
+  SHUTDOWN_GRACE_MS: positiveInt(120_000).default(10_000),
+  HEAVY_TASK_CONCURRENCY: positiveInt(16).default(2),
+  HEAVY_TASK_QUEUE_LIMIT: positiveInt(10_000).default(100),
+  // The standard OpenTelemetry variables are read by the SDK itself; they are validated here so a typo stops
+  // start-up with a clear message instead of silently exporting nowhere.
+  OTEL_SDK_DISABLED: booleanFlag.optional(),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: urlWithScheme(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['grpc', 'http/protobuf', 'http/json']).optional(),
+  OTEL_TRACES_SAMPLER: z.enum(samplers).optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+});
+
+export type Config = z.infer<typeof environmentSchema>;
+
+/** Reads the process environment; throws ConfigError naming each missing or invalid variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const key = issue.path.join('.');
+    const message = issue.code === 'invalid_type' && !(key in present) ? 'is required' : issue.message;
+    return `${key}: ${message}`;
+  });
+  throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
+}

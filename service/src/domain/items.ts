@@ -1,0 +1,88 @@
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { ItemCache } from '../cache/item-cache';
+import type { Database } from '../db/client';
+import { databaseErrorCode } from '../db/errors';
+import { items, type Item } from '../db/schema';
+import { ApiError, notFound } from '../http/errors';
+
+export interface NewItem {
+  readonly name: string;
+  readonly priceCents: number;
+  readonly stock: number;
+}
+
+export type ItemChanges = Partial<NewItem>;
+
+export interface ItemPage {
+  readonly items: Item[];
+  /** Opaque cursor for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+const encodeCursor = (lastId: number) => Buffer.from(`id:${lastId}`).toString('base64url');
+
+/** Decodes a cursor this service issued; anything else is the client's mistake. */
+export function decodeCursor(cursor: string): number {
+  const match = /^id:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match?.[1]) throw new ApiError(400, 'invalid_parameters', 'cursor is not one this API issued', [{ field: 'cursor', message: 'invalid cursor' }]);
+  return Number(match[1]);
+}
+
+export function createItemService(db: Database, cache: ItemCache) {
+  return {
+    async create(input: NewItem): Promise<Item> {
+      const [created] = await db.insert(items).values(input).returning();
+      return created!;
+    },
+
+    async get(id: number): Promise<Item> {
+      const cached = await cache.get(id);
+      if (cached) return cached;
+      const [found] = await db.select().from(items).where(eq(items.id, id));
+      if (!found) throw notFound('item', id);
+      await cache.set(found);
+      return found;
+    },
+
+    /** Keyset pagination on the primary key: stable under concurrent inserts, O(limit) at any depth. */
+    async list(limit: number, cursor?: string): Promise<ItemPage> {
+      const afterId = cursor === undefined ? undefined : decodeCursor(cursor);
+      const rows = await db
+        .select()
+        .from(items)
+        .where(afterId === undefined ? undefined : gt(items.id, afterId))
+        .orderBy(asc(items.id))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      const hasMore = rows.length > limit;
+      return { items: page, nextCursor: hasMore ? encodeCursor(page[page.length - 1]!.id) : null };
+    },
+
+    async update(id: number, changes: ItemChanges): Promise<Item> {
+      const [updated] = await db
+        .update(items)
+        .set({ ...changes, updatedAt: sql`now()` })
+        .where(eq(items.id, id))
+        .returning();
+      if (!updated) throw notFound('item', id);
+      await cache.invalidate(id);
+      return updated;
+    },
+
+    async remove(id: number): Promise<void> {
+      try {
+        const deleted = await db.delete(items).where(and(eq(items.id, id))).returning({ id: items.id });
+        if (deleted.length === 0) throw notFound('item', id);
+      } catch (error) {
+        if (databaseErrorCode(error) === '23503') {
+          throw new ApiError(409, 'item_has_orders', `item ${id} has orders and cannot be deleted`);
+        }
+        throw error;
+      } finally {
+        await cache.invalidate(id);
+      }
+    },
+  };
+}
+
+export type ItemService = ReturnType<typeof createItemService>;

@@ -1,0 +1,93 @@
+import { and, eq, gte, sql } from 'drizzle-orm';
+import type { ItemCache } from '../cache/item-cache';
+import type { Database } from '../db/client';
+import { items, orders, type Order } from '../db/schema';
+import { ApiError, notFound } from '../http/errors';
+import { appMetrics } from '../telemetry/app-metrics';
+
+export interface OrderRequest {
+  readonly itemId: number;
+  readonly quantity: number;
+  readonly idempotencyKey: string;
+}
+
+export interface PlacedOrder {
+  readonly order: Order;
+  /** True when the key had already produced this order: nothing was changed this time. */
+  readonly replayed: boolean;
+}
+
+/** Rolls back a transaction that lost an idempotency-key race: the winner's order is the answer. */
+class LostIdempotencyRace extends Error {}
+
+const sameRequest = (order: Order, request: OrderRequest) =>
+  order.itemId === request.itemId && order.quantity === request.quantity;
+
+export function createOrderService(db: Database, cache: ItemCache) {
+  const countOutcome = (outcome: 'created' | 'replayed' | 'insufficient_stock') =>
+    appMetrics().orders.add(1, { 'order.outcome': outcome });
+
+  async function existingOrder(request: OrderRequest): Promise<PlacedOrder | undefined> {
+    const [order] = await db.select().from(orders).where(eq(orders.idempotencyKey, request.idempotencyKey));
+    if (!order) return undefined;
+    if (!sameRequest(order, request)) {
+      throw new ApiError(422, 'idempotency_key_reused', 'Idempotency-Key was already used with a different request body', [
+        { field: 'Idempotency-Key', message: 'already used for another request' },
+      ]);
+    }
+    countOutcome('replayed');
+    return { order, replayed: true };
+  }
+
+  return {
+    async place(request: OrderRequest): Promise<PlacedOrder> {
+      const previous = await existingOrder(request);
+      if (previous) return previous;
+      try {
+        const order = await db.transaction(async (tx) => {
+          // One conditional update decrements stock only if enough is left: concurrent orders serialise on
+          // the row lock and none can oversell, with no read-modify-write window.
+          const [reserved] = await tx
+            .update(items)
+            .set({ stock: sql`${items.stock} - ${request.quantity}`, updatedAt: sql`now()` })
+            .where(and(eq(items.id, request.itemId), gte(items.stock, request.quantity)))
+            .returning({ priceCents: items.priceCents });
+          if (!reserved) {
+            const [item] = await tx.select({ stock: items.stock }).from(items).where(eq(items.id, request.itemId));
+            if (!item) throw notFound('item', request.itemId);
+            countOutcome('insufficient_stock');
+            throw new ApiError(409, 'insufficient_stock', `item ${request.itemId} has ${item.stock} in stock, ${request.quantity} requested`);
+          }
+          const [inserted] = await tx
+            .insert(orders)
+            .values({
+              itemId: request.itemId,
+              quantity: request.quantity,
+              totalCents: reserved.priceCents * request.quantity,
+              idempotencyKey: request.idempotencyKey,
+            })
+            .onConflictDoNothing({ target: orders.idempotencyKey })
+            .returning();
+          if (!inserted) throw new LostIdempotencyRace();
+          return inserted;
+        });
+        await cache.invalidate(request.itemId);
+        countOutcome('created');
+        return { order, replayed: false };
+      } catch (error) {
+        if (!(error instanceof LostIdempotencyRace)) throw error;
+        const winner = await existingOrder(request);
+        if (!winner) throw new Error('idempotency key conflicted but no order holds it');
+        return winner;
+      }
+    },
+
+    async get(id: number): Promise<Order> {
+      const [order] = await db.select().from(orders).where(eq(orders.id, id));
+      if (!order) throw notFound('order', id);
+      return order;
+    },
+  };
+}
+
+export type OrderService = ReturnType<typeof createOrderService>;

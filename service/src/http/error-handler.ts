@@ -1,0 +1,34 @@
+import { trace } from '@opentelemetry/api';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { isDatabaseUnavailable } from '../db/errors';
+import type { Logger } from '../logger';
+import { ApiError, DependencyUnavailable, errorBody, SimulatedFailure } from './errors';
+
+/**
+ * Maps every thrown error to a JSON body. Client mistakes are 4xx and never logged as errors; a database
+ * outage is a 503 the load balancer and clients can act on; anything else is a 500 whose details stay in
+ * the logs and the trace, not in the response.
+ */
+export function errorHandler(logger: Logger) {
+  return (error: Error, c: Context) => {
+    if (error instanceof ApiError) return c.json(errorBody(error.code, error.message, error.details), error.status);
+    if (error instanceof HTTPException) {
+      return c.json(errorBody('http_error', error.message || 'request could not be processed'), error.status);
+    }
+    if (error instanceof DependencyUnavailable || isDatabaseUnavailable(error)) {
+      logger.warn({ err: error }, 'database unavailable');
+      c.header('Retry-After', '1');
+      return c.json(errorBody('database_unavailable', 'the database is unavailable; retry shortly'), 503);
+    }
+    if (error instanceof SimulatedFailure) {
+      logger.error({ err: error, 'exception.type': error.name }, error.message);
+      return c.json(errorBody('simulated_failure', error.message), 500);
+    }
+    logger.error({ err: error, trace_id: trace.getActiveSpan()?.spanContext().traceId }, 'unhandled error');
+    return c.json(errorBody('internal_error', 'internal server error'), 500);
+  };
+}
+
+export const notFoundHandler = (c: Context) =>
+  c.json(errorBody('route_not_found', `no route for ${c.req.method} ${c.req.path}`), 404);

@@ -1,0 +1,43 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** An error whose status, code and message are meant for the client. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: readonly FieldProblem[],
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string, id: string | number) =>
+  new ApiError(404, 'not_found', `${what} ${id} does not exist`);
+
+/** Thrown by /simulate/error on purpose; a server fault by design, so it is a 500. */
+export class SimulatedFailure extends Error {
+  override readonly name = 'SimulatedFailure';
+}
+
+/** The dependency the request needed did not answer (Postgres down, pool exhausted). */
+export class DependencyUnavailable extends Error {
+  override readonly name = 'DependencyUnavailable';
+  constructor(readonly dependency: string, options?: { cause?: unknown }) {
+    super(`${dependency} is unavailable`, options);
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: readonly FieldProblem[] };
+}
+
+export const errorBody = (code: string, message: string, details?: readonly FieldProblem[]): ErrorBody => ({
+  error: details ? { code, message, details } : { code, message },
+});

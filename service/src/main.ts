@@ -1,0 +1,63 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { createItemCache } from './cache/item-cache';
+import { createRedis } from './cache/redis';
+import { ConfigError, loadConfig } from './config';
+import { createDatabase } from './db/client';
+import { createItemService } from './domain/items';
+import { createOrderService } from './domain/orders';
+import { createLogger } from './logger';
+import { installGracefulShutdown } from './shutdown';
+import { createHeavyTaskQueue } from './tasks/heavy-task-queue';
+
+function start() {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const database = createDatabase({
+    url: config.DATABASE_URL,
+    poolMax: config.DB_POOL_MAX,
+    connectTimeoutSeconds: config.DB_CONNECT_TIMEOUT_SECONDS,
+  });
+  const redis = createRedis({ url: config.REDIS_URL, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS }, logger);
+  const cache = createItemCache(redis, config.CACHE_TTL_SECONDS, logger);
+  const tasks = createHeavyTaskQueue(database.db, logger, {
+    concurrency: config.HEAVY_TASK_CONCURRENCY,
+    limit: config.HEAVY_TASK_QUEUE_LIMIT,
+  });
+  let shuttingDown = false;
+  const app = createApp({
+    db: database.db,
+    redis,
+    logger,
+    items: createItemService(database.db, cache),
+    orders: createOrderService(database.db, cache),
+    tasks,
+    isShuttingDown: () => shuttingDown,
+  });
+  const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
+    logger.info({ port: info.port }, 'listening');
+  });
+  installGracefulShutdown({
+    server,
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    onStart: () => {
+      shuttingDown = true;
+    },
+    drainTasks: (deadlineMs) => tasks.drain(deadlineMs),
+    closeDatabase: () => database.close(),
+    closeRedis: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  });
+}
+
+try {
+  start();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}

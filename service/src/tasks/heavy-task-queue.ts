@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { backgroundTasks, type BackgroundTask } from '../db/schema';
+import { ApiError } from '../http/errors';
+import type { Logger } from '../logger';
+import { appMetrics } from '../telemetry/app-metrics';
+import { burnCpu } from './cpu-work';
+
+export interface HeavyTaskParameters {
+  readonly workMs: number;
+}
+
+export interface HeavyTaskQueueOptions {
+  readonly concurrency: number;
+  /** Tasks accepted but unfinished (waiting and running) beyond which new ones are refused with 429. */
+  readonly limit: number;
+}
+
+interface PendingTask {
+  readonly id: string;
+  readonly parameters: HeavyTaskParameters;
+  /** The request that asked for the work: the task's own trace links back to it. */
+  readonly origin?: SpanContext;
+}
+
+const kind = 'heavy-task';
+const tracer = () => trace.getTracer('@lab/service/tasks');
+
+/**
+ * An in-process work queue with bounded concurrency and length. Task state is written to Postgres, so any
+ * replica can answer for a task; the work itself runs on the replica that accepted it.
+ */
+export function createHeavyTaskQueue(db: Database, logger: Logger, options: HeavyTaskQueueOptions) {
+  const waiting: PendingTask[] = [];
+  const running = new Set<Promise<void>>();
+  const abort = new AbortController();
+  let accepting = true;
+  const depthAttributes = { 'task.type': kind };
+
+  async function setState(id: string, changes: Partial<BackgroundTask>) {
+    await db.update(backgroundTasks).set(changes).where(eq(backgroundTasks.id, id));
+  }
+
+  async function run(task: PendingTask) {
+    const links = task.origin ? [{ context: task.origin }] : [];
+    // A new trace per task, linked to the request: the request's trace ends at 202 and does not stretch
+    // over minutes of background work.
+    await tracer().startActiveSpan(`${kind} run`, { kind: SpanKind.INTERNAL, links, root: true, attributes: { 'task.id': task.id, 'task.type': kind } }, ROOT_CONTEXT, async (span) => {
+      const started = performance.now();
+      let outcome: 'succeeded' | 'failed' = 'succeeded';
+      try {
+        await setState(task.id, { status: 'running', startedAt: new Date().toISOString() });
+        const result = await burnCpu(task.parameters.workMs, abort.signal);
+        span.setAttribute('task.rounds', result.rounds);
+        await setState(task.id, { status: 'succeeded', result, finishedAt: new Date().toISOString() });
+        logger.info({ taskId: task.id, rounds: result.rounds }, 'heavy task finished');
+      } catch (error) {
+        outcome = 'failed';
+        const message = error instanceof Error ? error.message : String(error);
+        span.recordException(error instanceof Error ? error : new Error(message));
+        span.setStatus({ code: SpanStatusCode.ERROR, message });
+        logger.error({ err: error, taskId: task.id }, 'heavy task failed');
+        await setState(task.id, { status: 'failed', error: message, finishedAt: new Date().toISOString() }).catch((stateError: unknown) =>
+          logger.error({ err: stateError, taskId: task.id }, 'could not record heavy task failure'),
+        );
+      } finally {
+        appMetrics().taskDuration.record((performance.now() - started) / 1000, { ...depthAttributes, 'task.outcome': outcome });
+        appMetrics().taskQueueDepth.add(-1, depthAttributes);
+        span.end();
+      }
+    });
+  }
+
+  function pump() {
+    while (running.size < options.concurrency && waiting.length > 0) {
+      const task = waiting.shift()!;
+      const execution = run(task).finally(() => {
+        running.delete(execution);
+        pump();
+      });
+      running.add(execution);
+    }
+  }
+
+  return {
+    async submit(parameters: HeavyTaskParameters): Promise<BackgroundTask> {
+      if (!accepting) throw new ApiError(503, 'shutting_down', 'this replica is shutting down');
+      if (waiting.length + running.size >= options.limit) {
+        appMetrics().taskDuration.record(0, { ...depthAttributes, 'task.outcome': 'rejected' });
+        throw new ApiError(429, 'queue_full', `background queue is full (${options.limit} tasks); retry later`);
+      }
+      const id = randomUUID();
+      const [created] = await db.insert(backgroundTasks).values({ id, kind, status: 'queued', parameters }).returning();
+      waiting.push({ id, parameters, origin: trace.getSpanContext(context.active()) });
+      appMetrics().taskQueueDepth.add(1, depthAttributes);
+      pump();
+      return created!;
+    },
+
+    async get(id: string): Promise<BackgroundTask | undefined> {
+      const [found] = await db.select().from(backgroundTasks).where(eq(backgroundTasks.id, id));
+      return found;
+    },
+
+    get depth() {
+      return waiting.length + running.size;
+    },
+
+    /** Stops taking work; lets running tasks finish within the deadline, then aborts them; fails the waiting ones. */
+    async drain(deadlineMs: number): Promise<void> {
+      accepting = false;
+      const abandoned = waiting.splice(0);
+      await Promise.all(
+        abandoned.map(async (task) => {
+          appMetrics().taskQueueDepth.add(-1, depthAttributes);
+          await setState(task.id, { status: 'failed', error: 'replica shut down before the task started', finishedAt: new Date().toISOString() }).catch(() => undefined);
+        }),
+      );
+      const timer = setTimeout(() => abort.abort(new Error('replica shut down while the task ran')), deadlineMs);
+      await Promise.allSettled([...running]);
+      clearTimeout(timer);
+    },
+  };
+}
+
+export type HeavyTaskQueue = ReturnType<typeof createHeavyTaskQueue>;

@@ -1,0 +1,35 @@
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+
+let sdk: NodeSDK | undefined;
+
+/**
+ * Starts the OpenTelemetry SDK. Exporters, protocol (http/protobuf by default, http/json, grpc), endpoint,
+ * sampler, resource and intervals all come from the standard OTEL_* variables, so operators tune it without
+ * code. Batching processors bound memory: when the collector is unreachable, spans and logs beyond the queue
+ * are dropped, never buffered without limit, and export never sits on a request's path.
+ */
+export function startTelemetry(): void {
+  if (sdk) return;
+  sdk = new NodeSDK({
+    instrumentations: [
+      new IORedisInstrumentation({
+        // Keep the full command out of the span: values may be whole cached documents.
+        dbStatementSerializer: (command, args) => `${command} ${typeof args[0] === 'string' ? args[0] : ''}`.trim(),
+      }),
+      new PinoInstrumentation(),
+      new RuntimeNodeInstrumentation(),
+    ],
+  });
+  sdk.start();
+}
+
+/** Flushes what is buffered and stops exporting; bounded so a dead collector cannot hold up shutdown. */
+export async function shutdownTelemetry(timeoutMs = 5_000): Promise<void> {
+  if (!sdk) return;
+  const stopping = sdk.shutdown();
+  sdk = undefined;
+  await Promise.race([stopping, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+}

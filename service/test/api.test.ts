@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startPostgres, startRedis, type TestServer } from './support/servers';
+import { jsonRequest, runMigrationsProcess, startService, type RunningService } from './support/service-process';
+
+let postgres: TestServer;
+let redis: TestServer;
+let service: RunningService;
+
+before(async () => {
+  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+  const migration = await runMigrationsProcess(postgres.url);
+  assert.equal(migration.code, 0, migration.output);
+  service = await startService({ databaseUrl: postgres.url, redisUrl: redis.url });
+});
+
+after(async () => {
+  await service?.stop();
+  await Promise.all([postgres?.dispose(), redis?.dispose()]);
+});
+
+async function createItem(body: Record<string, unknown> = { name: 'kettle', priceCents: 2599, stock: 5 }) {
+  const response = await service.fetch('/api/items', jsonRequest('POST', body));
+  assert.equal(response.status, 201);
+  return (await response.json()) as { id: number; name: string; priceCents: number; stock: number };
+}
+
+describe('items', () => {
+  it('creates, reads, updates and deletes an item', async () => {
+    const item = await createItem();
+    assert.ok(item.id > 0);
+    const read = await service.fetch(`/api/items/${item.id}`);
+    assert.equal(read.status, 200);
+    assert.deepEqual(((await read.json()) as { name: string }).name, 'kettle');
+
+    const patched = await service.fetch(`/api/items/${item.id}`, jsonRequest('PATCH', { priceCents: 1999 }));
+    assert.equal(patched.status, 200);
+    // The read after the write must not come from a stale cache entry.
+    const reread = (await (await service.fetch(`/api/items/${item.id}`)).json()) as { priceCents: number };
+    assert.equal(reread.priceCents, 1999);
+
+    assert.equal((await service.fetch(`/api/items/${item.id}`, { method: 'DELETE' })).status, 204);
+    assert.equal((await service.fetch(`/api/items/${item.id}`)).status, 404);
+  });
+
+  it('pages through items with a keyset cursor, without duplicates or gaps', async () => {
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await createItem({ name: `page-item-${i}`, priceCents: 100, stock: 1 }));
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `?limit=3&cursor=${cursor}` : '?limit=3';
+      const page = (await (await service.fetch(`/api/items${query}`)).json()) as { items: Array<{ id: number }>; nextCursor: string | null };
+      assert.ok(page.items.length <= 3);
+      seen.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    for (const item of created) assert.ok(seen.includes(item.id), `item ${item.id} missing from pages`);
+    assert.equal(new Set(seen).size, seen.length);
+    assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+  });
+});
+
+describe('bad input', () => {
+  it('answers malformed JSON with 400 and a JSON body', async () => {
+    const response = await service.fetch('/api/items', jsonRequest('POST', '{"name": "x",'));
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'malformed_json');
+  });
+
+  it('answers invalid fields with 422 naming each field', async () => {
+    const response = await service.fetch('/api/items', jsonRequest('POST', { name: '', priceCents: -1, stock: 1.5, colour: 'red' }));
+    assert.equal(response.status, 422);
+    const body = (await response.json()) as { error: { details: Array<{ field: string }> } };
+    const fields = body.error.details.map((d) => d.field);
+    for (const field of ['name', 'priceCents', 'stock']) assert.ok(fields.includes(field), `${field} not named in ${JSON.stringify(fields)}`);
+  });
+
+  it('answers invalid parameters with 400 and unknown routes with 404, all JSON', async () => {
+    for (const [path, status] of [
+      ['/api/items/abc', 400],
+      ['/api/items?limit=0', 400],
+      ['/api/items?cursor=bm9wZQ', 400],
+      ['/simulate/latency?ms=999999', 400],
+      ['/simulate/error?rate=2', 400],
+      ['/simulate/heavy-task/not-a-uuid', 400],
+      ['/no/such/route', 404],
+    ] as const) {
+      const response = await service.fetch(path);
+      assert.equal(response.status, status, path);
+      assert.match(response.headers.get('content-type') ?? '', /application\/json/, path);
+      assert.ok(((await response.json()) as { error?: { code?: string } }).error?.code, path);
+    }
+  });
+
+  it('refuses to delete an item that has orders with 409', async () => {
+    const item = await createItem();
+    const order = await service.fetch('/api/orders', jsonRequest('POST', { itemId: item.id, quantity: 1 }, { 'idempotency-key': `del-${item.id}` }));
+    assert.equal(order.status, 201);
+    assert.equal((await service.fetch(`/api/items/${item.id}`, { method: 'DELETE' })).status, 409);
+  });
+});
+
+describe('orders', () => {
+  it('requires an Idempotency-Key header', async () => {
+    const item = await createItem();
+    const response = await service.fetch('/api/orders', jsonRequest('POST', { itemId: item.id, quantity: 1 }));
+    assert.equal(response.status, 400);
+  });
+
+  it('replays an order with the same key and changes nothing', async () => {
+    const item = await createItem({ name: 'replayed', priceCents: 500, stock: 10 });
+    const request = () => service.fetch('/api/orders', jsonRequest('POST', { itemId: item.id, quantity: 3 }, { 'idempotency-key': `replay-${item.id}` }));
+    const first = await request();
+    const second = await request();
+    assert.equal(first.status, 201);
+    assert.equal(second.status, 201);
+    assert.equal(second.headers.get('idempotent-replayed'), 'true');
+    const [a, b] = (await Promise.all([first.json(), second.json()])) as Array<{ id: number; totalCents: number }>;
+    assert.deepEqual(a, b);
+    assert.equal(a!.totalCents, 1500);
+    const stock = ((await (await service.fetch(`/api/items/${item.id}`)).json()) as { stock: number }).stock;
+    assert.equal(stock, 7);
+    const fetched = await service.fetch(`/api/orders/${a!.id}`);
+    assert.deepEqual(await fetched.json(), a);
+  });
+
+  it('rejects a reused key with a different body with 422', async () => {
+    const item = await createItem();
+    const key = { 'idempotency-key': `reuse-${item.id}` };
+    assert.equal((await service.fetch('/api/orders', jsonRequest('POST', { itemId: item.id, quantity: 1 }, key))).status, 201);
+    assert.equal((await service.fetch('/api/orders', jsonRequest('POST', { itemId: item.id, quantity: 2 }, key))).status, 422);
+  });
+
+  it('answers 409 when stock is insufficient and 404 for an unknown item', async () => {
+    const item = await createItem({ name: 'scarce', priceCents: 100, stock: 1 });
+    const tooMany = await service.fetch('/api/orders', jsonRequest('POST', { itemId: item.id, quantity: 2 }, { 'idempotency-key': `scarce-${item.id}` }));
+    assert.equal(tooMany.status, 409);
+    const missing = await service.fetch('/api/orders', jsonRequest('POST', { itemId: 99_999_999, quantity: 1 }, { 'idempotency-key': 'missing-item' }));
+    assert.equal(missing.status, 404);
+  });
+
+  it('never oversells under concurrent orders', async () => {
+    const stock = 10;
+    const item = await createItem({ name: 'contended', priceCents: 100, stock });
+    const attempts = 40;
+    const responses = await Promise.all(
+      Array.from({ length: attempts }, (_, i) =>
+        service.fetch('/api/orders', jsonRequest('POST', { itemId: item.id, quantity: 1 }, { 'idempotency-key': `contended-${item.id}-${i}` })),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 201).length, stock, JSON.stringify(statuses));
+    assert.equal(statuses.filter((s) => s === 409).length, attempts - stock, JSON.stringify(statuses));
+    const left = ((await (await service.fetch(`/api/items/${item.id}`)).json()) as { stock: number }).stock;
+    assert.equal(left, 0);
+  });
+
+  it('creates exactly one order when the same key races with itself', async () => {
+    const item = await createItem({ name: 'raced', priceCents: 100, stock: 100 });
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        service.fetch('/api/orders', jsonRequest('POST', { itemId: item.id, quantity: 1 }, { 'idempotency-key': `race-${item.id}` })),
+      ),
+    );
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as Array<{ id: number }>;
+    assert.ok(responses.every((r) => r.status === 201), JSON.stringify(responses.map((r) => r.status)));
+    assert.equal(new Set(bodies.map((b) => b.id)).size, 1);
+    const left = ((await (await service.fetch(`/api/items/${item.id}`)).json()) as { stock: number }).stock;
+    assert.equal(left, 99);
+  });
+});
+
+describe('failure simulation', () => {
+  it('delays by the requested latency', async () => {
+    const started = performance.now();
+    const response = await service.fetch('/simulate/latency?ms=150&jitter=0');
+    assert.equal(response.status, 200);
+    assert.ok(performance.now() - started >= 145);
+  });
+
+  it('fails at the requested rate with JSON 500s', async () => {
+    assert.equal((await service.fetch('/simulate/error?rate=1')).status, 500);
+    assert.equal((await service.fetch('/simulate/error?rate=0')).status, 200);
+  });
+
+  it('runs a real slow SQL statement', async () => {
+    const started = performance.now();
+    assert.equal((await service.fetch('/simulate/slow-query?ms=200')).status, 200);
+    assert.ok(performance.now() - started >= 195);
+  });
+
+  it('accepts a heavy task, runs it in the background and reports its state', async () => {
+    const accepted = await service.fetch('/simulate/heavy-task', jsonRequest('POST', { workMs: 100 }));
+    assert.equal(accepted.status, 202);
+    const { taskId } = (await accepted.json()) as { taskId: string };
+    const deadline = Date.now() + 10_000;
+    let status = '';
+    while (Date.now() < deadline && status !== 'succeeded') {
+      status = ((await (await service.fetch(`/simulate/heavy-task/${taskId}`)).json()) as { status: string }).status;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(status, 'succeeded');
+  });
+});
+
+describe('health', () => {
+  it('reports live and ready', async () => {
+    assert.equal((await service.fetch('/health/live')).status, 200);
+    const ready = await service.fetch('/health/ready');
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { status: 'ok', checks: { database: 'ok', cache: 'ok' } });
+  });
+});

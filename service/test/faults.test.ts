@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startPostgres, startRedis, type TestServer } from './support/servers';
+import { jsonRequest, runMigrationsProcess, startService, type RunningService } from './support/service-process';
+
+let postgres: TestServer;
+let redis: TestServer;
+let service: RunningService;
+
+before(async () => {
+  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+  const migration = await runMigrationsProcess(postgres.url);
+  assert.equal(migration.code, 0, migration.output);
+  service = await startService({ databaseUrl: postgres.url, redisUrl: redis.url });
+});
+
+after(async () => {
+  await service?.stop();
+  await Promise.all([postgres?.dispose(), redis?.dispose()]);
+});
+
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('Redis outage', () => {
+  it('serves item reads from Postgres with no 5xx and stays ready, reporting the cache degraded', async (t) => {
+    if (!redis.controllable) return t.skip('Redis given by TEST_REDIS_URL cannot be stopped');
+    const item = (await (await service.fetch('/api/items', jsonRequest('POST', { name: 'resilient', priceCents: 1, stock: 2 }))).json()) as { id: number };
+    await redis.stop();
+    try {
+      for (let i = 0; i < 5; i++) {
+        const started = performance.now();
+        const read = await service.fetch(`/api/items/${item.id}`);
+        assert.equal(read.status, 200);
+        assert.ok(performance.now() - started < 1_500, 'a cache outage must not hold requests');
+      }
+      const write = await service.fetch(`/api/items/${item.id}`, jsonRequest('PATCH', { stock: 9 }));
+      assert.equal(write.status, 200);
+      const ready = await service.fetch('/health/ready');
+      assert.equal(ready.status, 200);
+      assert.deepEqual(await ready.json(), { status: 'degraded', checks: { database: 'ok', cache: 'degraded' } });
+    } finally {
+      await redis.start();
+    }
+    await eventually('readiness reports the cache ok again', async () => {
+      const body = (await (await service.fetch('/health/ready')).json()) as { status: string };
+      return body.status === 'ok';
+    });
+  });
+});
+
+describe('Postgres outage', () => {
+  it('answers 503 with a clear body while Postgres is down and recovers without a restart', async (t) => {
+    if (!postgres.controllable) return t.skip('Postgres given by TEST_DATABASE_URL cannot be stopped');
+    await postgres.stop();
+    try {
+      const list = await service.fetch('/api/items?limit=1');
+      assert.equal(list.status, 503);
+      assert.deepEqual(((await list.json()) as { error: { code: string } }).error.code, 'database_unavailable');
+      const create = await service.fetch('/api/items', jsonRequest('POST', { name: 'lost?', priceCents: 1, stock: 1 }));
+      assert.equal(create.status, 503);
+      assert.equal((await service.fetch('/health/ready')).status, 503);
+      assert.equal((await service.fetch('/health/live')).status, 200, 'liveness must not fail for a dependency');
+    } finally {
+      await postgres.start();
+    }
+    await eventually('the API answers again', async () => (await service.fetch('/api/items?limit=1')).status === 200);
+    assert.equal((await service.fetch('/health/ready')).status, 200);
+    assert.equal(service.process.exitCode, null, 'the process must survive the outage');
+  });
+});
+
+describe('unreachable collector', () => {
+  it('never blocks or fails a request', async () => {
+    // A port nothing listens on: every export fails.
+    const deaf = await startService({ databaseUrl: postgres.url, redisUrl: redis.url, otlpEndpoint: 'http://127.0.0.1:9' });
+    try {
+      for (let i = 0; i < 20; i++) {
+        const started = performance.now();
+        const response = await deaf.fetch('/api/items?limit=5');
+        assert.equal(response.status, 200);
+        assert.ok(performance.now() - started < 1_000);
+      }
+    } finally {
+      assert.equal(await deaf.stop(), 0);
+    }
+  });
+});
+
+describe('start-up and shutdown', () => {
+  it('refuses to start with a missing or invalid variable and names it', async () => {
+    await assert.rejects(
+      startService({ databaseUrl: 'mysql://nope', redisUrl: redis.url, extra: { OTEL_EXPORTER_OTLP_PROTOCOL: 'carrier-pigeon' } }),
+      (error: Error) => /DATABASE_URL/.test(error.message) && /OTEL_EXPORTER_OTLP_PROTOCOL/.test(error.message),
+    );
+  });
+
+  it('finishes in-flight requests on SIGTERM and exits 0', async () => {
+    const draining = await startService({ databaseUrl: postgres.url, redisUrl: redis.url });
+    const inFlight = draining.fetch('/simulate/latency?ms=700');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const exitCode = draining.stop('SIGTERM');
+    const response = await inFlight;
+    assert.equal(response.status, 200);
+    assert.equal(await exitCode, 0);
+    await assert.rejects(draining.fetch('/health/live'), 'the port must be closed after shutdown');
+  });
+
+  it('applies migrations idempotently when several replicas run them at once', async () => {
+    const runs = await Promise.all([1, 2, 3].map(() => runMigrationsProcess(postgres.url)));
+    for (const run of runs) assert.equal(run.code, 0, run.output);
+  });
+});

@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { runtimeMetrics, serviceMetrics } from '../src/telemetry/metric-names';
+import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
+import { startPostgres, startRedis, type TestServer } from './support/servers';
+import { jsonRequest, newTraceparent, runMigrationsProcess, startService, type RunningService } from './support/service-process';
+
+const SERVER = 2;
+const CLIENT = 3;
+const ERROR = 2;
+
+let postgres: TestServer;
+let redis: TestServer;
+let receiver: OtlpReceiver;
+let service: RunningService;
+
+before(async () => {
+  [postgres, redis, receiver] = await Promise.all([startPostgres(), startRedis(), new OtlpReceiver().start()]);
+  const migration = await runMigrationsProcess(postgres.url);
+  assert.equal(migration.code, 0, migration.output);
+  service = await startService({ databaseUrl: postgres.url, redisUrl: redis.url, otlpEndpoint: receiver.endpoint });
+});
+
+after(async () => {
+  await service?.stop();
+  await Promise.all([postgres?.dispose(), redis?.dispose(), receiver?.stop()]);
+});
+
+/** Sends a request under a trace id the test chose, the way a traced client or the edge proxy would. */
+async function tracedRequest(path: string, init: RequestInit = {}) {
+  const { traceparent, traceId } = newTraceparent();
+  const response = await service.fetch(path, { ...init, headers: { ...(init.headers as Record<string, string>), traceparent } });
+  return { response, traceId };
+}
+
+const serverSpan = (spans: ReceivedSpan[]) => spans.find((span) => span.kind === SERVER);
+
+function isDescendant(span: ReceivedSpan, ancestor: ReceivedSpan, spans: ReceivedSpan[]): boolean {
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  for (let current: ReceivedSpan | undefined = span; current; current = byId.get(current.parentSpanId)) {
+    if (current.parentSpanId === ancestor.spanId) return true;
+  }
+  return false;
+}
+
+describe('traces', () => {
+  it('continues the incoming traceparent with a SERVER span named by route, and SQL CLIENT spans as its children', async () => {
+    const created = await tracedRequest('/api/items', jsonRequest('POST', { name: 'traced', priceCents: 10, stock: 1 }));
+    assert.equal(created.response.status, 201);
+    const spans = await receiver.waitFor('the create request trace', () => {
+      const trace = receiver.trace(created.traceId);
+      return trace.some((s) => s.kind === SERVER) && trace.some((s) => s.kind === CLIENT) ? trace : undefined;
+    });
+    const server = serverSpan(spans)!;
+    assert.equal(server.name, 'POST /api/items');
+    assert.equal(server.attributes['http.route'], '/api/items');
+    assert.equal(server.attributes['http.request.method'], 'POST');
+    assert.equal(server.attributes['http.response.status_code'], 201);
+    assert.equal(server.attributes['url.path'], '/api/items');
+
+    const sql = spans.filter((s) => s.kind === CLIENT && s.attributes['db.system.name'] === 'postgresql');
+    assert.ok(sql.length >= 1, 'no SQL span');
+    for (const statement of sql) {
+      assert.equal(statement.parentSpanId, server.spanId, `${statement.name} is not a child of the server span`);
+      assert.equal(statement.name, 'INSERT items');
+      assert.equal(statement.attributes['db.operation.name'], 'INSERT');
+      assert.equal(statement.attributes['db.collection.name'], 'items');
+      const text = String(statement.attributes['db.query.text']);
+      assert.match(text, /insert into "items"/i);
+      assert.match(text, /\$1/, 'query text is not parameterised');
+      assert.doesNotMatch(text, /traced/, 'a parameter value leaked into db.query.text');
+    }
+  });
+
+  it('names item reads by route and shows the Redis commands of the read-through cache', async () => {
+    const item = (await (await service.fetch('/api/items', jsonRequest('POST', { name: 'cached', priceCents: 1, stock: 1 }))).json()) as { id: number };
+    const miss = await tracedRequest(`/api/items/${item.id}`);
+    const hit = await tracedRequest(`/api/items/${item.id}`);
+    assert.equal(miss.response.status, 200);
+    assert.equal(hit.response.status, 200);
+
+    const missSpans = await receiver.waitFor('the cache-miss trace', () => {
+      const trace = receiver.trace(miss.traceId);
+      return trace.filter((s) => s.kind === CLIENT).length >= 3 && serverSpan(trace) ? trace : undefined;
+    });
+    const server = serverSpan(missSpans)!;
+    assert.equal(server.name, 'GET /api/items/:id');
+    assert.equal(server.attributes['http.route'], '/api/items/:id');
+    const redisCommands = missSpans.filter((s) => s.attributes['db.system'] === 'redis' || s.attributes['db.system.name'] === 'redis');
+    assert.deepEqual(redisCommands.map((s) => s.name).sort(), ['get', 'set']);
+    assert.ok(redisCommands.every((s) => s.parentSpanId === server.spanId));
+    assert.ok(missSpans.some((s) => s.name === 'SELECT items' && s.parentSpanId === server.spanId));
+
+    const hitSpans = await receiver.waitFor('the cache-hit trace', () => {
+      const trace = receiver.trace(hit.traceId);
+      return serverSpan(trace) && trace.some((s) => s.kind === CLIENT) ? trace : undefined;
+    });
+    assert.deepEqual(hitSpans.filter((s) => s.kind === CLIENT).map((s) => s.name), ['get'], 'a cache hit must not reach Postgres');
+  });
+
+  it('keeps the SQL spans of an order transaction under the request span', async () => {
+    const item = (await (await service.fetch('/api/items', jsonRequest('POST', { name: 'ordered', priceCents: 5, stock: 3 }))).json()) as { id: number };
+    const order = await tracedRequest('/api/orders', jsonRequest('POST', { itemId: item.id, quantity: 1 }, { 'idempotency-key': `trace-${item.id}` }));
+    assert.equal(order.response.status, 201);
+    const spans = await receiver.waitFor('the order trace', () => {
+      const trace = receiver.trace(order.traceId);
+      return serverSpan(trace) && trace.some((s) => s.name === 'INSERT orders') ? trace : undefined;
+    });
+    const server = serverSpan(spans)!;
+    for (const name of ['SELECT orders', 'UPDATE items', 'INSERT orders']) {
+      const span = spans.find((s) => s.name === name);
+      assert.ok(span, `${name} span missing`);
+      assert.ok(isDescendant(span, server, spans), `${name} is not under the request span`);
+    }
+  });
+
+  it('marks a failing request ERROR with an exception event', async () => {
+    const failed = await tracedRequest('/simulate/error?rate=1');
+    assert.equal(failed.response.status, 500);
+    const server = await receiver.waitFor('the failing request span', () => serverSpan(receiver.trace(failed.traceId)));
+    assert.equal(server.status.code, ERROR);
+    assert.equal(server.attributes['http.response.status_code'], 500);
+    const exception = server.events.find((e) => e.name === 'exception');
+    assert.ok(exception, 'no exception event');
+    assert.equal(exception.attributes['exception.type'], 'SimulatedFailure');
+  });
+
+  it('links the background task span to the request that started it', async () => {
+    const started = await tracedRequest('/simulate/heavy-task', jsonRequest('POST', { workMs: 50 }));
+    assert.equal(started.response.status, 202);
+    const { taskId } = (await started.response.json()) as { taskId: string };
+    const requestSpan = await receiver.waitFor('the heavy-task request span', () => serverSpan(receiver.trace(started.traceId)));
+    const taskSpan = await receiver.waitFor('the task span', () =>
+      receiver.spans.find((s) => s.name === 'heavy-task run' && s.attributes['task.id'] === taskId),
+    );
+    assert.notEqual(taskSpan.traceId, started.traceId, 'the task should run in its own trace');
+    assert.deepEqual(taskSpan.links, [{ traceId: started.traceId, spanId: requestSpan.spanId }]);
+  });
+});
+
+describe('logs', () => {
+  it('writes JSON access lines with the trace id on stdout and exports the same records over OTLP', async () => {
+    const { response, traceId } = await tracedRequest('/api/items?limit=1');
+    assert.equal(response.status, 200);
+    const stdoutLine = await receiver.waitFor('the access line on stdout', () =>
+      service.logLines.find((line) => line.trace_id === traceId && line.msg === 'request'),
+    );
+    assert.equal(stdoutLine['http.route'], '/api/items');
+    assert.match(String(stdoutLine.span_id), /^[0-9a-f]{16}$/);
+    const exported = await receiver.waitFor('the access line as an OTLP log record', () =>
+      receiver.logs.find((record) => record.traceId === traceId && record.body === 'request'),
+    );
+    assert.equal(exported.resource['service.name'], 'shop-api');
+    assert.equal(exported.severityText, 'info');
+  });
+
+  it('puts the trace id on every line written inside a request', async () => {
+    const { traceId } = await tracedRequest('/simulate/error?rate=1');
+    const lines = await receiver.waitFor('the error lines', () => {
+      const found = service.logLines.filter((line) => line.trace_id === traceId);
+      return found.length >= 2 ? found : undefined;
+    });
+    assert.ok(lines.some((line) => line.level === 'error' && /simulated failure/.test(String(line.msg))));
+  });
+});
+
+describe('metrics', () => {
+  it('exports the request duration histogram by route, method and status', async () => {
+    await service.fetch('/api/items?limit=2');
+    const point = await receiver.waitFor('http.server.request.duration for /api/items', () =>
+      receiver.metrics
+        .filter((m) => m.name === serviceMetrics.httpServerRequestDuration.name)
+        .flatMap((m) => m.dataPoints.map((p) => ({ metric: m, point: p })))
+        .find(({ point: p }) => p.attributes['http.route'] === '/api/items' && p.attributes['http.request.method'] === 'GET'),
+    );
+    assert.equal(point.metric.type, 'histogram');
+    assert.equal(point.metric.unit, 's');
+    assert.equal(point.point.attributes['http.response.status_code'], 200);
+    assert.equal(point.metric.resource['service.name'], 'shop-api');
+  });
+
+  it('exports every metric the dashboards rely on, with the declared unit', async () => {
+    // Exercise the code paths behind each instrument once.
+    const item = (await (await service.fetch('/api/items', jsonRequest('POST', { name: 'm', priceCents: 1, stock: 5 }))).json()) as { id: number };
+    await service.fetch(`/api/items/${item.id}`);
+    await service.fetch('/api/orders', jsonRequest('POST', { itemId: item.id, quantity: 1 }, { 'idempotency-key': `metrics-${item.id}` }));
+    await service.fetch('/simulate/heavy-task', jsonRequest('POST', { workMs: 20 }));
+    for (const spec of [...Object.values(serviceMetrics), ...Object.values(runtimeMetrics)]) {
+      const metric = await receiver.waitFor(`metric ${spec.name}`, () => receiver.metrics.find((m) => m.name === spec.name), 20_000);
+      assert.equal(metric.unit, spec.unit, `${spec.name} unit`);
+    }
+    const lookups = receiver.metrics.filter((m) => m.name === serviceMetrics.cacheLookups.name).flatMap((m) => m.dataPoints);
+    assert.ok(lookups.some((p) => p.attributes['cache.result'] === 'hit'));
+    assert.ok(lookups.some((p) => p.attributes['cache.result'] === 'miss'));
+    // One duration series per request, not two differing only by instrumentation scope.
+    const durationScopes = new Set(receiver.metrics.filter((m) => m.name === serviceMetrics.httpServerRequestDuration.name).map((m) => m.scope));
+    assert.deepEqual([...durationScopes], ['@hono/otel']);
+  });
+});
+
+describe('export protocol', () => {
+  it('exports http/protobuf by default', () => {
+    assert.ok(receiver.requests.length > 0);
+    assert.ok(receiver.requests.every((r) => r.contentType === 'application/x-protobuf'), JSON.stringify([...new Set(receiver.requests.map((r) => r.contentType))]));
+    assert.deepEqual(new Set(receiver.requests.map((r) => r.signal)), new Set(['traces', 'metrics', 'logs']));
+  });
+
+  it('exports http/json when OTEL_EXPORTER_OTLP_PROTOCOL says so', async () => {
+    const jsonReceiver = await new OtlpReceiver().start();
+    const jsonService = await startService({
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      otlpEndpoint: jsonReceiver.endpoint,
+      extra: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+    });
+    try {
+      const { traceparent, traceId } = newTraceparent();
+      assert.equal((await jsonService.fetch('/api/items?limit=1', { headers: { traceparent } })).status, 200);
+      const server = await jsonReceiver.waitFor('a span sent as JSON', () => serverSpan(jsonReceiver.trace(traceId)));
+      assert.equal(server.attributes['http.route'], '/api/items');
+      assert.ok(jsonReceiver.requests.every((r) => r.contentType === 'application/json'));
+    } finally {
+      await jsonService.stop();
+      await jsonReceiver.stop();
+    }
+  });
+});
