@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runtimeMetrics, serviceMetrics } from '../src/telemetry/metric-names';
+import { OtlpGrpcReceiver } from './support/otlp-grpc-receiver';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { startPostgres, startRedis, type TestServer } from './support/servers';
 import { jsonRequest, newTraceparent, runMigrationsProcess, startService, type RunningService } from './support/service-process';
@@ -222,6 +223,27 @@ describe('export protocol', () => {
     } finally {
       await jsonService.stop();
       await jsonReceiver.stop();
+    }
+  });
+
+  it('exports over gRPC when OTEL_EXPORTER_OTLP_PROTOCOL is grpc', async () => {
+    const grpcReceiver = await new OtlpGrpcReceiver().start();
+    const grpcService = await startService({
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      otlpEndpoint: grpcReceiver.endpoint,
+      extra: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+    });
+    try {
+      const { traceparent, traceId } = newTraceparent();
+      assert.equal((await grpcService.fetch('/api/items?limit=1', { headers: { traceparent } })).status, 200);
+      const server = await grpcReceiver.waitFor('a span sent over gRPC', () => serverSpan(grpcReceiver.trace(traceId)));
+      assert.equal(server.attributes['http.route'], '/api/items');
+      await grpcReceiver.waitFor('a log record sent over gRPC', () => grpcReceiver.logs.find((record) => record.traceId === traceId));
+      await grpcReceiver.waitFor('metrics sent over gRPC', () => grpcReceiver.metrics.length > 0);
+    } finally {
+      await grpcService.stop();
+      await grpcReceiver.stop();
     }
   });
 });

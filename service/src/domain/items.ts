@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { ItemCache } from '../cache/item-cache';
 import type { Database } from '../db/client';
 import { databaseErrorCode } from '../db/errors';
@@ -71,7 +71,7 @@ export function createItemService(db: Database, cache: ItemCache) {
 
     async remove(id: number): Promise<void> {
       try {
-        const deleted = await db.delete(items).where(and(eq(items.id, id))).returning({ id: items.id });
+        const deleted = await db.delete(items).where(eq(items.id, id)).returning({ id: items.id });
         if (deleted.length === 0) throw notFound('item', id);
       } catch (error) {
         if (databaseErrorCode(error) === '23503') {

@@ -88,7 +88,6 @@ export function createHeavyTaskQueue(db: Database, logger: Logger, options: Heav
     async submit(parameters: HeavyTaskParameters): Promise<BackgroundTask> {
       if (!accepting) throw new ApiError(503, 'shutting_down', 'this replica is shutting down');
       if (waiting.length + running.size >= options.limit) {
-        appMetrics().taskDuration.record(0, { ...depthAttributes, 'task.outcome': 'rejected' });
         throw new ApiError(429, 'queue_full', `background queue is full (${options.limit} tasks); retry later`);
       }
       const id = randomUUID();

@@ -14,7 +14,7 @@ export const serviceMetrics = {
   cacheLookups: { name: 'app.cache.lookups', unit: '{lookup}', kind: 'counter' },
   /** UpDownCounter of background tasks waiting or running; attribute task.type. */
   taskQueueDepth: { name: 'app.task.queue.depth', unit: '{task}', kind: 'updowncounter' },
-  /** Histogram, seconds; attributes task.type, task.outcome (succeeded, failed, rejected). */
+  /** Histogram, seconds; attributes task.type, task.outcome (succeeded, failed); refusals show as 429s of the request metrics. */
   taskDuration: { name: 'app.task.duration', unit: 's', kind: 'histogram' },
   /** Counter; attribute order.outcome (created, replayed, insufficient_stock). */
   orders: { name: 'app.orders', unit: '{order}', kind: 'counter' },

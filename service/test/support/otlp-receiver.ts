@@ -166,15 +166,26 @@ export class OtlpReceiver {
     const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
     const payload = await readBody(request);
     const isJson = contentType === 'application/json';
-    const body: Json = isJson
-      ? JSON.parse(payload.toString('utf8'))
-      : otlpRequestTypes[signal].toObject(otlpRequestTypes[signal].decode(payload), { longs: String, bytes: String, defaults: false });
-    const ids = isJson ? 'hex' : 'base64';
-    this.requests.push({ signal, contentType });
+    if (!isJson) {
+      this.ingestProtobuf(signal, payload, contentType);
+      return 200;
+    }
+    const body: Json = JSON.parse(payload.toString('utf8'));
+    this.ingest(signal, contentType, body, 'hex');
+    return 200;
+  }
+
+  /** Decodes one protobuf export request (the gRPC receiver's path). */
+  ingestProtobuf(signal: Signal, payload: Uint8Array, via: string): void {
+    const type = otlpRequestTypes[signal];
+    this.ingest(signal, via, type.toObject(type.decode(payload), { longs: String, bytes: String, defaults: false }), 'base64');
+  }
+
+  private ingest(signal: Signal, via: string, body: Json, ids: 'base64' | 'hex'): void {
+    this.requests.push({ signal, contentType: via });
     if (signal === 'traces') this.spans.push(...flattenTraces(body, ids));
     if (signal === 'metrics') this.metrics.push(...flattenMetrics(body));
     if (signal === 'logs') this.logs.push(...flattenLogs(body, ids));
-    return 200;
   }
 
   /** Polls until `predicate` holds, failing with `what` after the timeout. */
