@@ -1,0 +1,8 @@
+/**
+ * Public API of @lab/dashboards: what the infra program imports and provisions.
+ * Everything here is built from typed code; the program must not keep its own copies.
+ */
+export type { DatasourceUids } from './datasources';
+export { grafanaDatasourceUids } from './datasources';
+export { buildDashboards } from './build-dashboards';
+export { buildPrometheusRuleFiles } from './rules/rule-files';

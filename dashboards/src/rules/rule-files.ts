@@ -1,0 +1,19 @@
+/**
+ * The Prometheus rule files the infra program provisions (one per SLO), as plain objects the consumer
+ * renders to YAML.
+ */
+import { dashboardUids } from '../dashboards/dashboard-uids';
+import { burnRateAlerts, recordingRules } from '../slo/prometheus-rules';
+import { serviceLevelObjectives } from '../slo/slo';
+
+export interface PrometheusRuleFile {
+  fileName: string;
+  content: Record<string, unknown>;
+}
+
+export function buildPrometheusRuleFiles(): PrometheusRuleFile[] {
+  return serviceLevelObjectives.map((slo) => ({
+    fileName: `slo-${slo.name}.rules.yml`,
+    content: { groups: [recordingRules(slo), burnRateAlerts(slo, dashboardUids.overview)] },
+  }));
+}
