@@ -247,3 +247,20 @@ describe('export protocol', () => {
     }
   });
 });
+
+describe('health probes', () => {
+  it('answer without a trace, an access line or a request-metric sample', async () => {
+    const { traceparent, traceId } = newTraceparent();
+    assert.equal((await service.fetch('/health/ready', { headers: { traceparent } })).status, 200);
+    // Give the exporters time to flush anything the probe might have produced.
+    await service.fetch('/api/items?limit=1');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.deepEqual(receiver.trace(traceId), []);
+    assert.equal(receiver.spans.filter((s) => s.attributes['db.query.text'] === 'select 1').length, 0, 'probe SQL must not make root spans');
+    assert.ok(!service.logLines.some((line) => line['url.path'] === '/health/ready'));
+    const routes = receiver.metrics
+      .filter((m) => m.name === serviceMetrics.httpServerRequestDuration.name)
+      .flatMap((m) => m.dataPoints.map((p) => p.attributes['http.route']));
+    assert.ok(!routes.some((route) => String(route).startsWith('/health')));
+  });
+});

@@ -72,7 +72,9 @@ function observe(query: PendingQuery, text: string, summary: ReturnType<typeof s
   const name = summary.operation
     ? summary.collection ? `${summary.operation} ${summary.collection}` : summary.operation
     : 'postgresql';
-  const span = tracer().startSpan(
+  // Like the ioredis instrumentation: a statement outside any trace (health probes, start-up) gets no span
+  // of its own, only its sample in the duration histogram.
+  const span = trace.getSpan(parent) ? tracer().startSpan(
     name,
     {
       kind: SpanKind.CLIENT,
@@ -84,23 +86,24 @@ function observe(query: PendingQuery, text: string, summary: ReturnType<typeof s
       },
     },
     parent,
-  );
+  ) : undefined;
   const started = performance.now();
   // Promise.prototype.then, not query.then: observing must not trigger handle() a second time.
   Promise.prototype.then.call(
     query,
     (result: { count?: number | null }) => {
-      if (typeof result?.count === 'number') span.setAttribute('db.response.returned_rows', result.count);
+      if (typeof result?.count === 'number') span?.setAttribute('db.response.returned_rows', result.count);
       durationHistogram().record((performance.now() - started) / 1000, metricAttributes);
-      span.end();
+      span?.end();
     },
     (error: unknown) => {
       const type = errorType(error);
+      durationHistogram().record((performance.now() - started) / 1000, { ...metricAttributes, 'error.type': type });
+      if (!span) return;
       span.setAttribute('error.type', type);
       if (/^[0-9A-Z]{5}$/.test(type)) span.setAttribute('db.response.status_code', type);
       if (error instanceof Error) span.recordException(error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-      durationHistogram().record((performance.now() - started) / 1000, { ...metricAttributes, 'error.type': type });
       span.end();
     },
   );
