@@ -1,0 +1,106 @@
+import * as pulumi from '@pulumi/pulumi';
+import { ConfigFile } from '../config-file';
+import {
+  grafanaDashboardProviders,
+  grafanaDashboardsDir,
+  grafanaDatasources,
+  grafanaPort,
+  grafanaProvisioningDir,
+  type DatasourceTargets,
+  type DatasourceUids,
+} from '../configs/grafana';
+import { platformContainer, platformVolume, type PublishedPort } from '../container';
+import { escapeGrafanaEnvExpansion } from '../render';
+import type { Naming } from '../naming';
+import type { PlatformNetworks } from '../networks';
+import { images } from '../images';
+import { generatedPassword } from '../secrets';
+
+export interface GrafanaDashboardFile {
+  readonly uid: string;
+  readonly fileName: string;
+  readonly dashboard: Record<string, unknown>;
+}
+
+export interface GrafanaArgs {
+  readonly naming: Naming;
+  readonly networks: PlatformNetworks;
+  readonly datasources: DatasourceTargets;
+  readonly uids: DatasourceUids;
+  readonly dashboards: readonly GrafanaDashboardFile[];
+  readonly adminUser: string;
+  readonly publish: Omit<PublishedPort, 'internal'>;
+}
+
+export class Grafana extends pulumi.ComponentResource {
+  readonly adminUser: string;
+  readonly adminPassword: pulumi.Output<string>;
+  readonly hostUrl: string;
+  readonly datasourcesFile: ConfigFile;
+  readonly dashboardFiles: readonly ConfigFile[];
+
+  constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('lab:platform:Grafana', name, {}, opts);
+    this.adminUser = args.adminUser;
+    this.adminPassword = generatedPassword('grafana-admin-password', 32, { parent: this });
+    this.datasourcesFile = new ConfigFile(
+      'grafana-datasources',
+      {
+        path: `${grafanaProvisioningDir}/datasources/datasources.yaml`,
+        format: 'yaml',
+        document: escapeGrafanaEnvExpansion(grafanaDatasources(args.datasources, args.uids)),
+      },
+      { parent: this },
+    );
+    const providers = new ConfigFile(
+      'grafana-dashboard-providers',
+      { path: `${grafanaProvisioningDir}/dashboards/providers.yaml`, format: 'yaml', document: grafanaDashboardProviders() },
+      { parent: this },
+    );
+    const seen = new Set<string>();
+    this.dashboardFiles = args.dashboards.map((board) => {
+      if (!/^[a-z0-9][a-z0-9-]*\.json$/.test(board.fileName)) {
+        throw new Error(`dashboard file name "${board.fileName}" must be a bare lower-case *.json name`);
+      }
+      if (seen.has(board.uid)) throw new Error(`two dashboards share the uid "${board.uid}"`);
+      seen.add(board.uid);
+      return new ConfigFile(
+        `grafana-dashboard-${board.uid}`,
+        { path: `${grafanaDashboardsDir}/${board.fileName}`, format: 'json', document: board.dashboard },
+        { parent: this },
+      );
+    });
+    const volume = platformVolume(args.naming, 'grafana', { parent: this });
+    platformContainer(
+      {
+        naming: args.naming,
+        part: 'grafana',
+        image: images.grafana,
+        networks: args.networks.pick('telemetry'),
+        envs: {
+          GF_SERVER_HTTP_PORT: String(grafanaPort),
+          GF_SECURITY_ADMIN_USER: args.adminUser,
+          GF_SECURITY_ADMIN_PASSWORD: this.adminPassword,
+          GF_AUTH_ANONYMOUS_ENABLED: 'false',
+          GF_USERS_ALLOW_SIGN_UP: 'false',
+          // No phoning home: the stack must also work on a machine without internet.
+          GF_ANALYTICS_REPORTING_ENABLED: 'false',
+          GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+          GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: 'false',
+        },
+        configFiles: [this.datasourcesFile, providers, ...this.dashboardFiles],
+        volumes: [{ volumeName: volume.name, containerPath: '/var/lib/grafana' }],
+        ports: [{ internal: grafanaPort, ...args.publish }],
+        healthcheck: {
+          tests: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${grafanaPort}/api/health || exit 1`],
+          interval: '5s',
+          timeout: '3s',
+          retries: 20,
+        },
+      },
+      { parent: this },
+    );
+    this.hostUrl = `http://${args.publish.bindAddress}:${args.publish.external}`;
+    this.registerOutputs({ hostUrl: this.hostUrl });
+  }
+}

@@ -1,0 +1,92 @@
+import * as pulumi from '@pulumi/pulumi';
+import { k6Invocation, k6ScriptDir, k6Scripts, scenarioParams, type ScenarioName } from '@lab/load';
+import { platformContainer } from '../container';
+import { httpUrl, type Endpoint } from '../endpoint';
+import { images } from '../images';
+import type { Naming } from '../naming';
+import type { PlatformNetworks } from '../networks';
+
+export interface LoadTestArgs {
+  readonly naming: Naming;
+  readonly networks: PlatformNetworks;
+  readonly scenario: ScenarioName;
+  readonly params: Readonly<Record<string, string>>;
+  readonly traefikWeb: Endpoint;
+  readonly appHost: string;
+  /** The app's OTEL_SERVICE_NAME, for scenarios that look its telemetry up. */
+  readonly serviceName: string;
+  readonly tempoHttp: Endpoint;
+  readonly lokiHttp: Endpoint;
+  readonly prometheusHttp: Endpoint;
+  readonly prometheusRemoteWriteUrl: string;
+}
+
+export interface LoadTestResult {
+  readonly scenario: ScenarioName;
+  readonly exitCode: number | null;
+  readonly passed: boolean;
+  /** The tail of k6's output: its end-of-test summary. */
+  readonly summary: string;
+}
+
+/**
+ * Runs one k6 scenario against Traefik from inside the Docker network, attached, so its exit code and
+ * summary come back as outputs. Any change of scenario, parameter or script replaces the container and
+ * so runs it again.
+ */
+export class LoadTest extends pulumi.ComponentResource {
+  readonly result: pulumi.Output<LoadTestResult>;
+
+  constructor(name: string, args: LoadTestArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('lab:platform:LoadTest', name, {}, opts);
+    const invocation = k6Invocation({
+      scenario: args.scenario,
+      targetUrl: httpUrl(args.traefikWeb),
+      hostHeader: args.appHost,
+      tempoUrl: httpUrl(args.tempoHttp),
+      lokiUrl: httpUrl(args.lokiHttp),
+      prometheusUrl: httpUrl(args.prometheusHttp),
+      prometheusRemoteWriteUrl: args.prometheusRemoteWriteUrl,
+      params: { ...defaultParams(args.scenario, args.serviceName), ...args.params },
+    });
+    const scripts = k6Scripts().map((script) => {
+      if (script.path.startsWith('/') || script.path.split('/').includes('..')) {
+        throw new Error(`k6 script path "${script.path}" must be relative to ${k6ScriptDir}`);
+      }
+      return { file: `${k6ScriptDir}/${script.path}`, content: script.content };
+    });
+    const container = platformContainer(
+      {
+        naming: args.naming,
+        part: 'k6',
+        image: images.k6,
+        networks: args.networks.pick('edge', 'telemetry'),
+        command: invocation.command,
+        envs: invocation.env,
+        extraUploads: scripts,
+        labels: { 'lab.k6.scenario': args.scenario },
+        oneShot: true,
+      },
+      { parent: this },
+    );
+    this.result = pulumi.all([container.exitCode, container.containerLogs]).apply(([exitCode, logs]) => ({
+      scenario: args.scenario,
+      exitCode: exitCode ?? null,
+      passed: exitCode === 0,
+      summary: summaryOf(logs ?? ''),
+    }));
+    this.registerOutputs({ result: this.result });
+  }
+}
+
+/** Parameters the program knows better than a default in the script: which service to look for. */
+function defaultParams(scenario: ScenarioName, serviceName: string): Record<string, string> {
+  const accepted: readonly string[] = scenarioParams[scenario];
+  return accepted.includes('SERVICE_NAME') ? { SERVICE_NAME: serviceName } : {};
+}
+
+/** k6 prints its summary last; keep the tail so the stack output stays readable. */
+export function summaryOf(logs: string, maxLines = 60): string {
+  const lines = logs.replace(/\r/g, '').trimEnd().split('\n');
+  return lines.slice(-maxLines).join('\n');
+}

@@ -1,0 +1,64 @@
+import * as pulumi from '@pulumi/pulumi';
+import { ConfigFile } from '../config-file';
+import { lokiConfig, lokiPorts } from '../configs/loki';
+import { platformContainer, platformVolume } from '../container';
+import { endpoint, type Endpoint } from '../endpoint';
+import { images } from '../images';
+import type { Naming } from '../naming';
+import type { PlatformNetworks } from '../networks';
+import type { ScrapeTarget } from './exporters';
+import type { S3Store } from './minio';
+
+export interface LokiAddress {
+  readonly http: Endpoint;
+  readonly metrics: ScrapeTarget;
+}
+
+export function lokiAddress(naming: Naming): LokiAddress {
+  const host = naming.of('loki');
+  return { http: endpoint(host, lokiPorts.http), metrics: { job: 'loki', endpoint: endpoint(host, lokiPorts.http) } };
+}
+
+export class Loki extends pulumi.ComponentResource {
+  readonly address: LokiAddress;
+  readonly config: ConfigFile;
+
+  constructor(
+    name: string,
+    args: { naming: Naming; networks: PlatformNetworks; store: S3Store },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super('lab:platform:Loki', name, {}, opts);
+    this.address = lokiAddress(args.naming);
+    this.config = new ConfigFile(
+      'loki-config',
+      {
+        path: '/etc/loki/config.yaml',
+        format: 'yaml',
+        document: lokiConfig({
+          s3: args.store.endpoint,
+          bucket: args.store.bucket('loki'),
+          accessKeyEnv: 'S3_ACCESS_KEY',
+          secretKeyEnv: 'S3_SECRET_KEY',
+        }),
+      },
+      { parent: this },
+    );
+    const volume = platformVolume(args.naming, 'loki', { parent: this });
+    platformContainer(
+      {
+        naming: args.naming,
+        part: 'loki',
+        image: images.loki,
+        networks: args.networks.pick('telemetry'),
+        command: [`-config.file=${this.config.path}`, '-config.expand-env=true'],
+        envs: { S3_ACCESS_KEY: args.store.accessKey, S3_SECRET_KEY: args.store.secretKey },
+        configFiles: [this.config],
+        volumes: [{ volumeName: volume.name, containerPath: '/loki' }],
+        labels: { 'lab.requires.buckets': args.store.bucketsReady },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,88 @@
+import * as pulumi from '@pulumi/pulumi';
+import { platformContainer, platformVolume, requireSuccess } from '../container';
+import { endpoint, httpUrl, type Endpoint } from '../endpoint';
+import { images } from '../images';
+import type { Naming } from '../naming';
+import type { PlatformNetworks } from '../networks';
+import { generatedName, generatedPassword } from '../secrets';
+
+export const minioPorts = { api: 9000, console: 9001 } as const;
+
+/** The buckets the platform needs, one per tenant of the object store. */
+export const minioBuckets = { loki: 'loki-chunks', tempo: 'tempo-traces' } as const;
+export type BucketOwner = keyof typeof minioBuckets;
+
+/** What an S3 client (Loki, Tempo) needs. Credentials are secret outputs. */
+export interface S3Store {
+  readonly endpoint: Endpoint;
+  readonly accessKey: pulumi.Output<string>;
+  readonly secretKey: pulumi.Output<string>;
+  readonly bucket: (owner: BucketOwner) => string;
+  /**
+   * Resolves once the bucket job has succeeded: a consumer puts it in a label, so it is created only
+   * after its bucket exists (and not at all when the job failed).
+   */
+  readonly bucketsReady: pulumi.Output<string>;
+}
+
+export class Minio extends pulumi.ComponentResource {
+  readonly store: S3Store;
+  /** The console, which only Traefik reaches (MinIO publishes no host port). */
+  readonly console: Endpoint;
+  readonly containerName: pulumi.Output<string>;
+  readonly bucketJobName: pulumi.Output<string>;
+
+  constructor(name: string, args: { naming: Naming; networks: PlatformNetworks }, opts?: pulumi.ComponentResourceOptions) {
+    super('lab:platform:Minio', name, {}, opts);
+    const part = 'minio';
+    const rootUser = generatedName('minio-root-user', 'lab', { parent: this });
+    const rootPassword = generatedPassword('minio-root-password', 40, { parent: this });
+    const volume = platformVolume(args.naming, part, { parent: this });
+    const networks = args.networks.pick('telemetry');
+    const server = platformContainer(
+      {
+        naming: args.naming,
+        part,
+        image: images.minio,
+        networks,
+        envs: { MINIO_ROOT_USER: rootUser, MINIO_ROOT_PASSWORD: rootPassword },
+        command: ['server', '/data', '--address', `:${minioPorts.api}`, '--console-address', `:${minioPorts.console}`],
+        volumes: [{ volumeName: volume.name, containerPath: '/data' }],
+        healthcheck: { tests: ['CMD', 'mc', 'ready', 'local'], interval: '5s', timeout: '5s', retries: 12 },
+      },
+      { parent: this },
+    );
+    const api = endpoint(args.naming.of(part), minioPorts.api);
+
+    // One-shot job: create every bucket (idempotently) once the server is healthy.
+    const steps = [
+      `mc alias set lab ${httpUrl(api)} "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"`,
+      ...Object.values(minioBuckets).map((bucket) => `mc mb --ignore-existing lab/${bucket}`),
+    ];
+    const job = platformContainer(
+      {
+        naming: args.naming,
+        part: 'minio-buckets',
+        image: images.minioClient,
+        networks,
+        envs: { MINIO_ROOT_USER: rootUser, MINIO_ROOT_PASSWORD: rootPassword },
+        entrypoints: ['/bin/sh', '-c'],
+        command: [steps.join(' && ')],
+        oneShot: true,
+      },
+      { parent: this, dependsOn: [server] },
+    );
+
+    this.store = {
+      endpoint: api,
+      accessKey: pulumi.secret(rootUser),
+      secretKey: rootPassword,
+      bucket: (owner) => minioBuckets[owner],
+      bucketsReady: requireSuccess(job, 'MinIO bucket job'),
+    };
+    this.console = endpoint(args.naming.of(part), minioPorts.console);
+    this.containerName = server.name;
+    this.bucketJobName = job.name;
+    this.registerOutputs({ containerName: this.containerName, bucketJobName: this.bucketJobName });
+  }
+}

@@ -1,0 +1,70 @@
+import * as pulumi from '@pulumi/pulumi';
+import { platformContainer, platformVolume } from '../container';
+import { endpoint, type Endpoint } from '../endpoint';
+import { images } from '../images';
+import type { Naming } from '../naming';
+import type { PlatformNetworks } from '../networks';
+import { generatedPassword } from '../secrets';
+
+/** The image's default port; no PGPORT is set, so this is where the server listens. */
+export const postgresPort = 5432;
+
+export interface PostgresArgs {
+  readonly naming: Naming;
+  readonly networks: PlatformNetworks;
+}
+
+/** What a client needs: where, as whom, which database. The password is a secret output. */
+export interface PostgresConnection {
+  readonly endpoint: Endpoint;
+  readonly user: string;
+  readonly database: string;
+  readonly password: pulumi.Output<string>;
+  /** `postgres://user:password@host:port/db` (secret). */
+  readonly url: pulumi.Output<string>;
+}
+
+export class Postgres extends pulumi.ComponentResource {
+  readonly connection: PostgresConnection;
+  readonly containerName: pulumi.Output<string>;
+
+  constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('lab:platform:Postgres', name, {}, opts);
+    const user = 'shop';
+    const database = 'shop';
+    const part = 'postgres';
+    const password = generatedPassword('postgres-password', 32, { parent: this });
+    const volume = platformVolume(args.naming, part, { parent: this });
+    const container = platformContainer(
+      {
+        naming: args.naming,
+        part,
+        image: images.postgres,
+        networks: args.networks.pick('data'),
+        envs: { POSTGRES_USER: user, POSTGRES_DB: database, POSTGRES_PASSWORD: password },
+        // Postgres 18 images keep data under /var/lib/postgresql/<major>/docker and refuse a volume on
+        // the old /var/lib/postgresql/data path: mount the parent.
+        volumes: [{ volumeName: volume.name, containerPath: '/var/lib/postgresql' }],
+        healthcheck: {
+          tests: ['CMD', 'pg_isready', '--username', user, '--dbname', database],
+          interval: '5s',
+          timeout: '3s',
+          retries: 10,
+          startPeriod: '10s',
+        },
+      },
+      { parent: this },
+    );
+    const host = args.naming.of(part);
+    const at = endpoint(host, postgresPort);
+    this.connection = {
+      endpoint: at,
+      user,
+      database,
+      password,
+      url: pulumi.secret(pulumi.interpolate`postgres://${user}:${password}@${at.host}:${at.port}/${database}`),
+    };
+    this.containerName = container.name;
+    this.registerOutputs({ containerName: this.containerName });
+  }
+}

@@ -1,0 +1,58 @@
+import * as pulumi from '@pulumi/pulumi';
+import { platformContainer, platformVolume } from '../container';
+import { endpoint, type Endpoint } from '../endpoint';
+import { images } from '../images';
+import type { Naming } from '../naming';
+import type { PlatformNetworks } from '../networks';
+import { generatedPassword } from '../secrets';
+
+export const redisPort = 6379;
+
+export interface RedisConnection {
+  readonly endpoint: Endpoint;
+  readonly password: pulumi.Output<string>;
+  /** `redis://:password@host:port/0` (secret). */
+  readonly url: pulumi.Output<string>;
+}
+
+export class Redis extends pulumi.ComponentResource {
+  readonly connection: RedisConnection;
+  readonly containerName: pulumi.Output<string>;
+
+  constructor(name: string, args: { naming: Naming; networks: PlatformNetworks }, opts?: pulumi.ComponentResourceOptions) {
+    super('lab:platform:Redis', name, {}, opts);
+    const part = 'redis';
+    const password = generatedPassword('redis-password', 32, { parent: this });
+    const volume = platformVolume(args.naming, part, { parent: this });
+    const container = platformContainer(
+      {
+        naming: args.naming,
+        part,
+        image: images.redis,
+        networks: args.networks.pick('data'),
+        envs: { REDIS_PASSWORD: password },
+        // The password comes from the environment so it is not part of the command line in `docker inspect`.
+        entrypoints: ['sh', '-c'],
+        command: [
+          `exec redis-server --port ${redisPort} --appendonly yes --dir /data --requirepass "$REDIS_PASSWORD"`,
+        ],
+        volumes: [{ volumeName: volume.name, containerPath: '/data' }],
+        healthcheck: {
+          tests: ['CMD-SHELL', `redis-cli -p ${redisPort} --no-auth-warning -a "$REDIS_PASSWORD" ping | grep -q PONG`],
+          interval: '5s',
+          timeout: '3s',
+          retries: 10,
+        },
+      },
+      { parent: this },
+    );
+    const at = endpoint(args.naming.of(part), redisPort);
+    this.connection = {
+      endpoint: at,
+      password,
+      url: pulumi.secret(pulumi.interpolate`redis://:${password}@${at.host}:${at.port}/0`),
+    };
+    this.containerName = container.name;
+    this.registerOutputs({ containerName: this.containerName });
+  }
+}

@@ -1,0 +1,113 @@
+import * as path from 'node:path';
+import * as docker from '@pulumi/docker';
+import * as pulumi from '@pulumi/pulumi';
+import { platformContainer, requireSuccess } from '../container';
+import { endpoint, httpUrl, type Endpoint } from '../endpoint';
+import type { LogLevel } from '../settings';
+import type { Naming } from '../naming';
+import type { PlatformNetworks } from '../networks';
+import type { PostgresConnection } from './postgres';
+import type { RedisConnection } from './redis';
+
+/** The service contract: it listens on $PORT and answers these paths. */
+export const servicePort = 8080;
+export const serviceLivenessPath = '/health/live';
+export const serviceReadinessPath = '/health/ready';
+
+export interface ShopServiceArgs {
+  readonly naming: Naming;
+  readonly networks: PlatformNetworks;
+  readonly replicas: number;
+  readonly serviceName: string;
+  readonly logLevel: LogLevel;
+  readonly postgres: PostgresConnection;
+  readonly redis: RedisConnection;
+  readonly collectorOtlpHttp: Endpoint;
+  /** The repository root: the image's build context (the Dockerfile copies workspace files from it). */
+  readonly repositoryRoot: string;
+}
+
+/**
+ * The shop API: its image built from service/Dockerfile, a one-shot migration, then N replicas that are
+ * created only once the migration has exited 0.
+ */
+export class ShopService extends pulumi.ComponentResource {
+  readonly replicas: readonly Endpoint[];
+  readonly migrationName: pulumi.Output<string>;
+  readonly replicaNames: pulumi.Output<string>[];
+
+  constructor(name: string, args: ShopServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('lab:platform:ShopService', name, {}, opts);
+    const image = new docker.Image(
+      'shop-api-image',
+      {
+        imageName: `${args.naming.of('shop-api')}:local`,
+        build: {
+          context: args.repositoryRoot,
+          dockerfile: path.join(args.repositoryRoot, 'service', 'Dockerfile'),
+        },
+        skipPush: true,
+      },
+      { parent: this },
+    );
+    // For a local image repoDigest is the image id: a rebuild changes it and so rolls the replicas.
+    const imageRef = image.repoDigest;
+
+    const migration = platformContainer(
+      {
+        naming: args.naming,
+        part: 'shop-api-migrate',
+        image: imageRef,
+        networks: args.networks.pick('data'),
+        command: ['node', 'dist/migrate.js'],
+        envs: { DATABASE_URL: args.postgres.url, LOG_LEVEL: args.logLevel, OTEL_SDK_DISABLED: 'true' },
+        oneShot: true,
+      },
+      { parent: this },
+    );
+    const migrated = requireSuccess(migration, 'database migration');
+
+    this.replicas = [];
+    this.replicaNames = [];
+    for (let index = 1; index <= args.replicas; index++) {
+      const part = `shop-api-${index}`;
+      const replica = platformContainer(
+        {
+          naming: args.naming,
+          part,
+          image: imageRef,
+          networks: args.networks.pick('edge', 'data', 'telemetry'),
+          envs: {
+            PORT: String(servicePort),
+            DATABASE_URL: args.postgres.url,
+            REDIS_URL: args.redis.url,
+            LOG_LEVEL: args.logLevel,
+            OTEL_SERVICE_NAME: args.serviceName,
+            OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl(args.collectorOtlpHttp),
+            OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+            OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${part},deployment.environment.name=${args.naming.stack}`,
+          },
+          labels: { 'lab.requires.migration': migrated },
+          healthcheck: {
+            // The image has node but no curl or wget.
+            tests: [
+              'CMD',
+              'node',
+              '-e',
+              `fetch('http://127.0.0.1:${servicePort}${serviceLivenessPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+            ],
+            interval: '5s',
+            timeout: '3s',
+            retries: 12,
+            startPeriod: '5s',
+          },
+        },
+        { parent: this, dependsOn: [migration] },
+      );
+      this.replicas = [...this.replicas, endpoint(args.naming.of(part), servicePort)];
+      this.replicaNames.push(replica.name);
+    }
+    this.migrationName = migration.name;
+    this.registerOutputs({ migrationName: this.migrationName });
+  }
+}

@@ -1,0 +1,74 @@
+import * as pulumi from '@pulumi/pulumi';
+import { ConfigFile } from '../config-file';
+import { tempoConfig, tempoPorts } from '../configs/tempo';
+import { platformContainer, platformVolume } from '../container';
+import { endpoint, type Endpoint } from '../endpoint';
+import { images } from '../images';
+import type { Naming } from '../naming';
+import type { PlatformNetworks } from '../networks';
+import type { ScrapeTarget } from './exporters';
+import type { S3Store } from './minio';
+
+export interface TempoAddress {
+  readonly http: Endpoint;
+  readonly otlpGrpc: Endpoint;
+  readonly otlpHttp: Endpoint;
+  readonly metrics: ScrapeTarget;
+}
+
+export function tempoAddress(naming: Naming): TempoAddress {
+  const host = naming.of('tempo');
+  return {
+    http: endpoint(host, tempoPorts.http),
+    otlpGrpc: endpoint(host, tempoPorts.otlpGrpc),
+    otlpHttp: endpoint(host, tempoPorts.otlpHttp),
+    metrics: { job: 'tempo', endpoint: endpoint(host, tempoPorts.http) },
+  };
+}
+
+export class Tempo extends pulumi.ComponentResource {
+  readonly address: TempoAddress;
+  readonly config: ConfigFile;
+
+  constructor(
+    name: string,
+    args: { naming: Naming; networks: PlatformNetworks; store: S3Store; prometheusHttp: Endpoint },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super('lab:platform:Tempo', name, {}, opts);
+    this.address = tempoAddress(args.naming);
+    this.config = new ConfigFile(
+      'tempo-config',
+      {
+        path: '/etc/tempo/tempo.yaml',
+        format: 'yaml',
+        document: tempoConfig({
+          s3: args.store.endpoint,
+          bucket: args.store.bucket('tempo'),
+          prometheusHttp: args.prometheusHttp,
+          accessKeyEnv: 'S3_ACCESS_KEY',
+          secretKeyEnv: 'S3_SECRET_KEY',
+        }),
+      },
+      { parent: this },
+    );
+    const volume = platformVolume(args.naming, 'tempo', { parent: this });
+    platformContainer(
+      {
+        naming: args.naming,
+        part: 'tempo',
+        image: images.tempo,
+        networks: args.networks.pick('telemetry'),
+        command: [`-config.file=${this.config.path}`, '-config.expand-env=true'],
+        envs: { S3_ACCESS_KEY: args.store.accessKey, S3_SECRET_KEY: args.store.secretKey },
+        configFiles: [this.config],
+        volumes: [{ volumeName: volume.name, containerPath: '/var/tempo' }],
+        // A new named volume is owned by root; Tempo's image user (10001) could not write its WAL there.
+        user: '0',
+        labels: { 'lab.requires.buckets': args.store.bucketsReady },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,92 @@
+import * as pulumi from '@pulumi/pulumi';
+import { ConfigFile } from '../config-file';
+import {
+  traefikDynamicConfig,
+  traefikDynamicPath,
+  traefikPorts,
+  traefikStaticConfig,
+  traefikStaticPath,
+  type TraefikRoutes,
+} from '../configs/traefik';
+import { platformContainer, type PublishedPort } from '../container';
+import { endpoint, type Endpoint } from '../endpoint';
+import { images } from '../images';
+import type { Naming } from '../naming';
+import type { PlatformNetworks } from '../networks';
+import type { ScrapeTarget } from './exporters';
+
+export interface TraefikAddress {
+  /** The app's entry point inside the Docker networks (k6 comes in here). */
+  readonly web: Endpoint;
+  readonly metrics: ScrapeTarget;
+}
+
+export function traefikAddress(naming: Naming): TraefikAddress {
+  const host = naming.of('traefik');
+  return {
+    web: endpoint(host, traefikPorts.web),
+    metrics: { job: 'traefik', endpoint: endpoint(host, traefikPorts.metrics) },
+  };
+}
+
+export interface TraefikArgs {
+  readonly naming: Naming;
+  readonly networks: PlatformNetworks;
+  readonly collectorOtlpHttp: Endpoint;
+  readonly routes: TraefikRoutes;
+  readonly bindAddress: string;
+  readonly appPort: number;
+  readonly dashboardPort: number;
+}
+
+export class Traefik extends pulumi.ComponentResource {
+  readonly address: TraefikAddress;
+  readonly appUrl: string;
+  readonly minioConsoleUrl: string;
+  readonly dashboardUrl: string;
+  readonly staticConfig: ConfigFile;
+  readonly dynamicConfig: ConfigFile;
+  readonly containerName: pulumi.Output<string>;
+
+  constructor(name: string, args: TraefikArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('lab:platform:Traefik', name, {}, opts);
+    this.address = traefikAddress(args.naming);
+    this.staticConfig = new ConfigFile(
+      'traefik-static',
+      { path: traefikStaticPath, format: 'yaml', document: traefikStaticConfig({ collectorOtlpHttp: args.collectorOtlpHttp }) },
+      { parent: this },
+    );
+    this.dynamicConfig = new ConfigFile(
+      'traefik-routes',
+      { path: traefikDynamicPath, format: 'yaml', document: traefikDynamicConfig(args.routes) },
+      { parent: this },
+    );
+    const ports: PublishedPort[] = [
+      { internal: traefikPorts.web, external: args.appPort, bindAddress: args.bindAddress },
+      { internal: traefikPorts.dashboard, external: args.dashboardPort, bindAddress: args.bindAddress },
+    ];
+    const container = platformContainer(
+      {
+        naming: args.naming,
+        part: 'traefik',
+        image: images.traefik,
+        networks: args.networks.pick('edge', 'telemetry'),
+        command: [`--configFile=${traefikStaticPath}`],
+        configFiles: [this.staticConfig, this.dynamicConfig],
+        ports,
+        healthcheck: {
+          tests: ['CMD', 'traefik', 'healthcheck', `--configFile=${traefikStaticPath}`],
+          interval: '5s',
+          timeout: '3s',
+          retries: 12,
+        },
+      },
+      { parent: this },
+    );
+    this.appUrl = `http://${args.routes.appHost}:${args.appPort}`;
+    this.minioConsoleUrl = `http://${args.routes.minioConsoleHost}:${args.appPort}`;
+    this.dashboardUrl = `http://${args.bindAddress}:${args.dashboardPort}/dashboard/`;
+    this.containerName = container.name;
+    this.registerOutputs({ appUrl: this.appUrl, dashboardUrl: this.dashboardUrl, minioConsoleUrl: this.minioConsoleUrl });
+  }
+}

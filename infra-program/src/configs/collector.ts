@@ -1,0 +1,84 @@
+import { bindAll, hostPort, httpUrl, type Endpoint } from '../endpoint';
+
+/** The subset of the OpenTelemetry Collector (contrib 0.161) config schema this platform writes. */
+export interface CollectorConfig {
+  receivers: { otlp: { protocols: { grpc: { endpoint: string }; http: { endpoint: string } } } };
+  processors: {
+    memory_limiter: { check_interval: string; limit_percentage: number; spike_limit_percentage: number };
+  };
+  exporters: Record<string, { endpoint: string; tls?: { insecure: boolean }; sending_queue: ExporterQueue }>;
+  extensions: { health_check: { endpoint: string } };
+  service: {
+    extensions: string[];
+    pipelines: Record<'traces' | 'metrics' | 'logs', { receivers: string[]; processors: string[]; exporters: string[] }>;
+    telemetry: {
+      logs: { level: string };
+      metrics: { level: string; readers: { pull: { exporter: { prometheus: { host: string; port: number } } } }[] };
+    };
+  };
+}
+
+/** Exporter-side queue with batching (exporterhelper), which propagates back-pressure to the receivers. */
+export interface ExporterQueue {
+  enabled: boolean;
+  batch: Record<string, never>;
+}
+
+export const collectorPorts = { otlpGrpc: 4317, otlpHttp: 4318, selfMetrics: 8888, health: 13133 } as const;
+
+export interface CollectorDestinations {
+  /** Tempo's OTLP gRPC receiver. */
+  readonly tempoOtlpGrpc: Endpoint;
+  /** Loki's HTTP endpoint; logs go to its native OTLP route `/otlp` (the old `loki` exporter is gone). */
+  readonly lokiHttp: Endpoint;
+  /** Prometheus's HTTP endpoint; metrics go to its OTLP receiver under `/api/v1/otlp`. */
+  readonly prometheusHttp: Endpoint;
+}
+
+/**
+ * OTLP in (gRPC and HTTP, bound on every interface: the receivers default to localhost), the memory
+ * limiter as the only processor, and batching in each exporter's sending queue: the project is
+ * deprecating the batch processor in favour of exporter batching (which, unlike the processor, passes
+ * back-pressure on). Exporter names use the snake_case ids (`otlp_grpc`, `otlp_http`) the Collector
+ * adopted in 0.144; the old ones are deprecated.
+ */
+export function collectorConfig(to: CollectorDestinations): CollectorConfig {
+  const processors = ['memory_limiter'];
+  const sending_queue: ExporterQueue = { enabled: true, batch: {} };
+  return {
+    receivers: {
+      otlp: {
+        protocols: {
+          grpc: { endpoint: bindAll(collectorPorts.otlpGrpc) },
+          http: { endpoint: bindAll(collectorPorts.otlpHttp) },
+        },
+      },
+    },
+    processors: {
+      memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 },
+    },
+    exporters: {
+      'otlp_grpc/tempo': { endpoint: hostPort(to.tempoOtlpGrpc), tls: { insecure: true }, sending_queue },
+      // otlp_http appends /v1/logs and /v1/metrics to these base URLs.
+      'otlp_http/loki': { endpoint: httpUrl(to.lokiHttp, '/otlp'), sending_queue },
+      'otlp_http/prometheus': { endpoint: httpUrl(to.prometheusHttp, '/api/v1/otlp'), sending_queue },
+    },
+    extensions: { health_check: { endpoint: bindAll(collectorPorts.health) } },
+    service: {
+      extensions: ['health_check'],
+      pipelines: {
+        traces: { receivers: ['otlp'], processors, exporters: ['otlp_grpc/tempo'] },
+        metrics: { receivers: ['otlp'], processors, exporters: ['otlp_http/prometheus'] },
+        logs: { receivers: ['otlp'], processors, exporters: ['otlp_http/loki'] },
+      },
+      telemetry: {
+        logs: { level: 'info' },
+        // The Collector's own metrics (accepted, refused, dropped), pulled by Prometheus.
+        metrics: {
+          level: 'detailed',
+          readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: collectorPorts.selfMetrics } } } }],
+        },
+      },
+    },
+  };
+}

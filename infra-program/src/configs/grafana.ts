@@ -1,0 +1,150 @@
+import { httpUrl, type Endpoint } from '../endpoint';
+
+export const grafanaPort = 3000;
+export const grafanaDashboardsDir = '/etc/grafana/dashboards';
+export const grafanaProvisioningDir = '/etc/grafana/provisioning';
+
+export interface DatasourceUids {
+  readonly prometheus: string;
+  readonly loki: string;
+  readonly tempo: string;
+}
+
+/** One entry of a Grafana datasource provisioning file (apiVersion 1). */
+export interface GrafanaDatasource {
+  name: string;
+  uid: string;
+  type: 'prometheus' | 'loki' | 'tempo';
+  access: 'proxy';
+  url: string;
+  isDefault: boolean;
+  editable: boolean;
+  jsonData: Record<string, unknown>;
+}
+
+export interface GrafanaDatasourcesFile {
+  apiVersion: 1;
+  datasources: GrafanaDatasource[];
+}
+
+export interface DatasourceTargets {
+  readonly prometheus: Endpoint;
+  readonly loki: Endpoint;
+  readonly tempo: Endpoint;
+}
+
+/**
+ * The three datasources, each with an explicit uid, linked to each other by those uids:
+ * Prometheus exemplars -> Tempo; Tempo -> Loki (by trace id, within the span's service), -> Prometheus
+ * (span metrics) and its service map; Loki's `trace_id` (structured metadata of OTLP logs) -> Tempo.
+ * The strings hold Grafana macros (`${__value.raw}`): the renderer escapes `$` for provisioning.
+ */
+export function grafanaDatasources(to: DatasourceTargets, uids: DatasourceUids): GrafanaDatasourcesFile {
+  return {
+    apiVersion: 1,
+    datasources: [
+      {
+        name: 'Prometheus',
+        uid: uids.prometheus,
+        type: 'prometheus',
+        access: 'proxy',
+        url: httpUrl(to.prometheus),
+        isDefault: true,
+        editable: false,
+        jsonData: {
+          httpMethod: 'POST',
+          prometheusType: 'Prometheus',
+          exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: uids.tempo, urlDisplayLabel: 'View trace' }],
+        },
+      },
+      {
+        name: 'Loki',
+        uid: uids.loki,
+        type: 'loki',
+        access: 'proxy',
+        url: httpUrl(to.loki),
+        isDefault: false,
+        editable: false,
+        jsonData: {
+          maxLines: 1000,
+          derivedFields: [
+            {
+              name: 'TraceID',
+              matcherType: 'label',
+              matcherRegex: 'trace_id',
+              datasourceUid: uids.tempo,
+              url: '${__value.raw}',
+              urlDisplayLabel: 'View trace',
+            },
+          ],
+        },
+      },
+      {
+        name: 'Tempo',
+        uid: uids.tempo,
+        type: 'tempo',
+        access: 'proxy',
+        url: httpUrl(to.tempo),
+        isDefault: false,
+        editable: false,
+        jsonData: {
+          tracesToLogsV2: {
+            datasourceUid: uids.loki,
+            spanStartTimeShift: '-5m',
+            spanEndTimeShift: '5m',
+            filterByTraceID: true,
+            filterBySpanID: false,
+            customQuery: true,
+            query: '{service_name="${__span.tags["service.name"]}"} | trace_id="${__trace.traceId}"',
+          },
+          tracesToMetrics: {
+            datasourceUid: uids.prometheus,
+            spanStartTimeShift: '-5m',
+            spanEndTimeShift: '5m',
+            tags: [{ key: 'service.name', value: 'service' }],
+            queries: [
+              { name: 'Request rate', query: 'sum(rate(traces_spanmetrics_calls_total{$__tags}[5m]))' },
+              {
+                name: 'p95 latency',
+                query: 'histogram_quantile(0.95, sum by (le) (rate(traces_spanmetrics_latency_bucket{$__tags}[5m])))',
+              },
+            ],
+          },
+          serviceMap: { datasourceUid: uids.prometheus },
+          nodeGraph: { enabled: true },
+          search: { hide: false },
+          lokiSearch: { datasourceUid: uids.loki },
+          streamingEnabled: { search: true, metrics: true },
+        },
+      },
+    ],
+  };
+}
+
+export interface GrafanaDashboardProvidersFile {
+  apiVersion: 1;
+  providers: {
+    name: string;
+    type: 'file';
+    disableDeletion: boolean;
+    allowUiUpdates: boolean;
+    updateIntervalSeconds: number;
+    options: { path: string; foldersFromFilesStructure: boolean };
+  }[];
+}
+
+export function grafanaDashboardProviders(): GrafanaDashboardProvidersFile {
+  return {
+    apiVersion: 1,
+    providers: [
+      {
+        name: 'observability-lab',
+        type: 'file',
+        disableDeletion: true,
+        allowUiUpdates: false,
+        updateIntervalSeconds: 60,
+        options: { path: grafanaDashboardsDir, foldersFromFilesStructure: false },
+      },
+    ],
+  };
+}

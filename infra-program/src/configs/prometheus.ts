@@ -1,0 +1,85 @@
+import { hostPort } from '../endpoint';
+import type { ScrapeTarget } from '../components/exporters';
+
+export const prometheusPort = 9090;
+export const prometheusRulesDir = '/etc/prometheus/rules';
+
+/** The subset of the Prometheus 3.14 config schema this platform writes. */
+export interface PrometheusConfig {
+  global: { scrape_interval: string; evaluation_interval: string; external_labels: Record<string, string> };
+  rule_files: string[];
+  scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
+  storage: { tsdb: { out_of_order_time_window: string } };
+  /** Prometheus 3 only: how resource attributes of OTLP metrics become labels. */
+  otlp: { promote_resource_attributes: string[] };
+}
+
+/** Keys Prometheus 3 knows and the promtool on Debian (2.42) does not: the test strips exactly these. */
+export const prometheus3OnlyKeys = ['otlp'] as const;
+
+export interface PrometheusConfigArgs {
+  readonly stack: string;
+  readonly targets: readonly ScrapeTarget[];
+}
+
+/**
+ * Scrapes every target it is given (Traefik, the exporters, the Collector, Tempo, Loki, itself), loads
+ * the rule files, accepts out-of-order samples (OTLP pushes can arrive late) and promotes the resource
+ * attributes the dashboards group by.
+ */
+export function prometheusConfig(args: PrometheusConfigArgs): PrometheusConfig {
+  const jobs = new Set<string>();
+  for (const target of args.targets) {
+    if (jobs.has(target.job)) throw new Error(`two scrape targets share the job name "${target.job}"`);
+    jobs.add(target.job);
+  }
+  return {
+    global: { scrape_interval: '15s', evaluation_interval: '15s', external_labels: { stack: args.stack } },
+    rule_files: [`${prometheusRulesDir}/*.yml`],
+    scrape_configs: args.targets.map((target) => ({
+      job_name: target.job,
+      ...(target.metricsPath ? { metrics_path: target.metricsPath } : {}),
+      static_configs: [{ targets: [hostPort(target.endpoint)] }],
+    })),
+    storage: { tsdb: { out_of_order_time_window: '30m' } },
+    otlp: {
+      promote_resource_attributes: [
+        'service.instance.id',
+        'service.namespace',
+        'service.version',
+        'deployment.environment.name',
+      ],
+    },
+  };
+}
+
+/** Rule files the platform itself owns (the SLO rules come from @lab/dashboards). */
+export interface PrometheusRuleFile {
+  readonly fileName: string;
+  readonly content: Record<string, unknown>;
+}
+
+export function platformRuleFile(): PrometheusRuleFile {
+  return {
+    fileName: 'platform.yml',
+    content: {
+      groups: [
+        {
+          name: 'platform-targets',
+          rules: [
+            {
+              alert: 'ScrapeTargetDown',
+              expr: 'up == 0',
+              for: '2m',
+              labels: { severity: 'warning' },
+              annotations: {
+                summary: 'Prometheus cannot scrape {{ $labels.job }} ({{ $labels.instance }})',
+                description: 'The target has been unreachable for 2 minutes.',
+              },
+            },
+          ],
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { httpUrl, type Endpoint } from '../endpoint';
+
+export const traefikPorts = { web: 8000, dashboard: 8080, metrics: 8082 } as const;
+export const traefikStaticPath = '/etc/traefik/traefik.yml';
+export const traefikDynamicPath = '/etc/traefik/dynamic/routes.yml';
+
+/** The subset of Traefik 3.7's static configuration this platform writes. */
+export interface TraefikStaticConfig {
+  entryPoints: Record<'web' | 'traefik' | 'metrics', { address: string }>;
+  api: { dashboard: boolean; insecure: boolean };
+  ping: { entryPoint: string };
+  log: { level: string };
+  accessLog: Record<string, never>;
+  providers: { file: { filename: string; watch: boolean } };
+  metrics: { prometheus: { entryPoint: string; addEntryPointsLabels: boolean; addRoutersLabels: boolean; addServicesLabels: boolean } };
+  tracing: { serviceName: string; sampleRate: number; otlp: { http: { endpoint: string } } };
+}
+
+export function traefikStaticConfig(args: { collectorOtlpHttp: Endpoint }): TraefikStaticConfig {
+  return {
+    entryPoints: {
+      web: { address: `:${traefikPorts.web}` },
+      // `api.insecure` serves the API and dashboard on the entry point named `traefik`.
+      traefik: { address: `:${traefikPorts.dashboard}` },
+      metrics: { address: `:${traefikPorts.metrics}` },
+    },
+    api: { dashboard: true, insecure: true },
+    ping: { entryPoint: 'traefik' },
+    log: { level: 'INFO' },
+    accessLog: {},
+    // Routes come from a generated file, not the Docker provider: no Docker socket in the container.
+    providers: { file: { filename: traefikDynamicPath, watch: false } },
+    metrics: {
+      prometheus: { entryPoint: 'metrics', addEntryPointsLabels: true, addRoutersLabels: true, addServicesLabels: true },
+    },
+    // Traces start at the edge and continue in the service through the traceparent Traefik forwards.
+    tracing: { serviceName: 'traefik', sampleRate: 1, otlp: { http: { endpoint: httpUrl(args.collectorOtlpHttp, '/v1/traces') } } },
+  };
+}
+
+/** The subset of Traefik 3.7's dynamic (file provider) configuration this platform writes. */
+export interface TraefikDynamicConfig {
+  http: {
+    routers: Record<string, { rule: string; entryPoints: string[]; service: string }>;
+    services: Record<
+      string,
+      {
+        loadBalancer: {
+          servers: { url: string }[];
+          healthCheck?: { path: string; interval: string; timeout: string };
+        };
+      }
+    >;
+  };
+}
+
+export interface TraefikRoutes {
+  readonly appHost: string;
+  readonly appReplicas: readonly Endpoint[];
+  /** Path the load balancer probes on each replica; one that fails takes the replica out. */
+  readonly appHealthPath: string;
+  readonly minioConsoleHost: string;
+  readonly minioConsole: Endpoint;
+}
+
+export function traefikDynamicConfig(routes: TraefikRoutes): TraefikDynamicConfig {
+  if (routes.appReplicas.length === 0) throw new Error('Traefik needs at least one app replica to route to');
+  return {
+    http: {
+      routers: {
+        shop: { rule: `Host(\`${routes.appHost}\`)`, entryPoints: ['web'], service: 'shop' },
+        'minio-console': { rule: `Host(\`${routes.minioConsoleHost}\`)`, entryPoints: ['web'], service: 'minio-console' },
+      },
+      services: {
+        shop: {
+          loadBalancer: {
+            servers: routes.appReplicas.map((replica) => ({ url: httpUrl(replica) })),
+            healthCheck: { path: routes.appHealthPath, interval: '5s', timeout: '2s' },
+          },
+        },
+        'minio-console': { loadBalancer: { servers: [{ url: httpUrl(routes.minioConsole) }] } },
+      },
+    },
+  };
+}

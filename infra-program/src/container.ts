@@ -1,0 +1,112 @@
+import * as docker from '@pulumi/docker';
+import * as pulumi from '@pulumi/pulumi';
+import type { ConfigFile } from './config-file';
+import type { Naming } from './naming';
+import type { NetworkMembership } from './networks';
+
+export interface PublishedPort {
+  readonly internal: number;
+  readonly external: number;
+  readonly bindAddress: string;
+}
+
+export interface PlatformContainerArgs {
+  readonly naming: Naming;
+  /** The part's short name; the Docker name is `naming.of(part)`, which is also its DNS name. */
+  readonly part: string;
+  readonly image: pulumi.Input<string>;
+  readonly networks: readonly NetworkMembership[];
+  readonly command?: pulumi.Input<pulumi.Input<string>[]>;
+  readonly entrypoints?: pulumi.Input<pulumi.Input<string>[]>;
+  readonly envs?: Record<string, pulumi.Input<string>>;
+  readonly configFiles?: readonly ConfigFile[];
+  readonly extraUploads?: pulumi.Input<docker.types.input.ContainerUpload>[];
+  readonly volumes?: { readonly volumeName: pulumi.Input<string>; readonly containerPath: string }[];
+  readonly ports?: readonly PublishedPort[];
+  readonly healthcheck?: docker.types.input.ContainerHealthcheck;
+  readonly user?: string;
+  /** One-shot job: runs to completion, attached, its exit code and logs read back into the graph. */
+  readonly oneShot?: boolean;
+  /** Extra labels; a value may be an output, which also orders this container after its source. */
+  readonly labels?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * The one way the program makes a container, so every one carries the project and stack in its name
+ * and labels, joins only the networks it is given, gets its config files as uploads, and publishes ports
+ * only on the configured address.
+ */
+export function platformContainer(
+  args: PlatformContainerArgs,
+  opts: pulumi.CustomResourceOptions,
+): docker.Container {
+  const labels: Record<string, pulumi.Input<string>> = {
+    'lab.project': args.naming.project,
+    'lab.stack': args.naming.stack,
+    'lab.part': args.part,
+    ...Object.fromEntries((args.configFiles ?? []).map((file) => [`lab.config${file.path.replaceAll("/", ".")}`, file.sha256])),
+    ...args.labels,
+  };
+  const envs = Object.entries(args.envs ?? {}).map(([name, value]) => pulumi.interpolate`${name}=${value}`);
+  const oneShot = args.oneShot === true;
+  return new docker.Container(
+    args.part,
+    {
+      name: args.naming.of(args.part),
+      image: args.image,
+      command: args.command,
+      entrypoints: args.entrypoints,
+      envs,
+      user: args.user,
+      networksAdvanced: args.networks.map((network) => ({ name: network.name })),
+      uploads: [...(args.configFiles ?? []).map((file) => file.upload()), ...(args.extraUploads ?? [])],
+      volumes: args.volumes?.map((volume) => ({ ...volume })),
+      ports: args.ports?.map((port) => ({ internal: port.internal, external: port.external, ip: port.bindAddress })),
+      healthcheck: args.healthcheck,
+      labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
+      restart: oneShot ? 'no' : 'unless-stopped',
+      // Long-running parts wait until healthy, so whatever depends on them starts against a live server.
+      wait: !oneShot && args.healthcheck !== undefined,
+      waitTimeout: 120,
+      mustRun: !oneShot,
+      attach: oneShot,
+      logs: oneShot,
+      rm: false,
+    },
+    // Fixed names and host ports collide under create-before-delete; replace by deleting first.
+    { deleteBeforeReplace: true, ...opts },
+  );
+}
+
+/** A named volume whose name carries project and stack. */
+export function platformVolume(naming: Naming, part: string, opts: pulumi.CustomResourceOptions): docker.Volume {
+  return new docker.Volume(
+    `${part}-data`,
+    {
+      name: naming.of(`${part}-data`),
+      labels: [
+        { label: 'lab.project', value: naming.project },
+        { label: 'lab.stack', value: naming.stack },
+      ],
+    },
+    opts,
+  );
+}
+
+/**
+ * Fails the deployment when a one-shot job exits non-zero, and otherwise yields a value that a dependent
+ * container puts in a label: it then cannot be created before the job has finished, nor after it failed.
+ */
+export function requireSuccess(job: docker.Container, what: string): pulumi.Output<string> {
+  return pulumi
+    .all([job.name, job.exitCode, job.containerLogs])
+    .apply(([name, exitCode, logs]) => assertJobSucceeded(what, name, exitCode, logs));
+}
+
+/** The check behind `requireSuccess`: a one-shot job's name when it exited 0, else an error with its logs. */
+export function assertJobSucceeded(what: string, name: string, exitCode: number | undefined, logs: string | undefined): string {
+  if (exitCode !== undefined && exitCode !== null && exitCode !== 0) {
+    throw new Error(`${what} (${name}) exited with code ${exitCode}:\n${logs ?? ''}`);
+  }
+  return name;
+}

@@ -1,0 +1,159 @@
+import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { buildDashboards, buildPrometheusRuleFiles, grafanaDatasourceUids } from '@lab/dashboards';
+import { Collector, collectorAddress } from './components/collector';
+import { PostgresExporter, RedisExporter } from './components/exporters';
+import { Grafana } from './components/grafana';
+import { LoadTest, type LoadTestResult } from './components/load-test';
+import { Loki, lokiAddress } from './components/loki';
+import { Minio } from './components/minio';
+import { Postgres } from './components/postgres';
+import { Prometheus } from './components/prometheus';
+import { Redis } from './components/redis';
+import { serviceReadinessPath, ShopService } from './components/shop-service';
+import { Tempo, tempoAddress } from './components/tempo';
+import { Traefik, traefikAddress } from './components/traefik';
+import { platformRuleFile } from './configs/prometheus';
+import { naming as makeNaming } from './naming';
+import { PlatformNetworks } from './networks';
+import type { PlatformSettings } from './settings';
+
+export interface PlatformOutputs {
+  readonly appUrl: string;
+  readonly grafanaUrl: string;
+  readonly prometheusUrl: string;
+  readonly traefikDashboardUrl: string;
+  readonly minioConsoleUrl: string;
+  readonly grafanaAdminUser: string;
+  readonly grafanaAdminPassword: pulumi.Output<string>;
+  readonly k6Result: pulumi.Output<LoadTestResult> | undefined;
+}
+
+/** Where the repository root is, seen from this file (infra-program/src). */
+export const repositoryRoot = path.resolve(__dirname, '..', '..');
+
+/**
+ * The whole platform as one graph. Each part is a component that takes what it needs from the others'
+ * outputs. Where two parts point at each other (Prometheus scrapes the Collector, the Collector pushes to
+ * Prometheus) the address comes from the part's own module before the part exists.
+ */
+export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
+  const naming = makeNaming(pulumi.getProject(), pulumi.getStack());
+  const networks = new PlatformNetworks('networks', { naming });
+  const publish = (external: number) => ({ external, bindAddress: settings.bindAddress });
+
+  const postgres = new Postgres('postgres', { naming, networks });
+  const redis = new Redis('redis', { naming, networks });
+  const minio = new Minio('minio', { naming, networks });
+  const postgresExporter = new PostgresExporter('postgres-exporter', { naming, networks, postgres: postgres.connection });
+  const redisExporter = new RedisExporter('redis-exporter', { naming, networks, redis: redis.connection });
+
+  const collectorAt = collectorAddress(naming);
+  const traefikAt = traefikAddress(naming);
+  const tempoAt = tempoAddress(naming);
+  const lokiAt = lokiAddress(naming);
+
+  const prometheus = new Prometheus('prometheus', {
+    naming,
+    networks,
+    targets: [
+      traefikAt.metrics,
+      postgresExporter.target,
+      redisExporter.target,
+      collectorAt.selfMetrics,
+      tempoAt.metrics,
+      lokiAt.metrics,
+    ],
+    ruleFiles: [platformRuleFile(), ...buildPrometheusRuleFiles()],
+    publish: publish(settings.prometheusPort),
+  });
+
+  const tempo = new Tempo('tempo', { naming, networks, store: minio.store, prometheusHttp: prometheus.address.http });
+  const loki = new Loki('loki', { naming, networks, store: minio.store });
+  const collector = new Collector('otel-collector', {
+    naming,
+    networks,
+    destinations: {
+      tempoOtlpGrpc: tempo.address.otlpGrpc,
+      lokiHttp: loki.address.http,
+      prometheusHttp: prometheus.address.http,
+    },
+  });
+
+  const service = new ShopService('shop-api', {
+    naming,
+    networks,
+    replicas: settings.replicas,
+    serviceName: settings.serviceName,
+    logLevel: settings.logLevel,
+    postgres: postgres.connection,
+    redis: redis.connection,
+    collectorOtlpHttp: collector.address.otlpHttp,
+    repositoryRoot,
+  });
+
+  const traefik = new Traefik('traefik', {
+    naming,
+    networks,
+    collectorOtlpHttp: collector.address.otlpHttp,
+    routes: {
+      appHost: settings.appHost,
+      appReplicas: service.replicas,
+      appHealthPath: serviceReadinessPath,
+      minioConsoleHost: settings.minioConsoleHost,
+      minioConsole: minio.console,
+    },
+    bindAddress: settings.bindAddress,
+    appPort: settings.appPort,
+    dashboardPort: settings.traefikDashboardPort,
+  });
+
+  const uids = grafanaDatasourceUids;
+  const grafana = new Grafana('grafana', {
+    naming,
+    networks,
+    datasources: { prometheus: prometheus.address.http, loki: loki.address.http, tempo: tempo.address.http },
+    uids,
+    dashboards: buildDashboards(uids),
+    adminUser: settings.grafanaAdminUser,
+    publish: publish(settings.grafanaPort),
+  });
+
+  const loadTest = settings.k6Enabled
+    ? new LoadTest(
+        'k6',
+        {
+          naming,
+          networks,
+          scenario: settings.k6Scenario,
+          params: settings.k6Params,
+          traefikWeb: traefik.address.web,
+          appHost: settings.appHost,
+          serviceName: settings.serviceName,
+          tempoHttp: tempo.address.http,
+          lokiHttp: loki.address.http,
+          prometheusHttp: prometheus.address.http,
+          prometheusRemoteWriteUrl: prometheus.address.remoteWriteUrl,
+        },
+        // It proves the deploy: it starts only once everything it checks exists (and is healthy where
+        // the part has a health check).
+        { dependsOn: [traefik, service, collector, tempo, loki, prometheus, grafana] },
+      )
+    : undefined;
+
+  // Traefik's own address is consumed before Traefik exists; make sure it is the one Traefik took.
+  if (traefik.address.web.host !== traefikAt.web.host || traefik.address.web.port !== traefikAt.web.port) {
+    throw new Error('Traefik was created at another address than the one planned for it');
+  }
+
+  return {
+    appUrl: traefik.appUrl,
+    grafanaUrl: grafana.hostUrl,
+    prometheusUrl: prometheus.hostUrl,
+    traefikDashboardUrl: traefik.dashboardUrl,
+    minioConsoleUrl: traefik.minioConsoleUrl,
+    grafanaAdminUser: grafana.adminUser,
+    grafanaAdminPassword: pulumi.secret(grafana.adminPassword),
+    k6Result: loadTest?.result,
+  };
+}

@@ -1,0 +1,165 @@
+import { scenarioNames, scenarioParams, type ScenarioName } from '@lab/load';
+
+/**
+ * The stack's knobs: their types, defaults and limits. Pulumi.yaml declares the same keys with the same
+ * defaults (a test keeps the two equal); the CLI applies those defaults, and this module applies them
+ * again so the program never depends on who merged them in (mocks don't).
+ */
+export interface PlatformSettings {
+  /** Number of shop-api replicas behind Traefik. */
+  readonly replicas: number;
+  /** The Host header Traefik routes to the app; every client, k6 included, sends it. */
+  readonly appHost: string;
+  /** The Host header Traefik routes to the MinIO console (MinIO itself is never published). */
+  readonly minioConsoleHost: string;
+  /** Host address every published port binds. */
+  readonly bindAddress: string;
+  readonly appPort: number;
+  readonly grafanaPort: number;
+  readonly prometheusPort: number;
+  readonly traefikDashboardPort: number;
+  readonly serviceName: string;
+  readonly logLevel: LogLevel;
+  readonly grafanaAdminUser: string;
+  readonly k6Scenario: ScenarioName;
+  /** Extra k6 parameters, `KEY=VALUE` each, passed to the scenario as environment. */
+  readonly k6Params: Readonly<Record<string, string>>;
+  /** Whether `pulumi up` runs the k6 scenario at all. */
+  readonly k6Enabled: boolean;
+}
+
+export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/** The defaults, identical to those Pulumi.yaml declares. */
+export const defaultSettings: PlatformSettings = {
+  replicas: 2,
+  appHost: 'shop.localhost',
+  minioConsoleHost: 'minio.localhost',
+  bindAddress: '127.0.0.1',
+  appPort: 8000,
+  grafanaPort: 3000,
+  prometheusPort: 9090,
+  traefikDashboardPort: 8080,
+  serviceName: 'shop-api',
+  logLevel: 'info',
+  grafanaAdminUser: 'admin',
+  k6Scenario: 'smoke',
+  k6Params: {},
+  k6Enabled: true,
+};
+
+/** Raised for any invalid knob; the message names the fully qualified key so `pulumi up` says what to fix. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+/** How the program reads raw values; `pulumi.Config#get` fits, and so does a plain map in tests. */
+export type RawConfig = (key: string) => string | undefined;
+
+export function readSettings(project: string, raw: RawConfig): PlatformSettings {
+  const problems: string[] = [];
+  const key = (name: string) => `${project}:${name}`;
+  const fail = (name: string, why: string, value: string) => {
+    problems.push(`${key(name)} ${why} (got ${JSON.stringify(value)})`);
+  };
+
+  const integer = (name: keyof PlatformSettings, min: number, max: number): number => {
+    const value = raw(name);
+    const fallback = defaultSettings[name] as number;
+    if (value === undefined || value === '') return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      fail(name, `must be an integer from ${min} to ${max}`, value);
+      return fallback;
+    }
+    return parsed;
+  };
+  const text = (name: keyof PlatformSettings, pattern: RegExp, rule: string): string => {
+    const value = raw(name);
+    if (value === undefined || value === '') return defaultSettings[name] as string;
+    if (!pattern.test(value)) fail(name, rule, value);
+    return value;
+  };
+  const oneOf = <T extends string>(name: keyof PlatformSettings, allowed: readonly T[]): T => {
+    const value = raw(name);
+    if (value === undefined || value === '') return defaultSettings[name] as T;
+    if (!(allowed as readonly string[]).includes(value)) {
+      fail(name, `must be one of ${allowed.join(', ')}`, value);
+      return defaultSettings[name] as T;
+    }
+    return value as T;
+  };
+  const flag = (name: keyof PlatformSettings): boolean => {
+    const value = raw(name);
+    if (value === undefined || value === '') return defaultSettings[name] as boolean;
+    if (value !== 'true' && value !== 'false') {
+      fail(name, 'must be true or false', value);
+      return defaultSettings[name] as boolean;
+    }
+    return value === 'true';
+  };
+  const params = (name: 'k6Params'): Record<string, string> => {
+    const value = raw(name);
+    if (value === undefined || value === '') return { ...defaultSettings.k6Params };
+    let list: unknown;
+    try {
+      list = JSON.parse(value);
+    } catch {
+      fail(name, 'must be a list of KEY=VALUE strings', value);
+      return {};
+    }
+    if (!Array.isArray(list)) {
+      fail(name, 'must be a list of KEY=VALUE strings', value);
+      return {};
+    }
+    const entries: [string, string][] = [];
+    for (const item of list) {
+      const match = typeof item === 'string' ? /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(item) : null;
+      if (!match) {
+        fail(name, 'must be a list of KEY=VALUE strings with upper-case keys', JSON.stringify(item));
+        continue;
+      }
+      entries.push([match[1]!, match[2]!]);
+    }
+    return Object.fromEntries(entries);
+  };
+
+  const hostName = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+  const settings: PlatformSettings = {
+    replicas: integer('replicas', 1, 10),
+    appHost: text('appHost', hostName, 'must be a lower-case DNS host name'),
+    minioConsoleHost: text('minioConsoleHost', hostName, 'must be a lower-case DNS host name'),
+    bindAddress: text('bindAddress', /^(\d{1,3}\.){3}\d{1,3}$/, 'must be an IPv4 address'),
+    appPort: integer('appPort', 1, 65535),
+    grafanaPort: integer('grafanaPort', 1, 65535),
+    prometheusPort: integer('prometheusPort', 1, 65535),
+    traefikDashboardPort: integer('traefikDashboardPort', 1, 65535),
+    serviceName: text('serviceName', /^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
+    logLevel: oneOf('logLevel', logLevels),
+    grafanaAdminUser: text('grafanaAdminUser', /^[a-zA-Z0-9_.-]+$/, 'must be letters, digits, _ . or -'),
+    k6Scenario: oneOf('k6Scenario', scenarioNames),
+    k6Params: params('k6Params'),
+    k6Enabled: flag('k6Enabled'),
+  };
+
+  const published = ['appPort', 'grafanaPort', 'prometheusPort', 'traefikDashboardPort'] as const;
+  const seen = new Map<number, string>();
+  for (const name of published) {
+    const other = seen.get(settings[name]);
+    if (other) fail(name, `must differ from ${key(other)}`, String(settings[name]));
+    seen.set(settings[name], name);
+  }
+  const accepted: readonly string[] = scenarioParams[settings.k6Scenario];
+  for (const param of Object.keys(settings.k6Params)) {
+    if (!accepted.includes(param)) {
+      fail('k6Params', `has ${param}, which scenario ${settings.k6Scenario} does not take (it takes ${accepted.join(', ')})`, param);
+    }
+  }
+  if (settings.appHost === settings.minioConsoleHost) {
+    fail('minioConsoleHost', `must differ from ${key('appHost')}`, settings.minioConsoleHost);
+  }
+
+  if (problems.length > 0) throw new SettingsError(`invalid stack config:\n  - ${problems.join('\n  - ')}`);
+  return settings;
+}

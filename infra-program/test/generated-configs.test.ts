@@ -1,0 +1,183 @@
+/**
+ * The generated config files: they parse, say what the upstream docs of the pinned versions require, and
+ * pass the real checker where this machine has it (`promtool`, Debian's prometheus package).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { stringify } from 'yaml';
+import { grafanaDatasourceUids } from '@lab/dashboards';
+import { prometheus3OnlyKeys } from '../src/configs/prometheus';
+import { runProgram } from './harness';
+import { byPart, containers, type ContainerView } from './graph';
+
+const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
+const hasPromtool = promtool.status === 0;
+
+function doc(view: ContainerView, suffix: string): any {
+  const file = view.uploads.find((u) => u.file.endsWith(suffix));
+  assert.ok(file, `${view.name} uploads ${suffix}`);
+  return file.document;
+}
+
+describe('generated configs', () => {
+  let views: ContainerView[];
+  before(async () => {
+    views = containers((await runProgram({ stack: 'dev' })).resources);
+  });
+
+  test('every uploaded YAML or JSON file parses to an object', () => {
+    let count = 0;
+    for (const view of views) {
+      for (const upload of view.uploads.filter((u) => /\.(ya?ml|json)$/.test(u.file))) {
+        assert.equal(typeof upload.document, 'object', upload.file);
+        assert.notEqual(upload.document, null, upload.file);
+        count += 1;
+      }
+    }
+    assert.ok(count >= 9);
+  });
+
+  test('promtool accepts the Prometheus config and every rule file', { skip: !hasPromtool && 'promtool is not installed' }, () => {
+    const prometheus = byPart(views, 'prometheus');
+    const dir = mkdtempSync(join(tmpdir(), 'prometheus-config-'));
+    const rulesDir = join(dir, 'rules');
+    mkdirSync(rulesDir);
+    const rules = prometheus.uploads.filter((u) => u.file.startsWith('/etc/prometheus/rules/'));
+    assert.ok(rules.length >= 1);
+    for (const rule of rules) {
+      const path = join(rulesDir, rule.file.split('/').pop()!);
+      writeFileSync(path, rule.content);
+      execFileSync('promtool', ['check', 'rules', path], { encoding: 'utf8' });
+    }
+    // promtool 2.42 predates the Prometheus 3 `otlp` block: strip exactly the keys listed as 3-only, and
+    // point rule_files at the copies so `check config` also loads them.
+    const config = { ...(doc(prometheus, 'prometheus.yml') as Record<string, unknown>) };
+    for (const key of prometheus3OnlyKeys) {
+      assert.ok(key in config, `${key} is in the config`);
+      delete config[key];
+    }
+    config.rule_files = [join(rulesDir, '*.yml')];
+    const configPath = join(dir, 'prometheus.yml');
+    writeFileSync(configPath, stringify(config));
+    const out = execFileSync('promtool', ['check', 'config', configPath], { encoding: 'utf8' });
+    assert.match(out, /is valid prometheus config file syntax/);
+    assert.match(out, new RegExp(`SUCCESS: ${rules.length} rule files found`));
+  });
+
+  test('Prometheus keeps exemplars, takes OTLP and remote writes, and promotes the resource attributes', () => {
+    const prometheus = byPart(views, 'prometheus');
+    const config = doc(prometheus, 'prometheus.yml');
+    assert.ok(config.otlp.promote_resource_attributes.includes('service.instance.id'));
+    assert.equal(config.rule_files[0], '/etc/prometheus/rules/*.yml');
+    assert.deepEqual(
+      config.scrape_configs.map((s: { job_name: string }) => s.job_name).sort(),
+      ['loki', 'otel-collector', 'postgres-exporter', 'prometheus', 'redis-exporter', 'tempo', 'traefik'],
+    );
+  });
+
+  test('the Collector: OTLP receivers on all interfaces, memory limiter in every pipeline, batching in every exporter', () => {
+    const config = doc(byPart(views, 'otel-collector'), 'config.yaml');
+    assert.equal(config.receivers.otlp.protocols.grpc.endpoint, '0.0.0.0:4317');
+    assert.equal(config.receivers.otlp.protocols.http.endpoint, '0.0.0.0:4318');
+    for (const [name, pipeline] of Object.entries<any>(config.service.pipelines)) {
+      assert.deepEqual(pipeline.processors, ['memory_limiter'], name);
+      for (const exporter of pipeline.exporters) {
+        assert.ok(exporter in config.exporters, `${name} uses a declared exporter`);
+        assert.deepEqual(config.exporters[exporter].sending_queue, { enabled: true, batch: {} }, `${exporter} batches`);
+      }
+    }
+    assert.deepEqual(Object.keys(config.service.pipelines).sort(), ['logs', 'metrics', 'traces']);
+  });
+
+  test('Tempo: receivers on all interfaces, S3 on MinIO path-style, service graph and span metrics enabled', () => {
+    const tempo = byPart(views, 'tempo');
+    const config = doc(tempo, 'tempo.yaml');
+    for (const protocol of Object.values<any>(config.distributor.receivers.otlp.protocols)) {
+      assert.match(protocol.endpoint, /^0\.0\.0\.0:/);
+    }
+    assert.equal(config.storage.trace.backend, 's3');
+    assert.equal(config.storage.trace.s3.forcepathstyle, true);
+    assert.equal(config.storage.trace.s3.bucket, 'tempo-traces');
+    assert.equal(config.storage.trace.s3.access_key, '${S3_ACCESS_KEY}');
+    assert.ok(tempo.command.includes('-config.expand-env=true'));
+    assert.ok(tempo.env.S3_ACCESS_KEY && tempo.env.S3_SECRET_KEY);
+    assert.deepEqual(config.overrides.defaults.metrics_generator.processors.slice(0, 2), ['service-graphs', 'span-metrics']);
+  });
+
+  test('Loki: schema v13 on TSDB, structured metadata on, S3 on MinIO path-style, retention with a delete-request store', () => {
+    const loki = byPart(views, 'loki');
+    const config = doc(loki, 'config.yaml');
+    const schema = config.schema_config.configs.at(-1);
+    assert.equal(schema.schema, 'v13');
+    assert.equal(schema.store, 'tsdb');
+    assert.equal(config.limits_config.allow_structured_metadata, true);
+    assert.equal(config.common.storage.s3.s3forcepathstyle, true);
+    assert.equal(config.common.storage.s3.bucketnames, 'loki-chunks');
+    assert.equal(config.compactor.retention_enabled, true);
+    assert.equal(config.compactor.delete_request_store, 's3');
+    assert.ok(loki.command.includes('-config.expand-env=true'));
+  });
+
+  test('MinIO: the bucket job creates exactly the buckets Loki and Tempo use', () => {
+    const job = byPart(views, 'minio-buckets').command.join(' ');
+    const loki = doc(byPart(views, 'loki'), 'config.yaml').common.storage.s3.bucketnames;
+    const tempo = doc(byPart(views, 'tempo'), 'tempo.yaml').storage.trace.s3.bucket;
+    for (const bucket of [loki, tempo]) assert.match(job, new RegExp(`mc mb --ignore-existing lab/${bucket}(\\s|$)`));
+  });
+
+  test('Grafana: datasources with explicit uids, linked to each other by those uids, macros escaped for provisioning', () => {
+    const grafana = byPart(views, 'grafana');
+    const file = doc(grafana, 'datasources.yaml');
+    const byType = Object.fromEntries(file.datasources.map((d: any) => [d.type, d]));
+    const uids = grafanaDatasourceUids;
+    assert.equal(byType.prometheus.uid, uids.prometheus);
+    assert.equal(byType.loki.uid, uids.loki);
+    assert.equal(byType.tempo.uid, uids.tempo);
+    const existing = new Set(file.datasources.map((d: any) => d.uid));
+    const linked = [
+      byType.prometheus.jsonData.exemplarTraceIdDestinations[0].datasourceUid,
+      byType.loki.jsonData.derivedFields[0].datasourceUid,
+      byType.tempo.jsonData.tracesToLogsV2.datasourceUid,
+      byType.tempo.jsonData.tracesToMetrics.datasourceUid,
+      byType.tempo.jsonData.serviceMap.datasourceUid,
+    ];
+    for (const uid of linked) assert.ok(existing.has(uid), `link to ${uid} resolves`);
+    assert.equal(byType.prometheus.jsonData.exemplarTraceIdDestinations[0].name, 'trace_id');
+    assert.equal(byType.loki.jsonData.derivedFields[0].matcherType, 'label');
+    assert.equal(byType.loki.jsonData.derivedFields[0].matcherRegex, 'trace_id');
+    // Grafana expands $VAR in provisioning files: every Grafana macro is written $$ so it survives.
+    const raw = grafana.uploads.find((u) => u.file.endsWith('datasources.yaml'))!.content;
+    assert.ok(!/(^|[^$])\$\{__/.test(raw), 'no unescaped ${__...} macro');
+    assert.ok(raw.includes('$${__value.raw}'));
+    assert.ok(raw.includes('$${__trace.traceId}'));
+    assert.equal(grafana.env.GF_AUTH_ANONYMOUS_ENABLED, 'false');
+  });
+
+  test('Grafana provisions exactly the dashboards @lab/dashboards builds', async () => {
+    const { buildDashboards } = await import('@lab/dashboards');
+    const grafana = byPart(views, 'grafana');
+    const providers = doc(grafana, 'providers.yaml');
+    const dir = providers.providers[0].options.path;
+    const provisioned = grafana.uploads.filter((u) => u.file.startsWith(`${dir}/`));
+    const built = buildDashboards(grafanaDatasourceUids);
+    assert.deepEqual(provisioned.map((u) => u.file).sort(), built.map((b) => `${dir}/${b.fileName}`).sort());
+    for (const board of built) {
+      const upload = provisioned.find((u) => u.file === `${dir}/${board.fileName}`)!;
+      assert.deepEqual(upload.document, JSON.parse(JSON.stringify(board.dashboard)));
+    }
+  });
+
+  test('Traefik: file provider only (no Docker socket), metrics and traces exported, dashboard on its own entry point', () => {
+    const traefik = byPart(views, 'traefik');
+    const config = doc(traefik, 'traefik.yml');
+    assert.deepEqual(Object.keys(config.providers), ['file']);
+    assert.equal(config.metrics.prometheus.entryPoint, 'metrics');
+    assert.match(config.tracing.otlp.http.endpoint, /^http:\/\/observability-lab-dev-otel-collector:4318\/v1\/traces$/);
+    assert.equal(config.api.dashboard, true);
+    assert.ok(traefik.volumes.every((v) => !String(v.containerPath).includes('docker.sock')));
+  });
+});

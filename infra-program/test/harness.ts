@@ -1,0 +1,129 @@
+/**
+ * Runs the program under Pulumi mocks (no CLI, no Docker) and records every resource it registers, in
+ * the order the engine would see them. One test file per process: the mocks live on a global.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { buildPlatform } from '../src/platform';
+import { readSettings } from '../src/settings';
+
+// Internal (exported by the module, absent from its typings): the drain `pulumi.runtime.disconnect`
+// performs, without disconnecting.
+const { waitForRPCs } = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
+
+export const project = 'observability-lab';
+/** Every generated secret's mock value starts with this, so a test can trace where secrets flow. */
+export const mockSecretPrefix = 'mock-secret-';
+
+export interface Recorded {
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly inputs: Record<string, any>;
+  readonly parent?: string;
+  /** Registration order: a resource whose inputs wait on another's outputs registers after it. */
+  readonly registeredAt: number;
+  completedAt: number;
+}
+
+export interface RunOptions {
+  readonly stack?: string;
+  readonly config?: Record<string, string>;
+  /** Milliseconds a resource's creation takes, by logical name: proves dependents wait for it. */
+  readonly delays?: Record<string, number>;
+  /** Exit codes of one-shot containers, by logical name (default 0). */
+  readonly exitCodes?: Record<string, number>;
+}
+
+let runCounter = 0;
+
+function mockOutputs(args: pulumi.runtime.MockResourceArgs, exitCodes: Record<string, number>): Record<string, any> {
+  switch (args.type) {
+    case 'random:index/randomPassword:RandomPassword':
+      return { ...args.inputs, result: `${mockSecretPrefix}${args.name}` };
+    case 'random:index/randomString:RandomString':
+      return { ...args.inputs, result: `rnd${args.name.length}` };
+    case 'docker:index/image:Image':
+      return { ...args.inputs, repoDigest: 'sha256:0123456789abcdef', imageName: args.inputs.imageName };
+    case 'docker:index/container:Container':
+      return {
+        ...args.inputs,
+        exitCode: args.inputs.attach ? (exitCodes[args.name] ?? 0) : undefined,
+        containerLogs: args.inputs.attach ? `logs of ${args.name}\n     checks.........: 100.00% 12 out of 12\n` : undefined,
+      };
+    default:
+      return { ...args.inputs };
+  }
+}
+
+export interface ProgramRun {
+  readonly resources: Recorded[];
+  readonly outputs: Record<string, unknown>;
+  readonly stack: string;
+}
+
+/**
+ * Builds the whole platform with the given stack config and waits until every resource is registered.
+ * Config goes through the same reader the entry point uses (`readSettings`), without Pulumi.yaml defaults.
+ */
+export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> {
+  runCounter += 1;
+  const stack = options.stack ?? `test${runCounter}`;
+  const resources: Recorded[] = [];
+  let clock = 0;
+  const started = Date.now();
+  pulumi.runtime.setMocks(
+    {
+      newResource: async (args) => {
+        const record: Recorded = {
+          type: args.type,
+          name: args.name,
+          custom: args.custom ?? true,
+          inputs: args.inputs,
+          registeredAt: clock++,
+          completedAt: Number.POSITIVE_INFINITY,
+        };
+        resources.push(record);
+        const delay = options.delays?.[args.name];
+        if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+        record.completedAt = Date.now() - started;
+        return { id: args.custom ? `${args.name}-id` : undefined, state: mockOutputs(args, options.exitCodes ?? {}) };
+      },
+      call: (args) => args.inputs,
+    },
+    project,
+    stack,
+    false,
+  );
+  const config = Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) => [`${project}:${key}`, value]));
+  pulumi.runtime.setAllConfig(config);
+
+  const settings = readSettings(project, (key) => config[`${project}:${key}`]);
+  const platform = buildPlatform(settings);
+
+  const outputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(platform)) {
+    outputs[key] = pulumi.Output.isInstance(value) ? await promiseOf(value) : value;
+  }
+  await settle(resources);
+  return { resources, outputs, stack };
+}
+
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/**
+ * Waits until every pending RPC (component outputs included) has reached this run's mocks and no new
+ * resource has been registered for a while, so the next run's mocks never receive this run's calls.
+ */
+async function settle(resources: Recorded[]): Promise<void> {
+  let last = -1;
+  let quietRounds = 0;
+  while (quietRounds < 5) {
+    await waitForRPCs();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (resources.length === last && resources.every((r) => Number.isFinite(r.completedAt))) quietRounds += 1;
+    else quietRounds = 0;
+    last = resources.length;
+  }
+}

@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { median, onOffRatio, sdkReportedSpanDrops, spanAccount } from '../bench/stats.ts';
+import { benchRoutes, routeSpecs } from '../bench/routes.ts';
+import { configFromArgs } from '../bench/main.ts';
+import { attribute, frameOwner } from '../bench/profile.ts';
+import { renderReport } from '../bench/report.ts';
+import { runBenchmark, modes } from '../bench/run.ts';
+
+test('stats: median, ratio and span accounting', () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.ok(Number.isNaN(median([])));
+  assert.equal(onOffRatio(900, 1000), 0.9);
+  assert.ok(Number.isNaN(onOffRatio(1, 0)));
+  assert.deepEqual(spanAccount({ a: 10, b: 5 }, { a: 2, b: 5 }, 40, 3), { expected: 45, received: 40, dropped: 5, droppedReportedBySdk: 3 });
+  assert.equal(spanAccount({ a: 10 }, { a: 2 }, 25, 0).dropped, 0, 'background spans never make drops negative');
+  assert.throws(() => spanAccount({ a: 1 }, {}, 0, 0), /no span calibration for a/);
+  assert.equal(sdkReportedSpanDrops('x Dropped 12 spans because maxQueueSize reached\nDropped 3 spans because maxQueueSize reached'), 15);
+});
+
+test('bench requests: fresh idempotency keys and bodies each time, the right method per route', () => {
+  const order = [routeSpecs.order.request([1, 2]), routeSpecs.order.request([1, 2])];
+  assert.notEqual(order[0]!.headers['idempotency-key'], order[1]!.headers['idempotency-key']);
+  assert.deepEqual(Object.keys(JSON.parse(order[0]!.body!)).sort(), ['itemId', 'quantity']);
+  assert.match(routeSpecs['cached-read'].request([7]).path, /^\/api\/items\/7$/);
+  assert.equal(routeSpecs['item-write'].method, 'POST');
+});
+
+test('bench CLI arguments are validated', () => {
+  const { config } = configFromArgs(['--duration', '2', '--routes', 'order,cached-read', '--warmup', '0']);
+  assert.equal(config.durationSeconds, 2);
+  assert.equal(config.warmupSeconds, 0);
+  assert.deepEqual(config.routes, ['order', 'cached-read']);
+  assert.throws(() => configFromArgs(['--routes', 'nope']), /unknown route nope/);
+  assert.throws(() => configFromArgs(['--duration', '0']), /--duration/);
+});
+
+test('profile attribution groups self time by package', () => {
+  assert.equal(frameOwner('file:///x/node_modules/@opentelemetry/sdk-trace/dist/a.cjs'), '@opentelemetry/sdk-trace');
+  assert.equal(frameOwner('node:net'), 'node internals');
+  const { byOwner, totalMs } = attribute({
+    nodes: [
+      { id: 1, callFrame: { functionName: 'a', url: 'file:///n/node_modules/hono/x.js', lineNumber: 0 } },
+      { id: 2, callFrame: { functionName: '(idle)', url: '', lineNumber: 0 } },
+    ],
+    samples: [1, 1, 2],
+    timeDeltas: [1000, 2000, 5000],
+  });
+  assert.equal(totalMs, 3);
+  assert.equal(byOwner.get('hono'), 3);
+});
+
+const serviceDist = join(__dirname, '..', '..', 'service', 'dist', 'main.js');
+
+test('a short benchmark run measures every route in every mode and accounts for every span', { timeout: 240_000 }, async () => {
+  if (!existsSync(serviceDist)) {
+    // A fresh clone: build the service the bench runs (what `npm run build` at the root does).
+    const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', join(__dirname, '..', '..', 'service')], { encoding: 'utf8' });
+    assert.equal(build.status, 0, build.stdout + build.stderr);
+  }
+  const report = await runBenchmark({
+    durationSeconds: 1,
+    warmupSeconds: 0,
+    connections: 5,
+    rounds: 1,
+    routes: benchRoutes,
+    poolSize: 10,
+    calibrationRequests: 3,
+    logLevel: 'warn',
+  });
+  assert.equal(report.measurements.length, benchRoutes.length * modes.length);
+  for (const m of report.measurements) {
+    const where = `${m.route} ${m.mode}`;
+    assert.ok(m.completed > 0, `${where}: no request completed`);
+    assert.equal(m.non2xx, 0, `${where}: non-2xx answers`);
+    assert.equal(m.errors, 0, `${where}: connection errors`);
+    assert.ok(m.requestsPerSecond > 0 && m.latencyP99Ms >= m.latencyP50Ms, where);
+    assert.ok(m.serverCpuMicrosPerRequest > 0, `${where}: server CPU not measured`);
+  }
+  for (const summary of report.summary) {
+    assert.ok(Number.isFinite(summary.onOffRatio) && summary.onOffRatio > 0, summary.route);
+    assert.ok(summary.byMode['bare-node-http'].requestsPerSecond > summary.byMode['telemetry-off'].requestsPerSecond, `${summary.route}: the bare handler is the ceiling`);
+    assert.ok(summary.serverSpans.received >= summary.serverSpans.requests, `${summary.route}: SERVER spans missing`);
+  }
+  // A request makes its SERVER span and at least one CLIENT span (Redis or SQL).
+  for (const route of benchRoutes) assert.ok((report.spansPerRequest[route] ?? 0) >= 2, `${route}: ${report.spansPerRequest[route]} spans per request`);
+  assert.ok(report.spans.received > 0);
+  assert.equal(report.spans.dropped, 0, `spans dropped at low load: ${JSON.stringify(report.spans)}`);
+  for (const m of modes) assert.ok(report.peakRssMiB[m] > 10, `${m}: peak RSS not read`);
+  const text = renderReport(report);
+  for (const route of benchRoutes) assert.ok(text.includes(route));
+  assert.doesNotThrow(() => JSON.parse(JSON.stringify(report)));
+});
