@@ -11,3 +11,13 @@ export const grafanaDatasourceUids: DatasourceUids = {
   loki: 'loki',
   tempo: 'tempo',
 };
+
+/**
+ * The exemplar label that carries the trace id, agreed between the two ends of the exemplar link:
+ * Grafana's Prometheus datasource `exemplarTraceIdDestinations[].name` and Tempo's metrics generator
+ * `overrides.defaults.metrics_generator.trace_id_label_name`. Tempo's own default is `traceID`
+ * (modules/generator/registry/histogram.go, v2.9-v3.0), so Tempo must be configured with this name,
+ * or the dots show but offer no link to the trace. `trace_id` is the OpenTelemetry convention and the
+ * name the Loki derived field already uses.
+ */
+export const exemplarTraceIdLabel = 'trace_id';

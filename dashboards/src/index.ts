@@ -6,3 +6,5 @@ export type { DatasourceUids } from './datasources';
 export { grafanaDatasourceUids } from './datasources';
 export { buildDashboards } from './build-dashboards';
 export { buildPrometheusRuleFiles } from './rules/rule-files';
+/** The exemplar trace-id label name the Prometheus datasource and Tempo's metrics generator must share. */
+export { exemplarTraceIdLabel } from './datasources';

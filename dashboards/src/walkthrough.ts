@@ -2,6 +2,8 @@
  * The debugging walkthrough (clicks only) for the README, generated from the dashboards' own titles
  * so a renamed panel breaks a test instead of the instructions.
  */
+import { exemplarTraceIdLabel } from './datasources';
+import { drilldownPanelTitles } from './dashboards/drilldown';
 import { overviewPanelTitles } from './dashboards/overview';
 import { failureScenarios } from './dashboards/failure-scenarios';
 import { serviceLevelObjectives } from './slo/slo';
@@ -28,8 +30,10 @@ export function walkthroughMarkdown(): string {
     '',
     'Other ways in:',
     '',
-    `- In **${overviewPanelTitles.latency}** (or **Shop service drilldown > Latency with exemplars**), **hover an exemplar dot** and click`,
-    '  **Query with Tempo** to open the trace of that very request.',
+    `- In **Shop platform overview > ${overviewPanelTitles.latencyExemplars}** (or **Shop service drilldown > ${drilldownPanelTitles.latencyExemplars}**`,
+    '  for one route), **hover a dot** on the p99 line: each dot is an exemplar Tempo\'s span metrics recorded with one real request.',
+    `  The tooltip shows its \`${exemplarTraceIdLabel}\`; click the trace link next to it (**View trace**) to open that very request in Tempo.`,
+    `  (**${overviewPanelTitles.latency}** comes from the service\'s own histogram, which has no exemplars.)`,
     `- **Click a series** in **${overviewPanelTitles.requestRate}** and choose **Drill into <route>**: the drilldown opens for that route, with its`,
     '  failing and slow traces, the slowest SQL statements, the cache hit ratio and errors by type (their data links open the logs).',
     '- **Shop failure lab** shows, per `/simulate/*` scenario, what it does to rate, errors, latency and its own signal.',

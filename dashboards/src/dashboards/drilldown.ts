@@ -1,5 +1,6 @@
 /**
- * Service drilldown for one route (or all): latency with exemplars that open the trace, failing and
+ * Service drilldown for one route (or all): latency with exemplars that open the trace (from Tempo's
+ * span metrics; the service's own histogram has none), failing and
  * slow traces, the slowest SQL, cache efficiency and errors by type with a link to their logs.
  */
 import { QueryVariableBuilder, RowBuilder, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
@@ -9,6 +10,12 @@ import { datasourceRefs } from '../panels/datasource-refs';
 import { exploreUrl } from '../panels/explore-links';
 import { logsPanel, promTablePanel, statPanel, timeSeriesPanel, traceTablePanel } from '../panels/panels';
 import { caching, database, http, httpMatchers, logs, orders, routeVariable, traces } from '../queries/service-queries';
+import { serverSpans } from '../queries/span-metrics-queries';
+
+export const drilldownPanelTitles = {
+  latencyExemplars: 'Latency with exemplars',
+  latency: 'Latency p50 / p95 / p99 by route',
+} as const;
 import { newDashboard } from './common';
 import { dashboardUids } from './dashboard-uids';
 
@@ -100,17 +107,15 @@ export function buildDrilldown(uids: DatasourceUids) {
     )
     .withPanel(
       timeSeriesPanel(uids, {
-        title: 'Latency with exemplars',
+        title: drilldownPanelTitles.latencyExemplars,
         description:
-          'p50/p95/p99 per route. Each dot is an exemplar recorded with a real request: hover it and click the trace id to open the trace in Tempo.',
+          'p50/p99 of the route\'s SERVER spans (span name `<METHOD> <route>`) from Tempo\'s span metrics. Each dot is an exemplar of a real request: hover it and click the trace link to open that trace in Tempo.',
         unit: 's',
         size: { width: 16, height: 10 },
         queries: [
-          { expr: http.quantile(0.5, route), legend: 'p50 {{http_route}}' },
-          { expr: http.quantile(0.95, route), legend: 'p95 {{http_route}}' },
-          { expr: http.quantile(0.99, route), legend: 'p99 {{http_route}}', exemplars: true },
+          { expr: serverSpans.latencyQuantile(0.5, route), legend: 'p50 {{span_name}}' },
+          { expr: serverSpans.latencyQuantile(0.99, route), legend: 'p99 {{span_name}}', exemplars: true },
         ],
-        links: [failingTraces],
       }),
     )
     .withPanel(
@@ -121,6 +126,21 @@ export function buildDrilldown(uids: DatasourceUids) {
         stacked: true,
         size: { width: 8, height: 10 },
         queries: [{ expr: http.byStatus(route), legend: '{{http_response_status_code}}' }],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(uids, {
+        title: drilldownPanelTitles.latency,
+        description:
+          'p50/p95/p99 per route from the service\'s http.server.request.duration (the SLOs\' histogram; no exemplars, see the panel above for trace links).',
+        unit: 's',
+        size: { width: 24, height: 8 },
+        queries: [
+          { expr: http.quantile(0.5, route), legend: 'p50 {{http_route}}' },
+          { expr: http.quantile(0.95, route), legend: 'p95 {{http_route}}' },
+          { expr: http.quantile(0.99, route), legend: 'p99 {{http_route}}' },
+        ],
+        links: [failingTraces],
       }),
     )
     .withRow(new RowBuilder('Traces'))

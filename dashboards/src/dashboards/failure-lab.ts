@@ -3,6 +3,7 @@ import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { DatasourceUids } from '../datasources';
 import { logsPanel, markdownPanel, timeSeriesPanel, traceTablePanel } from '../panels/panels';
 import { http, logs, traces } from '../queries/service-queries';
+import { serverSpans } from '../queries/span-metrics-queries';
 import { newDashboard } from './common';
 import { dashboardUids } from './dashboard-uids';
 import { failureScenarios } from './failure-scenarios';
@@ -36,12 +37,14 @@ export function buildFailureLab(uids: DatasourceUids) {
       .withPanel(
         timeSeriesPanel(uids, {
           title: `${scenario.title}: latency`,
-          description: 'p50 and p99 of the scenario route(s); exemplars open traces.',
+          description:
+            'p50 and p99 of the scenario route(s) from the service histogram, plus p99 of their SERVER spans from Tempo span metrics, whose exemplar dots open traces.',
           unit: 's',
           size: { width: 6, height: 8 },
           queries: [
             { expr: http.quantile(0.5, scenario.routeRegex), legend: 'p50 {{http_route}}' },
-            { expr: http.quantile(0.99, scenario.routeRegex), legend: 'p99 {{http_route}}', exemplars: true },
+            { expr: http.quantile(0.99, scenario.routeRegex), legend: 'p99 {{http_route}}' },
+            { expr: serverSpans.latencyQuantile(0.99, scenario.routeRegex), legend: 'p99 spans {{span_name}}', exemplars: true },
           ],
         }),
       )

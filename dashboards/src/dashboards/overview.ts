@@ -10,6 +10,8 @@ import { exploreUrl } from '../panels/explore-links';
 import { logVolumePanel, logsPanel, statPanel, timeSeriesPanel } from '../panels/panels';
 import { collector, k6, postgres, redis, traefik } from '../queries/platform-queries';
 import { http, logs, runtime } from '../queries/service-queries';
+import { serverSpans } from '../queries/span-metrics-queries';
+import { spanMetricsLabels } from '../metrics/known/tempo-metrics-generator';
 import { sloRecords } from '../slo/rule-names';
 import { serviceLevelObjectives } from '../slo/slo';
 import { dashboardUrl, newDashboard } from './common';
@@ -19,7 +21,8 @@ export const overviewPanelTitles = {
   budget: (sloName: string) => `Error budget left: ${sloName}`,
   requestRate: 'Request rate by route',
   errorRatio: 'Server error ratio by route',
-  latency: 'Latency p50 / p95 / p99 (exemplars open traces)',
+  latency: 'Latency p50 / p95 / p99',
+  latencyExemplars: 'Latency with exemplars (click a dot to open its trace)',
   logs: 'Warnings and errors (expand a line, open its trace)',
 } as const;
 
@@ -103,12 +106,13 @@ export function buildOverview(uids: DatasourceUids) {
     .withPanel(
       timeSeriesPanel(uids, {
         title: overviewPanelTitles.latency,
-        description: 'Quantiles over all routes. The dots are exemplars: hover one and open its trace in Tempo.',
+        description:
+          'Quantiles over all routes, from the service\'s http.server.request.duration (the SLOs\' histogram). It has no exemplars: to open a trace, use the exemplar panel below.',
         unit: 's',
         queries: [
           { expr: http.quantile(0.5, undefined, serviceLabels.job), legend: 'p50' },
           { expr: http.quantile(0.95, undefined, serviceLabels.job), legend: 'p95' },
-          { expr: http.quantile(0.99, undefined, serviceLabels.job), legend: 'p99', exemplars: true },
+          { expr: http.quantile(0.99, undefined, serviceLabels.job), legend: 'p99' },
         ],
       }),
     )
@@ -117,8 +121,25 @@ export function buildOverview(uids: DatasourceUids) {
         title: 'p99 latency by route',
         description: 'Which route is slow.',
         unit: 's',
-        queries: [{ expr: http.quantile(0.99), legend: '{{http_route}}', exemplars: true }],
+        queries: [{ expr: http.quantile(0.99), legend: '{{http_route}}' }],
         links: [drilldownLink],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(uids, {
+        title: overviewPanelTitles.latencyExemplars,
+        description:
+          'p95 and p99 of shop-api SERVER spans from Tempo\'s span metrics, which carry exemplars. Each dot is one real request: hover it and click the trace link to open that trace in Tempo.',
+        unit: 's',
+        size: { width: 24, height: 8 },
+        queries: [
+          { expr: serverSpans.latencyQuantile(0.95, undefined, spanMetricsLabels.service), legend: 'p95 (spans)' },
+          {
+            expr: serverSpans.latencyQuantile(0.99, undefined, spanMetricsLabels.service),
+            legend: 'p99 (spans)',
+            exemplars: true,
+          },
+        ],
       }),
     )
     .withPanel(

@@ -53,3 +53,21 @@ export function promqlMetricNames(query: string): string[] {
   });
   return names;
 }
+
+/** Each vector selector of a PromQL expression: its metric name and the label names it matches on. */
+export function promqlSelectors(query: string): Array<{ metric: string; labels: string[] }> {
+  const { tree, text } = parse('promql', query);
+  const selectors: Array<{ metric: string; labels: string[] }> = [];
+  tree.iterate({
+    enter: (node) => {
+      if (node.name !== 'VectorSelector') return;
+      const id = node.node.getChild('Identifier');
+      const labels: string[] = [];
+      node.node.getChild('LabelMatchers')?.cursor().iterate((inner) => {
+        if (inner.name === 'LabelName') labels.push(text.slice(inner.from, inner.to));
+      });
+      selectors.push({ metric: id ? text.slice(id.from, id.to) : '', labels });
+    },
+  });
+  return selectors;
+}

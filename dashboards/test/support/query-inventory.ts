@@ -8,6 +8,8 @@ export interface FoundQuery {
   language: Language;
   text: string;
   where: string;
+  /** The target asks Prometheus for exemplars (Grafana's `exemplar: true`). */
+  exemplar?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -26,7 +28,8 @@ function languageOf(datasource: unknown): Language | undefined {
 
 function fromTarget(target: Json, where: string): FoundQuery[] {
   const language = languageOf(target.datasource);
-  if (language === 'promql' || language === 'logql') return [{ language, text: String(target.expr ?? ''), where }];
+  if (language === 'promql') return [{ language, text: String(target.expr ?? ''), where, exemplar: target.exemplar === true }];
+  if (language === 'logql') return [{ language, text: String(target.expr ?? ''), where }];
   if (language === 'traceql' && target.queryType === 'traceql') return [{ language, text: String(target.query ?? ''), where }];
   return [];
 }
