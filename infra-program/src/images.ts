@@ -7,9 +7,11 @@ import { k6Image } from '@lab/load';
 export const images = {
   traefik: 'traefik:v3.7.14',
   postgres: 'postgres:18.6',
-  redis: 'redis:8.10.0-alpine',
+  // 8.10.1 is the security release of 2026-08-18 on the 8.10 line (docker-library official-images library/redis).
+  redis: 'redis:8.10.1-alpine',
   postgresExporter: 'quay.io/prometheuscommunity/postgres-exporter:v0.20.1',
-  redisExporter: 'oliver006/redis_exporter:v1.89.0-alpine',
+  // The -alpine variant: the default image is FROM scratch and has no shell or wget for the health check.
+  redisExporter: 'oliver006/redis_exporter:v1.91.1-alpine',
   // MinIO's Docker Hub repositories were removed in September 2026; quay.io still serves the last
   // community releases (the server's last published image and mc's last release). See README.
   minio: 'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z',

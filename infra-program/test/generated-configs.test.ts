@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { grafanaDatasourceUids } from '@lab/dashboards';
-import { prometheus3OnlyKeys } from '../src/configs/prometheus';
+import { identifyingResourceAttributes, prometheus3OnlyKeys } from '../src/configs/prometheus';
 import { runProgram } from './harness';
 import { byPart, containers, type ContainerView } from './graph';
 
@@ -71,7 +71,13 @@ describe('generated configs', () => {
   test('Prometheus keeps exemplars, takes OTLP and remote writes, and promotes the resource attributes', () => {
     const prometheus = byPart(views, 'prometheus');
     const config = doc(prometheus, 'prometheus.yml');
-    assert.ok(config.otlp.promote_resource_attributes.includes('service.instance.id'));
+    // Prometheus 3 names OTLP metrics this way (http_server_request_duration_seconds_bucket ...).
+    assert.equal(config.otlp.translation_strategy, 'UnderscoreEscapingWithSuffixes');
+    // service.name / service.instance.id already become job / instance: promoting them duplicates labels.
+    for (const attribute of identifyingResourceAttributes) {
+      assert.ok(!config.otlp.promote_resource_attributes.includes(attribute), `${attribute} is not promoted`);
+    }
+    assert.ok(config.otlp.promote_resource_attributes.includes('service.version'));
     assert.equal(config.rule_files[0], '/etc/prometheus/rules/*.yml');
     assert.deepEqual(
       config.scrape_configs.map((s: { job_name: string }) => s.job_name).sort(),
@@ -146,7 +152,20 @@ describe('generated configs', () => {
       byType.tempo.jsonData.serviceMap.datasourceUid,
     ];
     for (const uid of linked) assert.ok(existing.has(uid), `link to ${uid} resolves`);
-    assert.equal(byType.prometheus.jsonData.exemplarTraceIdDestinations[0].name, 'trace_id');
+    for (const destination of byType.prometheus.jsonData.exemplarTraceIdDestinations) {
+      assert.ok(existing.has(destination.datasourceUid), `exemplar link ${destination.name} resolves`);
+    }
+    // The app's OTLP exemplars are labelled trace_id; Tempo's span-metrics exemplars traceID.
+    assert.deepEqual(
+      byType.prometheus.jsonData.exemplarTraceIdDestinations.map((d: any) => d.name).sort(),
+      ['traceID', 'trace_id'],
+    );
+    const toLogs = byType.tempo.jsonData.tracesToLogsV2;
+    assert.deepEqual(toLogs.tags, [{ key: 'service.name', value: 'service_name' }]);
+    assert.equal(toLogs.customQuery, true);
+    assert.equal(toLogs.query, '{$${__tags}} | trace_id="$${__trace.traceId}"');
+    assert.deepEqual(byType.tempo.jsonData.tracesToMetrics.tags, [{ key: 'service.name', value: 'service' }]);
+    assert.equal(byType.tempo.jsonData.nodeGraph.enabled, true);
     assert.equal(byType.loki.jsonData.derivedFields[0].matcherType, 'label');
     assert.equal(byType.loki.jsonData.derivedFields[0].matcherRegex, 'trace_id');
     // Grafana expands $VAR in provisioning files: every Grafana macro is written $$ so it survives.

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigFile } from '../config-file';
-import { lokiConfig, lokiPorts } from '../configs/loki';
+import { lokiConfig, lokiDataDir, lokiPorts } from '../configs/loki';
 import { platformContainer, platformVolume } from '../container';
 import { endpoint, type Endpoint } from '../endpoint';
 import { images } from '../images';
@@ -54,7 +54,18 @@ export class Loki extends pulumi.ComponentResource {
         command: [`-config.file=${this.config.path}`, '-config.expand-env=true'],
         envs: { S3_ACCESS_KEY: args.store.accessKey, S3_SECRET_KEY: args.store.secretKey },
         configFiles: [this.config],
-        volumes: [{ volumeName: volume.name, containerPath: '/loki' }],
+        // Runs as the image's user (10001): the image creates /loki owned by 10001, and Docker gives an
+        // empty named volume mounted there that owner on first use.
+        volumes: [{ volumeName: volume.name, containerPath: lokiDataDir }],
+        // The distroless image has no shell or curl, but Loki 3.7's binary has a `-health` command that
+        // GETs /ready and exits 0 or 1.
+        healthcheck: {
+          tests: ['CMD', '/usr/bin/loki', '-health', `-health.url=http://localhost:${lokiPorts.http}/ready`],
+          interval: '5s',
+          timeout: '5s',
+          retries: 24,
+          startPeriod: '10s',
+        },
         labels: { 'lab.requires.buckets': args.store.bucketsReady },
       },
       { parent: this },

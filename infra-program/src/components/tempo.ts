@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigFile } from '../config-file';
-import { tempoConfig, tempoPorts } from '../configs/tempo';
+import { tempoConfig, tempoDataDir, tempoPorts } from '../configs/tempo';
 import { platformContainer, platformVolume } from '../container';
 import { endpoint, type Endpoint } from '../endpoint';
 import { images } from '../images';
@@ -62,9 +62,13 @@ export class Tempo extends pulumi.ComponentResource {
         command: [`-config.file=${this.config.path}`, '-config.expand-env=true'],
         envs: { S3_ACCESS_KEY: args.store.accessKey, S3_SECRET_KEY: args.store.secretKey },
         configFiles: [this.config],
-        volumes: [{ volumeName: volume.name, containerPath: '/var/tempo' }],
-        // A new named volume is owned by root; Tempo's image user (10001) could not write its WAL there.
-        user: '0',
+        // Runs as the image's user (10001). The image creates /var/tempo owned by 10001, and Docker gives an
+        // empty named volume mounted there that directory's owner and mode on first use, so Tempo can
+        // write its WAL without running as root (the chown init container of upstream's compose example
+        // is for a host bind mount, which this program never uses).
+        volumes: [{ volumeName: volume.name, containerPath: tempoDataDir }],
+        // No Docker health check: the image is distroless (no shell, no HTTP client) and the 2.10 binary
+        // has no health sub-command. Readiness is GET /ready on the HTTP port.
         labels: { 'lab.requires.buckets': args.store.bucketsReady },
       },
       { parent: this },

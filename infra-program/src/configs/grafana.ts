@@ -27,6 +27,9 @@ export interface GrafanaDatasourcesFile {
   datasources: GrafanaDatasource[];
 }
 
+/** Exemplar labels that hold a trace id: Prometheus's OTLP translation, then Tempo's metrics generator. */
+export const exemplarTraceIdLabels = ['trace_id', 'traceID'] as const;
+
 export interface DatasourceTargets {
   readonly prometheus: Endpoint;
   readonly loki: Endpoint;
@@ -54,7 +57,14 @@ export function grafanaDatasources(to: DatasourceTargets, uids: DatasourceUids):
         jsonData: {
           httpMethod: 'POST',
           prometheusType: 'Prometheus',
-          exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: uids.tempo, urlDisplayLabel: 'View trace' }],
+          // Exemplars reach Prometheus two ways, under two label names: OTLP metrics of the app carry
+          // `trace_id` (Prometheus's OTLP translator), Tempo's span metrics and service graphs carry
+          // `traceID` (the generator's default exemplar label). One destination per name links both.
+          exemplarTraceIdDestinations: exemplarTraceIdLabels.map((name) => ({
+            name,
+            datasourceUid: uids.tempo,
+            urlDisplayLabel: 'View trace',
+          })),
         },
       },
       {
@@ -94,8 +104,12 @@ export function grafanaDatasources(to: DatasourceTargets, uids: DatasourceUids):
             spanEndTimeShift: '5m',
             filterByTraceID: true,
             filterBySpanID: false,
+            // The link shows only on spans carrying one of these tags; `${__tags}` renders the mapping
+            // as a stream selector. OTLP logs land in Loki with `service_name` as a label and `trace_id`
+            // as structured metadata, so the trace id is a label filter after the selector.
+            tags: [{ key: 'service.name', value: 'service_name' }],
             customQuery: true,
-            query: '{service_name="${__span.tags["service.name"]}"} | trace_id="${__trace.traceId}"',
+            query: '{${__tags}} | trace_id="${__trace.traceId}"',
           },
           tracesToMetrics: {
             datasourceUid: uids.prometheus,

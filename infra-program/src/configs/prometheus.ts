@@ -10,9 +10,22 @@ export interface PrometheusConfig {
   rule_files: string[];
   scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
   storage: { tsdb: { out_of_order_time_window: string } };
-  /** Prometheus 3 only: how resource attributes of OTLP metrics become labels. */
-  otlp: { promote_resource_attributes: string[] };
+  /** Prometheus 3 only: how OTLP metrics are named and which resource attributes become labels. */
+  otlp: { translation_strategy: OtlpTranslationStrategy; promote_resource_attributes: string[] };
 }
+
+/**
+ * `UnderscoreEscapingWithSuffixes` is what turns `http.server.request.duration` (unit s) into
+ * `http_server_request_duration_seconds_bucket`, the names the dashboards and rules query. It is the
+ * 3.x default; written out so a change of default cannot silently rename every series.
+ */
+export type OtlpTranslationStrategy = 'UnderscoreEscapingWithSuffixes';
+
+/**
+ * Resource attributes Prometheus already turns into `job` and `instance` (and `target_info`): promoting
+ * them again would only duplicate those labels on every series.
+ */
+export const identifyingResourceAttributes = ['service.name', 'service.namespace', 'service.instance.id'] as const;
 
 /** Keys Prometheus 3 knows and the promtool on Debian (2.42) does not: the test strips exactly these. */
 export const prometheus3OnlyKeys = ['otlp'] as const;
@@ -24,8 +37,8 @@ export interface PrometheusConfigArgs {
 
 /**
  * Scrapes every target it is given (Traefik, the exporters, the Collector, Tempo, Loki, itself), loads
- * the rule files, accepts out-of-order samples (OTLP pushes can arrive late) and promotes the resource
- * attributes the dashboards group by.
+ * the rule files, accepts out-of-order samples (OTLP pushes can arrive late), pins the OTLP naming the
+ * dashboards rely on and promotes the non-identifying resource attributes worth grouping by.
  */
 export function prometheusConfig(args: PrometheusConfigArgs): PrometheusConfig {
   const jobs = new Set<string>();
@@ -43,12 +56,8 @@ export function prometheusConfig(args: PrometheusConfigArgs): PrometheusConfig {
     })),
     storage: { tsdb: { out_of_order_time_window: '30m' } },
     otlp: {
-      promote_resource_attributes: [
-        'service.instance.id',
-        'service.namespace',
-        'service.version',
-        'deployment.environment.name',
-      ],
+      translation_strategy: 'UnderscoreEscapingWithSuffixes',
+      promote_resource_attributes: ['service.version', 'deployment.environment.name'],
     },
   };
 }

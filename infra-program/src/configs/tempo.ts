@@ -2,7 +2,10 @@ import { bindAll, hostPort, httpUrl, type Endpoint } from '../endpoint';
 
 export const tempoPorts = { http: 3200, grpc: 9095, otlpGrpc: 4317, otlpHttp: 4318 } as const;
 
-/** The subset of the Tempo 2.10 (monolithic) config schema this platform writes. */
+/**
+ * The subset of the Tempo 2.10 (monolithic) config schema this platform writes. Every key is in the
+ * 2.10.8 reference (docs/sources/tempo/configuration/manifest.md at tag v2.10.8); a test checks that.
+ */
 export interface TempoConfig {
   stream_over_http_enabled: boolean;
   server: { http_listen_port: number; grpc_listen_port: number; log_level: string };
@@ -13,17 +16,27 @@ export interface TempoConfig {
     registry: { external_labels: Record<string, string> };
     storage: { path: string; remote_write: { url: string; send_exemplars: boolean }[] };
     traces_storage: { path: string };
+    processor: { service_graphs: { database_name_attributes: string[] } };
   };
   storage: {
     trace: {
       backend: 's3';
       s3: { bucket: string; endpoint: string; access_key: string; secret_key: string; insecure: boolean; forcepathstyle: boolean };
       wal: { path: string };
-      local: { path: string };
     };
   };
-  overrides: { defaults: { metrics_generator: { processors: string[] } } };
+  overrides: {
+    defaults: {
+      metrics_generator: { processors: MetricsGeneratorProcessor[]; generate_native_histograms: 'classic' | 'native' | 'both' };
+    };
+  };
 }
+
+/** Processor names as Tempo 2.10 spells them (modules/generator/processor/processor_names.go). */
+export type MetricsGeneratorProcessor = 'service-graphs' | 'span-metrics' | 'local-blocks';
+
+/** Everything Tempo writes lives under this directory: the image creates it owned by its user (10001). */
+export const tempoDataDir = '/var/tempo';
 
 export interface TempoConfigArgs {
   readonly s3: Endpoint;
@@ -55,10 +68,16 @@ export function tempoConfig(args: TempoConfigArgs): TempoConfig {
     metrics_generator: {
       registry: { external_labels: { source: 'tempo' } },
       storage: {
-        path: '/var/tempo/generator/wal',
+        path: `${tempoDataDir}/generator/wal`,
         remote_write: [{ url: httpUrl(args.prometheusHttp, '/api/v1/write'), send_exemplars: true }],
       },
-      traces_storage: { path: '/var/tempo/generator/traces' },
+      traces_storage: { path: `${tempoDataDir}/generator/traces` },
+      // A CLIENT span becomes a service-graph edge to a database node only when it carries one of these.
+      // The 2.10 default knows `db.namespace`, `db.name`, `db.system`; current semantic conventions (the
+      // Redis instrumentation under OTEL_SEMCONV_STABILITY_OPT_IN=database) only set `db.system.name`.
+      processor: {
+        service_graphs: { database_name_attributes: ['db.namespace', 'db.name', 'db.system', 'db.system.name'] },
+      },
     },
     storage: {
       trace: {
@@ -71,10 +90,20 @@ export function tempoConfig(args: TempoConfigArgs): TempoConfig {
           insecure: true,
           forcepathstyle: true,
         },
-        wal: { path: '/var/tempo/wal' },
-        local: { path: '/var/tempo/blocks' },
+        // Blocks go to S3; only the write-ahead log is local.
+        wal: { path: `${tempoDataDir}/wal` },
       },
     },
-    overrides: { defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics', 'local-blocks'] } } },
+    // The 2.10 shape (`overrides.defaults...`); the legacy flat `metrics_generator_processors` is deprecated.
+    // Classic histograms pinned: the dashboards query `traces_spanmetrics_latency_bucket` and
+    // `traces_service_graph_request_server_seconds_bucket`, which native-only output would not produce.
+    overrides: {
+      defaults: {
+        metrics_generator: {
+          processors: ['service-graphs', 'span-metrics', 'local-blocks'],
+          generate_native_histograms: 'classic',
+        },
+      },
+    },
   };
 }

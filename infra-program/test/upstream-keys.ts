@@ -1,0 +1,141 @@
+/**
+ * The config keys each pinned backend accepts, for the parts of its schema this program writes, copied by
+ * hand from the reference of exactly that version (no image can run here, so this is the check a typo or
+ * a key from another version line would fail). Paths are dotted; `[]` is a list item, `*` any map key.
+ * A collector component id `type/name` is reduced to its type.
+ *
+ * Bumping an image to another version line means re-reading its reference and updating this file: the
+ * test pins the line each list was read from.
+ */
+
+/** grafana/tempo 2.10.x: docs/sources/tempo/configuration/manifest.md and _index.md at tag v2.10.8. */
+export const tempo210 = {
+  imageLine: /^grafana\/tempo:2\.10\.\d+$/,
+  keys: [
+    'stream_over_http_enabled',
+    'server.http_listen_port',
+    'server.grpc_listen_port',
+    'server.log_level',
+    // The receivers block is handed to the OpenTelemetry otlp receiver (its `endpoint` per protocol).
+    'distributor.receivers.otlp.protocols.grpc.endpoint',
+    'distributor.receivers.otlp.protocols.http.endpoint',
+    'ingester.max_block_duration',
+    'compactor.compaction.block_retention',
+    'metrics_generator.registry.external_labels.*',
+    'metrics_generator.storage.path',
+    // Each item is a Prometheus remote_write config.
+    'metrics_generator.storage.remote_write[].url',
+    'metrics_generator.storage.remote_write[].send_exemplars',
+    'metrics_generator.traces_storage.path',
+    'metrics_generator.processor.service_graphs.database_name_attributes[]',
+    'storage.trace.backend',
+    'storage.trace.s3.bucket',
+    'storage.trace.s3.endpoint',
+    'storage.trace.s3.access_key',
+    'storage.trace.s3.secret_key',
+    'storage.trace.s3.insecure',
+    'storage.trace.s3.forcepathstyle',
+    'storage.trace.wal.path',
+    'overrides.defaults.metrics_generator.processors[]',
+    'overrides.defaults.metrics_generator.generate_native_histograms',
+  ],
+} as const;
+
+/** grafana/loki 3.7.x: docs/sources/shared/configuration.md at tag v3.7.6 (identical on release-3.7.x). */
+export const loki37 = {
+  imageLine: /^grafana\/loki:3\.7\.\d+$/,
+  keys: [
+    'auth_enabled',
+    'server.http_listen_port',
+    'server.grpc_listen_port',
+    'server.log_level',
+    'common.path_prefix',
+    'common.instance_addr',
+    'common.replication_factor',
+    'common.ring.kvstore.store',
+    'common.storage.s3.endpoint',
+    'common.storage.s3.bucketnames',
+    'common.storage.s3.access_key_id',
+    'common.storage.s3.secret_access_key',
+    'common.storage.s3.insecure',
+    'common.storage.s3.s3forcepathstyle',
+    'schema_config.configs[].from',
+    'schema_config.configs[].store',
+    'schema_config.configs[].object_store',
+    'schema_config.configs[].schema',
+    'schema_config.configs[].index.prefix',
+    'schema_config.configs[].index.period',
+    'limits_config.allow_structured_metadata',
+    'limits_config.volume_enabled',
+    'limits_config.retention_period',
+    'compactor.working_directory',
+    'compactor.retention_enabled',
+    'compactor.delete_request_store',
+    'pattern_ingester.enabled',
+  ],
+} as const;
+
+/**
+ * otel/opentelemetry-collector-contrib 0.161.x. Component types from each component's metadata.yaml
+ * (`otlp_grpc`/`otlp_http` since v0.144.0, the old `otlp`/`otlphttp` only deprecated aliases); exporter
+ * queue keys from exporter/exporterhelper/README.md and internal/queuebatch/config.go (`sending_queue` is a
+ * configoptional with an `enabled` field, `batch: {}` turns batching on with defaults); telemetry reader
+ * shape from service/telemetry/otelconftelemetry. Read in open-telemetry/opentelemetry-collector at
+ * v0.159.0, the newest tag this machine can read; the 0.160 to 0.162 changelogs rename none of these.
+ */
+export const collector161 = {
+  imageLine: /^otel\/opentelemetry-collector-contrib:0\.161\.\d+$/,
+  componentTypes: {
+    receivers: ['otlp'],
+    processors: ['memory_limiter'],
+    exporters: ['otlp_grpc', 'otlp_http'],
+    extensions: ['health_check'],
+  },
+  keys: [
+    'receivers.otlp.protocols.grpc.endpoint',
+    'receivers.otlp.protocols.http.endpoint',
+    'processors.memory_limiter.check_interval',
+    'processors.memory_limiter.limit_percentage',
+    'processors.memory_limiter.spike_limit_percentage',
+    'exporters.otlp_grpc.endpoint',
+    'exporters.otlp_grpc.tls.insecure',
+    'exporters.otlp_grpc.sending_queue.enabled',
+    'exporters.otlp_grpc.sending_queue.batch',
+    'exporters.otlp_http.endpoint',
+    'exporters.otlp_http.sending_queue.enabled',
+    'exporters.otlp_http.sending_queue.batch',
+    'extensions.health_check.endpoint',
+    'service.extensions[]',
+    'service.pipelines.*.receivers[]',
+    'service.pipelines.*.processors[]',
+    'service.pipelines.*.exporters[]',
+    'service.telemetry.logs.level',
+    'service.telemetry.metrics.level',
+    'service.telemetry.metrics.readers[].pull.exporter.prometheus.host',
+    'service.telemetry.metrics.readers[].pull.exporter.prometheus.port',
+  ],
+} as const;
+
+/** Every leaf path of a document (an empty object or list is a leaf too). */
+export function leafPaths(value: unknown, prefix = '', normalizeKey: (key: string, depth: number) => string = (k) => k): string[] {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return [`${prefix}[]`];
+    return value.flatMap((item) => leafPaths(item, `${prefix}[]`, normalizeKey));
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return [prefix];
+    const depth = prefix === '' ? 0 : prefix.split('.').length;
+    return entries.flatMap(([key, item]) => leafPaths(item, prefix === '' ? normalizeKey(key, depth) : `${prefix}.${normalizeKey(key, depth)}`, normalizeKey));
+  }
+  return [prefix];
+}
+
+/** Whether a concrete path matches an allowed pattern, where `*` stands for one map key. */
+export function matchesKey(path: string, allowed: readonly string[]): boolean {
+  return allowed.some((pattern) => {
+    const want = pattern.split('.');
+    const got = path.split('.');
+    return want.length === got.length && want.every((part, i) => part === got[i] || (part === '*' && got[i] !== ''));
+  });
+}
