@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startPostgres, startRedis, type TestServer } from './support/servers';
-import { jsonRequest, runMigrationsProcess, startService, type RunningService } from './support/service-process';
+import { jsonRequest, type RunningService } from './support/service-process';
+import { startServiceStack, type ServiceStack } from './support/stack';
 
-let postgres: TestServer;
-let redis: TestServer;
+let stack: ServiceStack;
 let service: RunningService;
 
 before(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const migration = await runMigrationsProcess(postgres.url);
-  assert.equal(migration.code, 0, migration.output);
-  service = await startService({ databaseUrl: postgres.url, redisUrl: redis.url });
+  stack = await startServiceStack();
+  ({ service } = stack);
 });
 
-after(async () => {
-  await service?.stop();
-  await Promise.all([postgres?.dispose(), redis?.dispose()]);
-});
+after(() => stack?.dispose());
 
 async function createItem(body: Record<string, unknown> = { name: 'kettle', priceCents: 2599, stock: 5 }) {
   const response = await service.fetch('/api/items', jsonRequest('POST', body));

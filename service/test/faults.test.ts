@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startPostgres, startRedis, type TestServer } from './support/servers';
+import type { TestServer } from './support/servers';
 import { jsonRequest, runMigrationsProcess, startService, type RunningService } from './support/service-process';
+import { startServiceStack, type ServiceStack } from './support/stack';
 
+let stack: ServiceStack;
 let postgres: TestServer;
 let redis: TestServer;
 let service: RunningService;
 
 before(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const migration = await runMigrationsProcess(postgres.url);
-  assert.equal(migration.code, 0, migration.output);
-  service = await startService({ databaseUrl: postgres.url, redisUrl: redis.url });
+  stack = await startServiceStack();
+  ({ postgres, redis, service } = stack);
 });
 
-after(async () => {
-  await service?.stop();
-  await Promise.all([postgres?.dispose(), redis?.dispose()]);
-});
+after(() => stack?.dispose());
 
 async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;

@@ -3,28 +3,29 @@ import { after, before, describe, it } from 'node:test';
 import { runtimeMetrics, serviceMetrics } from '../src/telemetry/metric-names';
 import { OtlpGrpcReceiver } from './support/otlp-grpc-receiver';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
-import { startPostgres, startRedis, type TestServer } from './support/servers';
-import { jsonRequest, newTraceparent, runMigrationsProcess, startService, type RunningService } from './support/service-process';
+import type { TestServer } from './support/servers';
+import { jsonRequest, newTraceparent, startService, type RunningService } from './support/service-process';
+import { startServiceStack, type ServiceStack } from './support/stack';
 
 const SERVER = 2;
 const CLIENT = 3;
 const ERROR = 2;
 
+let stack: ServiceStack;
 let postgres: TestServer;
 let redis: TestServer;
 let receiver: OtlpReceiver;
 let service: RunningService;
 
 before(async () => {
-  [postgres, redis, receiver] = await Promise.all([startPostgres(), startRedis(), new OtlpReceiver().start()]);
-  const migration = await runMigrationsProcess(postgres.url);
-  assert.equal(migration.code, 0, migration.output);
-  service = await startService({ databaseUrl: postgres.url, redisUrl: redis.url, otlpEndpoint: receiver.endpoint });
+  receiver = await new OtlpReceiver().start();
+  stack = await startServiceStack({ otlpEndpoint: receiver.endpoint });
+  ({ postgres, redis, service } = stack);
 });
 
 after(async () => {
-  await service?.stop();
-  await Promise.all([postgres?.dispose(), redis?.dispose(), receiver?.stop()]);
+  await stack?.dispose();
+  await receiver?.stop();
 });
 
 /** Sends a request under a trace id the test chose, the way a traced client or the edge proxy would. */
