@@ -1,4 +1,3 @@
-import { httpInstrumentationMiddleware } from '@hono/otel';
 import { Hono } from 'hono';
 import type Redis from 'ioredis';
 import type { Database } from './db/client';
@@ -6,7 +5,7 @@ import type { ItemService } from './domain/items';
 import type { OrderService } from './domain/orders';
 import { accessLog } from './http/access-log';
 import { errorHandler, notFoundHandler } from './http/error-handler';
-import { serverSpanAttributes } from './http/span-attributes';
+import { serverTelemetry } from './http/server-telemetry';
 import type { Logger } from './logger';
 import { healthRoutes } from './routes/health';
 import { itemRoutes } from './routes/items';
@@ -32,10 +31,9 @@ export function createApp(deps: AppDependencies) {
   // telemetry middleware, they answer without a trace, an access line or a sample in the request metrics.
   app.route('/health', healthRoutes(deps));
 
-  // The SERVER span and http.server.request.duration (by route) come from @hono/otel; Node's http
+  // The SERVER span and http.server.request.duration (by route) come from serverTelemetry; Node's http
   // instrumentation is not loaded, so there is exactly one span and one duration series per request.
-  app.use(httpInstrumentationMiddleware());
-  app.use(serverSpanAttributes());
+  app.use(serverTelemetry());
   app.use(accessLog(deps.logger));
 
   app.route('/api/items', itemRoutes(deps.items));

@@ -196,7 +196,7 @@ describe('metrics', () => {
     assert.ok(lookups.some((p) => p.attributes['cache.result'] === 'miss'));
     // One duration series per request, not two differing only by instrumentation scope.
     const durationScopes = new Set(receiver.metrics.filter((m) => m.name === serviceMetrics.httpServerRequestDuration.name).map((m) => m.scope));
-    assert.deepEqual([...durationScopes], ['@hono/otel']);
+    assert.deepEqual([...durationScopes], ['@lab/service/http']);
   });
 });
 

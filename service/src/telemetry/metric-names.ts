@@ -4,10 +4,10 @@
  * over OTLP, so a rename here breaks the queries' tests instead of silently emptying a panel.
  */
 export const serviceMetrics = {
-  /** Histogram, seconds; attributes http.request.method, http.route, http.response.status_code. Emitted by @hono/otel. */
+  /** Histogram, seconds; attributes http.request.method, http.route, http.response.status_code. */
   httpServerRequestDuration: { name: 'http.server.request.duration', unit: 's', kind: 'histogram' },
-  /** UpDownCounter, requests in flight; attribute http.request.method. Emitted by @hono/otel. */
-  httpServerActiveRequests: { name: 'http.server.active_requests', unit: '', kind: 'updowncounter' },
+  /** UpDownCounter, requests in flight; attribute http.request.method. */
+  httpServerActiveRequests: { name: 'http.server.active_requests', unit: '{request}', kind: 'updowncounter' },
   /** Histogram, seconds; attributes db.system.name, db.operation.name, db.collection.name, error.type. */
   dbClientOperationDuration: { name: 'db.client.operation.duration', unit: 's', kind: 'histogram' },
   /** Counter; attributes cache.name, cache.result (hit, miss, error). */

@@ -1,0 +1,99 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  context,
+  defaultTextMapGetter,
+  metrics,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type TextMapGetter,
+} from '@opentelemetry/api';
+import type { HttpBindings } from '@hono/node-server';
+import type { Context, MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import { serviceMetrics } from '../telemetry/metric-names';
+
+const scope = '@lab/service/http';
+const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+/** Node's own header object (lower-case keys) when served by @hono/node-server; no Headers object is built. */
+function incomingHeaders(c: Context): IncomingHttpHeaders | undefined {
+  return (c.env as Partial<HttpBindings> | undefined)?.incoming?.headers;
+}
+
+const webHeadersGetter: TextMapGetter<Headers> = {
+  get: (carrier, key) => carrier.get(key) ?? undefined,
+  keys: (carrier) => [...carrier.keys()],
+};
+
+/**
+ * The SERVER span and the HTTP server metrics of every request, per the stable HTTP semantic conventions.
+ *
+ * Written for the hot path (it replaced @hono/otel, measured in load/BENCHMARKS.md): the incoming
+ * `traceparent` is read from Node's header object, the route is resolved once, and the attributes that
+ * only a recorded span carries are computed only when the sampler kept the span.
+ */
+export function serverTelemetry(): MiddlewareHandler {
+  const tracer = trace.getTracer(scope);
+  const meter = metrics.getMeter(scope);
+  const duration = meter.createHistogram(serviceMetrics.httpServerRequestDuration.name, {
+    description: 'Duration of HTTP server requests',
+    unit: serviceMetrics.httpServerRequestDuration.unit,
+    advice: { explicitBucketBoundaries: durationBuckets },
+  });
+  const active = meter.createUpDownCounter(serviceMetrics.httpServerActiveRequests.name, {
+    description: 'Number of active HTTP server requests',
+    unit: serviceMetrics.httpServerActiveRequests.unit,
+  });
+
+  return async (c, next) => {
+    const started = performance.now();
+    const method = c.req.method;
+    const nodeHeaders = incomingHeaders(c);
+    const parent = nodeHeaders
+      ? propagation.extract(context.active(), nodeHeaders, defaultTextMapGetter)
+      : propagation.extract(context.active(), c.req.raw.headers, webHeadersGetter);
+    // Named by method until routing is done; renamed to `METHOD /route` below.
+    const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method } }, parent);
+    const activeAttributes = { 'http.request.method': method };
+    active.add(1, activeAttributes);
+    let thrown: unknown;
+    try {
+      await context.with(trace.setSpan(parent, span), next);
+    } catch (error) {
+      thrown = error;
+      throw error;
+    } finally {
+      const route = routePath(c);
+      const status = c.res.status;
+      const failure = thrown ?? c.error;
+      if (span.isRecording()) {
+        span.updateName(`${method} ${route}`);
+        const url = new URL(c.req.url);
+        const attributes: Attributes = {
+          'http.route': route,
+          'http.response.status_code': status,
+          'url.path': url.pathname,
+          'url.scheme': url.protocol.slice(0, -1),
+          'server.address': url.hostname,
+          'user_agent.original': nodeHeaders ? nodeHeaders['user-agent'] : c.req.header('user-agent'),
+          'network.peer.address': (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress,
+        };
+        if (url.search) attributes['url.query'] = url.search.slice(1);
+        if (status >= 500) attributes['error.type'] = failure instanceof Error ? failure.name : String(status);
+        span.setAttributes(attributes);
+        if (failure instanceof Error) span.recordException(failure);
+        if (status >= 500 || thrown !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      span.end();
+      active.add(-1, activeAttributes);
+      duration.record((performance.now() - started) / 1000, {
+        'http.request.method': method,
+        'http.route': route,
+        'http.response.status_code': status,
+      });
+    }
+  };
+}
