@@ -36,6 +36,8 @@ export const variantCatalog: readonly Variant[] = [
   { name: 'head-sampling-10pct', env: { ...base, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
   { name: 'head-sampling-5pct', env: { ...base, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.05' } },
   { name: 'otlp-http-json', env: { ...base, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } },
+  { name: 'diag-warn', env: { ...base, OTEL_LOG_LEVEL: 'warn' } },
+  { name: 'blrp-1000', env: { ...base, OTEL_BLRP_SCHEDULE_DELAY: '1000' } },
   { name: 'batch-2048', env: { ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048', OTEL_BSP_MAX_QUEUE_SIZE: '8192' } },
 ];
 

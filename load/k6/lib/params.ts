@@ -36,7 +36,9 @@ export function durationSeconds(duration: string): number {
   if (!durationPattern.test(duration)) throw new Error(`not a k6 duration: ${duration}`);
   const factor: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
   let total = 0;
-  for (const match of duration.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+  // An exec loop rather than matchAll: the plainest construct for k6's JavaScript engine.
+  const group = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+  for (let match = group.exec(duration); match !== null; match = group.exec(duration)) {
     total += Number(match[1]) * (factor[match[2] ?? 's'] ?? 1);
   }
   return total;

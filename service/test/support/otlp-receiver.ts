@@ -149,7 +149,12 @@ export class OtlpReceiver {
     this.server = createServer((request, response) => {
       void this.handle(request).then(
         (status) => {
-          response.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+          // OTLP/HTTP answers in the request's encoding: an empty Export*ServiceResponse is an empty
+          // protobuf message, or `{}` in JSON.
+          const isJson = (request.headers['content-type'] ?? '').startsWith('application/json');
+          response
+            .writeHead(status, { 'content-type': isJson ? 'application/json' : 'application/x-protobuf' })
+            .end(isJson ? '{}' : undefined);
         },
         (error: unknown) => {
           response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(error) }));
