@@ -86,6 +86,7 @@ export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
     replicas: settings.replicas,
     serviceName: settings.serviceName,
     logLevel: settings.logLevel,
+    traceSampleRatio: settings.traceSamplePercent / 100,
     postgres: postgres.connection,
     redis: redis.connection,
     collectorOtlpHttp: collector.address.otlpHttp,
@@ -96,6 +97,7 @@ export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
     naming,
     networks,
     collectorOtlpHttp: collector.address.otlpHttp,
+    traceSampleRatio: settings.traceSamplePercent / 100,
     routes: {
       appHost: settings.appHost,
       appReplicas: service.replicas,

@@ -20,6 +20,11 @@ export interface PlatformSettings {
   readonly traefikDashboardPort: number;
   readonly serviceName: string;
   readonly logLevel: LogLevel;
+  /**
+   * Percentage of requests traced, decided once at the edge (Traefik) and followed downstream (the service
+   * samples parent-based, with this ratio for traces it starts itself). Metrics and logs cover every request.
+   */
+  readonly traceSamplePercent: number;
   readonly grafanaAdminUser: string;
   readonly k6Scenario: ScenarioName;
   /** Extra k6 parameters, `KEY=VALUE` each, passed to the scenario as environment. */
@@ -43,6 +48,7 @@ export const defaultSettings: PlatformSettings = {
   traefikDashboardPort: 8080,
   serviceName: 'shop-api',
   logLevel: 'info',
+  traceSamplePercent: 100,
   grafanaAdminUser: 'admin',
   k6Scenario: 'smoke',
   k6Params: {},
@@ -137,6 +143,7 @@ export function readSettings(project: string, raw: RawConfig): PlatformSettings 
     traefikDashboardPort: integer('traefikDashboardPort', 1, 65535),
     serviceName: text('serviceName', /^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
     logLevel: oneOf('logLevel', logLevels),
+    traceSamplePercent: integer('traceSamplePercent', 0, 100),
     grafanaAdminUser: text('grafanaAdminUser', /^[a-zA-Z0-9_.-]+$/, 'must be letters, digits, _ . or -'),
     k6Scenario: oneOf('k6Scenario', scenarioNames),
     k6Params: params('k6Params'),

@@ -277,6 +277,20 @@ describe('config drives the graph', () => {
     assert.equal(k6.env.HOST_HEADER, 'shop.test');
   });
 
+  test('the trace sample percentage sets the edge sampler and the replicas follow it', async () => {
+    const sampledAll = containers((await runProgram({ stack: 'sampleall' })).resources);
+    const sampled = containers((await runProgram({ stack: 'sample10', config: { traceSamplePercent: '10' } })).resources);
+    const traefikRate = (views: ContainerView[]) =>
+      (byPart(views, 'traefik').uploads.find((u) => u.file.endsWith('traefik.yml'))!.document as { tracing: { sampleRate: number } }).tracing.sampleRate;
+    assert.equal(traefikRate(sampledAll), 1);
+    assert.equal(traefikRate(sampled), 0.1);
+    for (const part of ['shop-api-1', 'shop-api-2']) {
+      assert.equal(byPart(sampled, part).env.OTEL_TRACES_SAMPLER, 'parentbased_traceidratio', 'the service follows the edge');
+      assert.equal(byPart(sampled, part).env.OTEL_TRACES_SAMPLER_ARG, '0.1');
+      assert.equal(byPart(sampledAll, part).env.OTEL_TRACES_SAMPLER_ARG, '1');
+    }
+  });
+
   test('k6 can be switched off', async () => {
     const run = await runProgram({ stack: 'nok6', config: { k6Enabled: 'false' } });
     assert.equal(containers(run.resources).filter((v) => v.labels['lab.part'] === 'k6').length, 0);

@@ -31,6 +31,8 @@ describe('stack settings', () => {
     ['bindAddress', { bindAddress: 'localhost' }],
     ['appHost', { appHost: 'Shop Host' }],
     ['logLevel', { logLevel: 'verbose' }],
+    ['traceSamplePercent', { traceSamplePercent: '101' }],
+    ['traceSamplePercent', { traceSamplePercent: '0.5' }],
     ['k6Scenario', { k6Scenario: 'stress' }],
     ['k6Params', { k6Params: 'RATE=5' }],
     ['k6Params', { k6Params: '["rate=5"]' }],

@@ -20,6 +20,8 @@ export interface ShopServiceArgs {
   readonly replicas: number;
   readonly serviceName: string;
   readonly logLevel: LogLevel;
+  /** Ratio for traces the service starts itself; it follows the caller's (Traefik's) decision otherwise. */
+  readonly traceSampleRatio: number;
   readonly postgres: PostgresConnection;
   readonly redis: RedisConnection;
   readonly collectorOtlpHttp: Endpoint;
@@ -85,6 +87,8 @@ export class ShopService extends pulumi.ComponentResource {
             OTEL_SERVICE_NAME: args.serviceName,
             OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl(args.collectorOtlpHttp),
             OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+            OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+            OTEL_TRACES_SAMPLER_ARG: String(args.traceSampleRatio),
             OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${part},deployment.environment.name=${args.naming.stack}`,
           },
           labels: { 'lab.requires.migration': migrated },

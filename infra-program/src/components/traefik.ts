@@ -33,6 +33,8 @@ export interface TraefikArgs {
   readonly naming: Naming;
   readonly networks: PlatformNetworks;
   readonly collectorOtlpHttp: Endpoint;
+  /** Share of requests the edge starts a sampled trace for. */
+  readonly traceSampleRatio: number;
   readonly routes: TraefikRoutes;
   readonly bindAddress: string;
   readonly appPort: number;
@@ -53,7 +55,7 @@ export class Traefik extends pulumi.ComponentResource {
     this.address = traefikAddress(args.naming);
     this.staticConfig = new ConfigFile(
       'traefik-static',
-      { path: traefikStaticPath, format: 'yaml', document: traefikStaticConfig({ collectorOtlpHttp: args.collectorOtlpHttp }) },
+      { path: traefikStaticPath, format: 'yaml', document: traefikStaticConfig({ collectorOtlpHttp: args.collectorOtlpHttp, traceSampleRatio: args.traceSampleRatio }) },
       { parent: this },
     );
     this.dynamicConfig = new ConfigFile(

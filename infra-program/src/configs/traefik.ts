@@ -16,7 +16,7 @@ export interface TraefikStaticConfig {
   tracing: { serviceName: string; sampleRate: number; otlp: { http: { endpoint: string } } };
 }
 
-export function traefikStaticConfig(args: { collectorOtlpHttp: Endpoint }): TraefikStaticConfig {
+export function traefikStaticConfig(args: { collectorOtlpHttp: Endpoint; traceSampleRatio: number }): TraefikStaticConfig {
   return {
     entryPoints: {
       web: { address: `:${traefikPorts.web}` },
@@ -33,8 +33,10 @@ export function traefikStaticConfig(args: { collectorOtlpHttp: Endpoint }): Trae
     metrics: {
       prometheus: { entryPoint: 'metrics', addEntryPointsLabels: true, addRoutersLabels: true, addServicesLabels: true },
     },
-    // Traces start at the edge and continue in the service through the traceparent Traefik forwards.
-    tracing: { serviceName: 'traefik', sampleRate: 1, otlp: { http: { endpoint: httpUrl(args.collectorOtlpHttp, '/v1/traces') } } },
+    // Traces start at the edge and continue in the service through the traceparent Traefik forwards. Traefik
+    // samples ParentBased(TraceIDRatioBased(sampleRate)) (pkg/observability/types/tracing.go), so a client's
+    // sampled traceparent, like the k6 smoke test's, is always kept.
+    tracing: { serviceName: 'traefik', sampleRate: args.traceSampleRatio, otlp: { http: { endpoint: httpUrl(args.collectorOtlpHttp, '/v1/traces') } } },
   };
 }
 
