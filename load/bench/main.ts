@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (root) → `npm run bench -w load`: the telemetry-cost benchmark.
- * Options: --duration <s> --warmup <s> --connections <n> --rounds <n> --routes a,b --log-level <lvl> --out <file>
+ * Options: --duration <s> --warmup <s> --connections <n> --rounds <n> --routes a,b --log-level <lvl>
+ *          --sample-percent <0-100> --out <file>
  * Needs the service built (npm run build at the root) and Postgres/Redis binaries (or TEST_DATABASE_URL /
  * TEST_REDIS_URL).
  */
@@ -21,6 +22,7 @@ export function configFromArgs(argv: readonly string[]): { config: BenchConfig; 
       rounds: { type: 'string' },
       routes: { type: 'string' },
       'log-level': { type: 'string' },
+      'sample-percent': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -28,6 +30,12 @@ export function configFromArgs(argv: readonly string[]): { config: BenchConfig; 
     if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) throw new Error(`--${name} must be a positive number`);
+    return value;
+  };
+  const samplePercent = (raw: string | undefined): number => {
+    if (raw === undefined) return defaultConfig.traceSamplePercent;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0 || value > 100) throw new Error('--sample-percent must be an integer from 0 to 100');
     return value;
   };
   const routes = values.routes === undefined ? defaultConfig.routes : values.routes.split(',');
@@ -43,6 +51,7 @@ export function configFromArgs(argv: readonly string[]): { config: BenchConfig; 
       rounds: positive('rounds', values.rounds, defaultConfig.rounds),
       routes: routes as BenchRoute[],
       logLevel: values['log-level'] ?? defaultConfig.logLevel,
+      traceSamplePercent: samplePercent(values['sample-percent']),
     },
     out: resolve(values.out ?? join(__dirname, '..', 'bench-results', 'latest.json')),
   };

@@ -26,7 +26,7 @@ export function renderReport(report: BenchReport): string {
   const spans = report.spans;
   return [
     `Machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Linux ${report.machine.kernel}, Node ${report.machine.node}`,
-    `Load: autocannon, ${c.connections} connections, ${c.durationSeconds}s measured after ${c.warmupSeconds}s warm-up, median of ${c.rounds} round(s); service LOG_LEVEL=${c.logLevel}`,
+    `Load: autocannon, ${c.connections} connections, ${c.durationSeconds}s measured after ${c.warmupSeconds}s warm-up, median of ${c.rounds} round(s); service LOG_LEVEL=${c.logLevel}; traces sampled: ${c.traceSamplePercent ?? 100}%`,
     '',
     table(['route', 'mode', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'throughput on/off'], rows),
     '',

@@ -37,6 +37,9 @@ test('bench CLI arguments are validated', () => {
   assert.deepEqual(config.routes, ['order', 'cached-read']);
   assert.throws(() => configFromArgs(['--routes', 'nope']), /unknown route nope/);
   assert.throws(() => configFromArgs(['--duration', '0']), /--duration/);
+  assert.equal(config.traceSamplePercent, 100);
+  assert.equal(configFromArgs(['--sample-percent', '10']).config.traceSamplePercent, 10);
+  assert.throws(() => configFromArgs(['--sample-percent', '150']), /--sample-percent/);
 });
 
 test('profile attribution groups self time by package', () => {
@@ -71,6 +74,7 @@ test('a short benchmark run measures every route in every mode and accounts for 
     poolSize: 10,
     calibrationRequests: 3,
     logLevel: 'warn',
+    traceSamplePercent: 100,
   });
   assert.equal(report.measurements.length, benchRoutes.length * modes.length);
   for (const m of report.measurements) {
