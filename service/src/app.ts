@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type Redis from 'ioredis';
 import type { Database } from './db/client';
 import type { ItemService } from './domain/items';
 import type { OrderService } from './domain/orders';
 import { accessLog } from './http/access-log';
+import { errorBody } from './http/errors';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { serverTelemetry } from './http/server-telemetry';
 import type { Logger } from './logger';
@@ -23,6 +25,8 @@ export interface AppDependencies {
   readonly isShuttingDown: () => boolean;
 }
 
+export const maxBodyBytes = 64 * 1024;
+
 export function createApp(deps: AppDependencies) {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
@@ -35,6 +39,8 @@ export function createApp(deps: AppDependencies) {
   // instrumentation is not loaded, so there is exactly one span and one duration series per request.
   app.use(serverTelemetry());
   app.use(accessLog(deps.logger));
+  // Bodies are buffered to parse them: without a cap one request could exhaust the heap.
+  app.use(bodyLimit({ maxSize: maxBodyBytes, onError: (c) => c.json(errorBody('payload_too_large', `request body exceeds ${maxBodyBytes} bytes`), 413) }));
 
   app.route('/api/items', itemRoutes(deps.items));
   app.route('/api/orders', orderRoutes(deps.orders));

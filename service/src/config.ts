@@ -55,8 +55,17 @@ export type Config = z.infer<typeof environmentSchema>;
 
 /** Reads the process environment; throws ConfigError naming each missing or invalid variable. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  return parseEnvironment(environmentSchema, environment);
+}
+
+/** What the one-shot migration needs: only the database. */
+export function loadMigrationConfig(environment: NodeJS.ProcessEnv = process.env): Pick<Config, 'DATABASE_URL'> {
+  return parseEnvironment(environmentSchema.pick({ DATABASE_URL: true }), environment);
+}
+
+function parseEnvironment<Schema extends z.ZodType>(schema: Schema, environment: NodeJS.ProcessEnv): z.infer<Schema> {
   const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = environmentSchema.safeParse(present);
+  const parsed = schema.safeParse(present);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const key = issue.path.join('.');

@@ -3,7 +3,7 @@ import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError } from './config';
+import { ConfigError, loadMigrationConfig } from './config';
 import { isDatabaseUnavailable } from './db/errors';
 
 /** Any fixed number works; every replica and migration job must use the same one. */
@@ -43,9 +43,12 @@ export async function runMigrationsWhenReachable(databaseUrl: string, deadlineMs
 }
 
 if (require.main === module) {
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    process.stderr.write(`${new ConfigError('Invalid environment: DATABASE_URL: is required').message}\n`);
+  let databaseUrl: string;
+  try {
+    databaseUrl = loadMigrationConfig().DATABASE_URL;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
   runMigrationsWhenReachable(databaseUrl).then(

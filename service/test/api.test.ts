@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { jsonRequest, type RunningService } from './support/service-process';
 import { startServiceStack, type ServiceStack } from './support/stack';
@@ -87,6 +88,28 @@ describe('bad input', () => {
     }
   });
 
+  it('answers values the database cannot store with 422, not 500', async () => {
+    const response = await service.fetch('/api/items', jsonRequest('POST', { name: 'nul\u0000byte', priceCents: 1, stock: 1 }));
+    assert.equal(response.status, 422);
+    assert.equal(((await response.json()) as { error: { details: Array<{ field: string }> } }).error.details[0]?.field, 'name');
+  });
+
+  it('refuses an oversized body with 413 before buffering it all', async () => {
+    // Its own connection: the server closes it after refusing, as proxies do, and a pooled one would be reused.
+    const body = JSON.stringify({ name: 'x'.repeat(200_000), priceCents: 1, stock: 1 });
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = http.request(`${service.baseUrl}/api/items`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+    assert.equal(status, 413);
+    assert.equal((JSON.parse(text) as { error: { code: string } }).error.code, 'payload_too_large');
+  });
+
   it('refuses to delete an item that has orders with 409', async () => {
     const item = await createItem();
     const order = await service.fetch('/api/orders', jsonRequest('POST', { itemId: item.id, quantity: 1 }, { 'idempotency-key': `del-${item.id}` }));
@@ -132,6 +155,13 @@ describe('orders', () => {
     assert.equal(tooMany.status, 409);
     const missing = await service.fetch('/api/orders', jsonRequest('POST', { itemId: 99_999_999, quantity: 1 }, { 'idempotency-key': 'missing-item' }));
     assert.equal(missing.status, 404);
+  });
+
+  it('totals a large order beyond 32-bit cents', async () => {
+    const item = await createItem({ name: 'expensive', priceCents: 100_000_000, stock: 200 });
+    const response = await service.fetch('/api/orders', jsonRequest('POST', { itemId: item.id, quantity: 100 }, { 'idempotency-key': `large-${item.id}` }));
+    assert.equal(response.status, 201);
+    assert.equal(((await response.json()) as { totalCents: number }).totalCents, 10_000_000_000);
   });
 
   it('never oversells under concurrent orders', async () => {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestServer } from './support/servers';
-import { jsonRequest, runMigrationsProcess, startService, type RunningService } from './support/service-process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import postgresClient from 'postgres';
+import { jsonRequest, runMigrationsProcess, serviceRoot, startService, type RunningService } from './support/service-process';
 import { startServiceStack, type ServiceStack } from './support/stack';
 
 let stack: ServiceStack;
@@ -108,8 +111,30 @@ describe('start-up and shutdown', () => {
     await assert.rejects(draining.fetch('/health/live'), 'the port must be closed after shutdown');
   });
 
-  it('applies migrations idempotently when several replicas run them at once', async () => {
-    const runs = await Promise.all([1, 2, 3].map(() => runMigrationsProcess(postgres.url)));
-    for (const run of runs) assert.equal(run.code, 0, run.output);
+  it('applies migrations exactly once when several replicas run them at once on an empty database', async () => {
+    const admin = postgresClient(postgres.url, { max: 1, onnotice: () => undefined });
+    const database = `migration_race_${Date.now()}`;
+    await admin.unsafe(`create database ${database}`);
+    const url = new URL(postgres.url);
+    url.pathname = `/${database}`;
+    const fresh = postgresClient(url.toString(), { max: 1 });
+    try {
+      const runs = await Promise.all([1, 2, 3].map(() => runMigrationsProcess(url.toString())));
+      for (const run of runs) assert.equal(run.code, 0, run.output);
+      const journal = readdirSync(path.join(serviceRoot, 'drizzle')).filter((file) => file.endsWith('.sql'));
+      const [applied] = await fresh`select count(*)::int as count from drizzle.__drizzle_migrations`;
+      assert.equal(applied!.count, journal.length, 'each migration recorded once');
+      const [tables] = await fresh`select to_regclass('public.orders') is not null as orders, to_regclass('public.items') is not null as items`;
+      assert.deepEqual({ ...tables }, { orders: true, items: true });
+    } finally {
+      await fresh.end();
+      await admin.end();
+    }
+  });
+
+  it('stops the migration with a message naming an invalid DATABASE_URL', async () => {
+    const run = await runMigrationsProcess('mysql://nope');
+    assert.equal(run.code, 1);
+    assert.match(run.output, /DATABASE_URL: must be a URL with scheme postgres/);
   });
 });

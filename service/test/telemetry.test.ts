@@ -140,6 +140,38 @@ describe('traces', () => {
   });
 });
 
+describe('server span conventions', () => {
+  it('names an unmatched request by method only and leaves 4xx spans without an exception', async () => {
+    const missing = await tracedRequest('/no/such/route');
+    assert.equal(missing.response.status, 404);
+    const missingSpan = await receiver.waitFor('the 404 span', () => serverSpan(receiver.trace(missing.traceId)));
+    assert.equal(missingSpan.name, 'GET');
+    assert.equal(missingSpan.attributes['http.route'], undefined);
+    assert.equal(missingSpan.status.code, 0);
+
+    const invalid = await tracedRequest('/api/items', jsonRequest('POST', { name: '' }));
+    assert.equal(invalid.response.status, 422);
+    const invalidSpan = await receiver.waitFor('the 422 span', () => serverSpan(receiver.trace(invalid.traceId)));
+    assert.equal(invalidSpan.name, 'POST /api/items');
+    assert.deepEqual(invalidSpan.events, []);
+    assert.equal(invalidSpan.status.code, 0);
+    assert.equal(invalidSpan.attributes['url.scheme'], 'http');
+    assert.equal(typeof invalidSpan.attributes['server.port'], 'number');
+  });
+
+  it('puts error.type on the duration of failed requests', async () => {
+    await service.fetch('/simulate/error?rate=1');
+    const point = await receiver.waitFor('a 500 duration point', () =>
+      receiver.metrics
+        .filter((m) => m.name === serviceMetrics.httpServerRequestDuration.name)
+        .flatMap((m) => m.dataPoints)
+        .find((p) => p.attributes['http.route'] === '/simulate/error' && p.attributes['http.response.status_code'] === 500),
+    );
+    assert.equal(point.attributes['error.type'], 'SimulatedFailure');
+    assert.equal(point.attributes['url.scheme'], 'http');
+  });
+});
+
 describe('logs', () => {
   it('writes JSON access lines with the trace id on stdout and exports the same records over OTLP', async () => {
     const { response, traceId } = await tracedRequest('/api/items?limit=1');
@@ -157,12 +189,19 @@ describe('logs', () => {
   });
 
   it('puts the trace id on every line written inside a request', async () => {
+    const before = service.logLines.length;
     const { traceId } = await tracedRequest('/simulate/error?rate=1');
-    const lines = await receiver.waitFor('the error lines', () => {
-      const found = service.logLines.filter((line) => line.trace_id === traceId);
+    // Select the request's lines by what they say, not by trace id, so a line missing the id is caught.
+    const lines = await receiver.waitFor('the error line and the access line', () => {
+      const found = service.logLines.slice(before).filter(
+        (line) => String(line.msg).includes('simulated failure') || (line.msg === 'request failed' && String(line['url.path']) === '/simulate/error'),
+      );
       return found.length >= 2 ? found : undefined;
     });
-    assert.ok(lines.some((line) => line.level === 'error' && /simulated failure/.test(String(line.msg))));
+    for (const line of lines) {
+      assert.equal(line.trace_id, traceId, `line without the request's trace id: ${JSON.stringify(line)}`);
+      assert.match(String(line.span_id), /^[0-9a-f]{16}$/);
+    }
   });
 });
 

@@ -24,7 +24,8 @@ export const orders = pgTable(
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     itemId: bigint('item_id', { mode: 'number' }).notNull().references(() => items.id, { onDelete: 'restrict' }),
     quantity: integer('quantity').notNull(),
-    totalCents: integer('total_cents').notNull(),
+    // bigint: priceCents (up to 1e8) times quantity (up to 1e4) exceeds int4.
+    totalCents: bigint('total_cents', { mode: 'number' }).notNull(),
     idempotencyKey: text('idempotency_key').notNull().unique('orders_idempotency_key_unique'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },

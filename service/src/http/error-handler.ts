@@ -1,7 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { isDatabaseUnavailable } from '../db/errors';
+import { databaseErrorCode, isDatabaseUnavailable } from '../db/errors';
 import type { Logger } from '../logger';
 import { ApiError, DependencyUnavailable, errorBody, SimulatedFailure } from './errors';
 
@@ -20,6 +20,17 @@ export function errorHandler(logger: Logger) {
       logger.warn({ err: error }, 'database unavailable');
       c.header('Retry-After', '1');
       return c.json(errorBody('database_unavailable', 'the database is unavailable; retry shortly'), 503);
+    }
+    // Backstop for input validation missed: Postgres's data exceptions (class 22) and integrity violations
+    // (class 23) are the client's values, not a server fault.
+    const sqlState = databaseErrorCode(error);
+    if (sqlState?.startsWith('22')) {
+      logger.warn({ err: error, sqlState }, 'database rejected a value');
+      return c.json(errorBody('invalid_value', 'a value is out of range or not valid'), 422);
+    }
+    if (sqlState?.startsWith('23')) {
+      logger.warn({ err: error, sqlState }, 'database integrity violation');
+      return c.json(errorBody('conflict', 'the request conflicts with stored data'), 409);
     }
     if (error instanceof SimulatedFailure) {
       logger.error({ err: error, 'exception.type': error.name }, error.message);

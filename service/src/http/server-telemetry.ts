@@ -23,6 +23,14 @@ function incomingHeaders(c: Context): IncomingHttpHeaders | undefined {
   return (c.env as Partial<HttpBindings> | undefined)?.incoming?.headers;
 }
 
+/** What `routePath` reports when only the app-wide middleware matched. */
+const unmatched = '/*';
+
+/** `error.type` of a failed request: the exception's class when it has a specific one, else the status code. */
+function errorTypeOf(failure: unknown, status: number): string {
+  return failure instanceof Error && failure.name !== 'Error' ? failure.name : String(status);
+}
+
 const webHeadersGetter: TextMapGetter<Headers> = {
   get: (carrier, key) => carrier.get(key) ?? undefined,
   keys: (carrier) => [...carrier.keys()],
@@ -57,7 +65,7 @@ export function serverTelemetry(): MiddlewareHandler {
       : propagation.extract(context.active(), c.req.raw.headers, webHeadersGetter);
     // Named by method until routing is done; renamed to `METHOD /route` below.
     const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method } }, parent);
-    const activeAttributes = { 'http.request.method': method };
+    const activeAttributes = { 'http.request.method': method, 'url.scheme': c.req.url.startsWith('https:') ? 'https' : 'http' };
     active.add(1, activeAttributes);
     let thrown: unknown;
     try {
@@ -66,25 +74,31 @@ export function serverTelemetry(): MiddlewareHandler {
       thrown = error;
       throw error;
     } finally {
-      const route = routePath(c);
+      // A request no route matched reports the catch-all middleware pattern: it has no http.route.
+      const matchedRoute = routePath(c);
+      const route = matchedRoute === unmatched ? undefined : matchedRoute;
       const status = c.res.status;
       const failure = thrown ?? c.error;
+      const errorType = status >= 500 ? errorTypeOf(failure, status) : undefined;
+      const scheme = c.req.url.startsWith('https:') ? 'https' : 'http';
       if (span.isRecording()) {
-        span.updateName(`${method} ${route}`);
+        span.updateName(route ? `${method} ${route}` : method);
         const url = new URL(c.req.url);
         const attributes: Attributes = {
           'http.route': route,
           'http.response.status_code': status,
           'url.path': url.pathname,
-          'url.scheme': url.protocol.slice(0, -1),
+          'url.scheme': scheme,
           'server.address': url.hostname,
+          'server.port': Number(url.port) || (scheme === 'https' ? 443 : 80),
           'user_agent.original': nodeHeaders ? nodeHeaders['user-agent'] : c.req.header('user-agent'),
           'network.peer.address': (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress,
         };
         if (url.search) attributes['url.query'] = url.search.slice(1);
-        if (status >= 500) attributes['error.type'] = failure instanceof Error ? failure.name : String(status);
+        if (errorType) attributes['error.type'] = errorType;
         span.setAttributes(attributes);
-        if (failure instanceof Error) span.recordException(failure);
+        // Client errors (4xx) are answered on purpose: they leave the server span unset, per the conventions.
+        if (status >= 500 && failure instanceof Error) span.recordException(failure);
         if (status >= 500 || thrown !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
       }
       span.end();
@@ -93,6 +107,8 @@ export function serverTelemetry(): MiddlewareHandler {
         'http.request.method': method,
         'http.route': route,
         'http.response.status_code': status,
+        'url.scheme': scheme,
+        'error.type': errorType,
       });
     }
   };

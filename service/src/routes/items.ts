@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { ItemService } from '../domain/items';
 import { parseJsonBody, parseParams } from '../http/validation';
 
-const name = z.string().trim().min(1).max(200);
+// Postgres text cannot hold NUL: refusing it here keeps it a 422 instead of a database error.
+const name = z.string().trim().min(1).max(200).refine((value) => !value.includes('\0'), { message: 'must not contain NUL characters' });
 const priceCents = z.number().int().min(0).max(100_000_000);
 const stock = z.number().int().min(0).max(1_000_000_000);
 
