@@ -27,6 +27,11 @@ export interface PlatformContainerArgs {
   readonly user?: string;
   /** One-shot job: runs to completion, attached, its exit code and logs read back into the graph. */
   readonly oneShot?: boolean;
+  /**
+   * With oneShot: start the job and return without waiting for it (for runs longer than the provider's
+   * 20-minute create timeout); its result is then read with `docker logs`.
+   */
+  readonly detached?: boolean;
   /** Extra labels; a value may be an output, which also orders this container after its source. */
   readonly labels?: Record<string, pulumi.Input<string>>;
 }
@@ -49,6 +54,7 @@ export function platformContainer(
   };
   const envs = Object.entries(args.envs ?? {}).map(([name, value]) => pulumi.interpolate`${name}=${value}`);
   const oneShot = args.oneShot === true;
+  const attached = oneShot && args.detached !== true;
   return new docker.Container(
     args.part,
     {
@@ -69,8 +75,8 @@ export function platformContainer(
       wait: !oneShot && args.healthcheck !== undefined,
       waitTimeout: 120,
       mustRun: !oneShot,
-      attach: oneShot,
-      logs: oneShot,
+      attach: attached,
+      logs: attached,
       rm: false,
     },
     // Fixed names and host ports collide under create-before-delete; replace by deleting first.
@@ -89,7 +95,8 @@ export function platformVolume(naming: Naming, part: string, opts: pulumi.Custom
         { label: 'lab.stack', value: naming.stack },
       ],
     },
-    opts,
+    // A fixed name collides under create-before-delete.
+    { deleteBeforeReplace: true, ...opts },
   );
 }
 
@@ -99,14 +106,16 @@ export function platformVolume(naming: Naming, part: string, opts: pulumi.Custom
  */
 export function requireSuccess(job: docker.Container, what: string): pulumi.Output<string> {
   return pulumi
-    .all([job.name, job.exitCode, job.containerLogs])
-    .apply(([name, exitCode, logs]) => assertJobSucceeded(what, name, exitCode, logs));
+    .all([job.name, job.exitCode, job.containerLogs, job.urn])
+    .apply(([name, exitCode, logs, urn]) => assertJobSucceeded(what, name, exitCode, logs, urn));
 }
 
 /** The check behind `requireSuccess`: a one-shot job's name when it exited 0, else an error with its logs. */
-export function assertJobSucceeded(what: string, name: string, exitCode: number | undefined, logs: string | undefined): string {
+export function assertJobSucceeded(what: string, name: string, exitCode: number | undefined, logs: string | undefined, urn?: string): string {
   if (exitCode !== undefined && exitCode !== null && exitCode !== 0) {
-    throw new Error(`${what} (${name}) exited with code ${exitCode}:\n${logs ?? ''}`);
+    // The failed job stays in the state with unchanged inputs, so a plain re-run would not run it again.
+    const rerun = urn ? `\nOnce the cause is fixed, run it again with: pulumi up --replace '${urn}'` : '';
+    throw new Error(`${what} (${name}) exited with code ${exitCode}:\n${logs ?? ''}${rerun}`);
   }
   return name;
 }

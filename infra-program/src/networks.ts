@@ -37,7 +37,8 @@ export class PlatformNetworks extends pulumi.ComponentResource {
             { label: 'lab.network-role', value: role },
           ],
         },
-        { parent: this },
+        // A fixed name collides under create-before-delete.
+        { parent: this, deleteBeforeReplace: true },
       );
       return { role, name: network.name };
     };

@@ -108,6 +108,10 @@ export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
     bindAddress: settings.bindAddress,
     appPort: settings.appPort,
     dashboardPort: settings.traefikDashboardPort,
+  }, {
+    // Started after the replicas are healthy, its first load-balancer health check already finds them:
+    // otherwise the k6 smoke could meet 503s until Traefik's next check.
+    dependsOn: [service],
   });
 
   const uids = grafanaDatasourceUids;

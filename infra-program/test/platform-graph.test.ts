@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { plannedDurationSeconds } from '@lab/load';
 import { assertJobSucceeded } from '../src/container';
 import { mockSecretPrefix, runProgram, type ProgramRun } from './harness';
 import { byPart, containers, isSecretValue, strings, unwrap, type ContainerView } from './graph';
@@ -178,6 +179,7 @@ describe('the platform graph with default config', () => {
       exitCode: 0,
       passed: true,
       summary: 'logs of k6\n     checks.........: 100.00% 12 out of 12',
+      plannedSeconds: plannedDurationSeconds('smoke', { SERVICE_NAME: 'shop-api' }),
     });
   });
 
@@ -291,6 +293,19 @@ describe('config drives the graph', () => {
     }
   });
 
+  test('a run longer than the attached limit (the hour-long soak) starts detached; the smoke runs attached', async () => {
+    const soak = await runProgram({ stack: 'soak', config: { k6Scenario: 'soak' } });
+    const k6 = byPart(containers(soak.resources), 'k6');
+    assert.equal(k6.raw.inputs.attach, false);
+    assert.equal(k6.raw.inputs.mustRun, false);
+    const result = soak.outputs.k6Result as { passed: unknown; summary: string; plannedSeconds: number };
+    assert.equal(result.passed, null);
+    assert.match(result.summary, /docker logs -f /);
+    assert.ok(result.plannedSeconds > 15 * 60);
+    const shortSoak = await runProgram({ stack: 'shortsoak', config: { k6Scenario: 'soak', k6Params: '["DURATION=5m"]' } });
+    assert.equal(byPart(containers(shortSoak.resources), 'k6').raw.inputs.attach, true);
+  });
+
   test('k6 can be switched off', async () => {
     const run = await runProgram({ stack: 'nok6', config: { k6Enabled: 'false' } });
     assert.equal(containers(run.resources).filter((v) => v.labels['lab.part'] === 'k6').length, 0);
@@ -315,13 +330,25 @@ describe('dependency order', () => {
       assert.ok(view.raw.completedAt >= buckets.completedAt, `${part} waits for the bucket job`);
       assert.equal(view.labels['lab.requires.buckets'], unwrap(buckets.inputs).name);
     }
-    // The bucket job itself waits for a healthy MinIO; the migration for a healthy Postgres is ensured
-    // by Postgres's `wait: true` and the URL it takes from Postgres.
+    // The bucket job itself waits for a healthy MinIO.
     assert.ok(buckets.registeredAt > byPart(views, 'minio').raw.registeredAt);
     // k6 runs last: after Traefik, the replicas and every backend it checks.
     const k6 = byPart(views, 'k6').raw;
     for (const part of ['traefik', 'shop-api-1', 'shop-api-2', 'tempo', 'loki', 'prometheus', 'grafana', 'otel-collector']) {
       assert.ok(k6.registeredAt > byPart(views, part).raw.registeredAt, `k6 after ${part}`);
+    }
+  });
+
+  test('everything that connects to Postgres or Redis is created only once that server is up', async () => {
+    const run = await runProgram({ stack: 'dataorder', delays: { postgres: 150, redis: 150 } });
+    const views = containers(run.resources);
+    const postgres = byPart(views, 'postgres').raw;
+    const redis = byPart(views, 'redis').raw;
+    for (const part of ['shop-api-migrate', 'shop-api-1', 'shop-api-2', 'postgres-exporter']) {
+      assert.ok(byPart(views, part).raw.completedAt >= postgres.completedAt, `${part} waits for Postgres`);
+    }
+    for (const part of ['shop-api-1', 'shop-api-2', 'redis-exporter']) {
+      assert.ok(byPart(views, part).raw.completedAt >= redis.completedAt, `${part} waits for Redis`);
     }
   });
 
@@ -331,5 +358,10 @@ describe('dependency order', () => {
       /database migration \(lab-dev-shop-api-migrate\) exited with code 3:\nrelation "items" already exists/,
     );
     assert.equal(assertJobSucceeded('database migration', 'lab-dev-shop-api-migrate', 0, ''), 'lab-dev-shop-api-migrate');
+    // A failed job keeps its inputs, so a plain re-run would not run it again: the error says how to.
+    assert.throws(
+      () => assertJobSucceeded('database migration', 'lab-dev-shop-api-migrate', 1, 'boom', 'urn:pulumi:dev::lab::docker:index/container:Container::shop-api-migrate'),
+      /pulumi up --replace 'urn:pulumi:dev::lab::docker:index\/container:Container::shop-api-migrate'/,
+    );
   });
 });

@@ -216,9 +216,12 @@ describe('telemetry backends against their pinned versions', () => {
       assert.deepEqual(job.entrypoints, ['/bin/sh', '-c']);
       assert.equal(job.command.length, 1);
       const steps = job.command[0]!.split(' && ');
-      assert.equal(steps[0], `mc alias set lab http://${minio.name}:9000 "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"`);
-      assert.ok(steps.length >= 3);
-      for (const step of steps.slice(1)) assert.match(step, /^mc mb --ignore-existing lab\/[a-z0-9][a-z0-9.-]{2,62}$/);
+      // The alias is retried (bounded) while MinIO starts, then `mc ready` waits for the server to serve.
+      assert.ok(steps[0]!.includes(`until mc alias set lab http://${minio.name}:9000 "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"; do`), steps[0]);
+      assert.match(steps[0]!, /\[ "\$attempt" -lt 30 \] \|\| exit 1/);
+      assert.equal(steps[1], 'mc ready lab');
+      assert.ok(steps.length >= 4);
+      for (const step of steps.slice(2)) assert.match(step, /^mc mb --ignore-existing lab\/[a-z0-9][a-z0-9.-]{2,62}$/);
       assert.equal(job.env.MINIO_ROOT_USER, minio.env.MINIO_ROOT_USER);
       assert.equal(job.env.MINIO_ROOT_PASSWORD, minio.env.MINIO_ROOT_PASSWORD);
     });

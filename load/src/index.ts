@@ -3,3 +3,4 @@ export { scenarioNames, scenarioParams, isScenarioName, type ScenarioName } from
 export { k6Scripts, k6ScriptDir, scenarioScriptPath, type K6Script } from './scripts';
 export { k6Invocation, prometheusRemoteWriteEnv, type K6Invocation, type K6InvocationArgs } from './invocation';
 export { k6Image } from './image';
+export { plannedDurationSeconds } from './planned-duration';

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { platformContainer } from '../container';
-import { bindAll, endpoint, hostPort, type Endpoint } from '../endpoint';
+import { bindAll, endpoint, type Endpoint } from '../endpoint';
 import { images } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
@@ -50,7 +50,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
         networks: args.networks.pick('data', 'telemetry'),
         command: [`--web.listen-address=${bindAll(this.target.endpoint.port)}`],
         envs: {
-          DATA_SOURCE_URI: `${hostPort(pg.endpoint)}/${pg.database}?sslmode=disable`,
+          DATA_SOURCE_URI: pulumi.interpolate`${pg.host}:${pg.endpoint.port}/${pg.database}?sslmode=disable`,
           DATA_SOURCE_USER: pg.user,
           DATA_SOURCE_PASS: pg.password,
         },
@@ -78,7 +78,7 @@ export class RedisExporter extends pulumi.ComponentResource {
         image: images.redisExporter,
         networks: args.networks.pick('data', 'telemetry'),
         envs: {
-          REDIS_ADDR: `redis://${hostPort(args.redis.endpoint)}`,
+          REDIS_ADDR: pulumi.interpolate`redis://${args.redis.host}:${args.redis.endpoint.port}`,
           REDIS_PASSWORD: args.redis.password,
           REDIS_EXPORTER_WEB_LISTEN_ADDRESS: bindAll(this.target.endpoint.port),
         },

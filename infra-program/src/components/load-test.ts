@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { k6Invocation, k6ScriptDir, k6Scripts, scenarioParams, type ScenarioName } from '@lab/load';
+import { k6Invocation, k6ScriptDir, k6Scripts, plannedDurationSeconds, scenarioParams, type ScenarioName } from '@lab/load';
 import { platformContainer } from '../container';
 import { httpUrl, type Endpoint } from '../endpoint';
 import { images } from '../images';
@@ -23,11 +23,19 @@ export interface LoadTestArgs {
 
 export interface LoadTestResult {
   readonly scenario: ScenarioName;
+  /** Null for a detached run: `pulumi up` returned while k6 was still running. */
   readonly exitCode: number | null;
-  readonly passed: boolean;
-  /** The tail of k6's output: its end-of-test summary. */
+  readonly passed: boolean | null;
+  /** The tail of k6's output: its end-of-test summary, or how to follow a detached run. */
   readonly summary: string;
+  readonly plannedSeconds: number;
 }
+
+/**
+ * Longest run `pulumi up` waits for. The Docker provider waits for an attached container inside its create
+ * call, which times out after 20 minutes; longer runs (a soak) are started detached instead.
+ */
+export const attachedRunLimitSeconds = 15 * 60;
 
 /**
  * Runs one k6 scenario against Traefik from inside the Docker network, attached, so its exit code and
@@ -39,6 +47,9 @@ export class LoadTest extends pulumi.ComponentResource {
 
   constructor(name: string, args: LoadTestArgs, opts?: pulumi.ComponentResourceOptions) {
     super('lab:platform:LoadTest', name, {}, opts);
+    const params = { ...defaultParams(args.scenario, args.serviceName), ...args.params };
+    const plannedSeconds = plannedDurationSeconds(args.scenario, params);
+    const detached = plannedSeconds > attachedRunLimitSeconds;
     const invocation = k6Invocation({
       scenario: args.scenario,
       targetUrl: httpUrl(args.traefikWeb),
@@ -47,7 +58,7 @@ export class LoadTest extends pulumi.ComponentResource {
       lokiUrl: httpUrl(args.lokiHttp),
       prometheusUrl: httpUrl(args.prometheusHttp),
       prometheusRemoteWriteUrl: args.prometheusRemoteWriteUrl,
-      params: { ...defaultParams(args.scenario, args.serviceName), ...args.params },
+      params,
     });
     const scripts = k6Scripts().map((script) => {
       if (script.path.startsWith('/') || script.path.split('/').includes('..')) {
@@ -66,15 +77,27 @@ export class LoadTest extends pulumi.ComponentResource {
         extraUploads: scripts,
         labels: { 'lab.k6.scenario': args.scenario },
         oneShot: true,
+        detached,
       },
       { parent: this },
     );
-    this.result = pulumi.all([container.exitCode, container.containerLogs]).apply(([exitCode, logs]) => ({
-      scenario: args.scenario,
-      exitCode: exitCode ?? null,
-      passed: exitCode === 0,
-      summary: summaryOf(logs ?? ''),
-    }));
+    this.result = pulumi.all([container.name, container.exitCode, container.containerLogs]).apply(([containerName, exitCode, logs]) =>
+      detached
+        ? {
+            scenario: args.scenario,
+            exitCode: null,
+            passed: null,
+            summary: `running detached (planned ${Math.round(plannedSeconds / 60)} min, over the ${attachedRunLimitSeconds / 60}-min attached limit): docker logs -f ${containerName}`,
+            plannedSeconds,
+          }
+        : {
+            scenario: args.scenario,
+            exitCode: exitCode ?? null,
+            passed: exitCode === 0,
+            summary: summaryOf(logs ?? ''),
+            plannedSeconds,
+          },
+    );
     this.registerOutputs({ result: this.result });
   }
 }

@@ -56,7 +56,9 @@ export class Minio extends pulumi.ComponentResource {
 
     // One-shot job: create every bucket (idempotently) once the server is healthy.
     const steps = [
-      `mc alias set lab ${httpUrl(api)} "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"`,
+      // Retried for up to a minute: MinIO may still be starting when the job runs.
+      `attempt=0; until mc alias set lab ${httpUrl(api)} "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"; do attempt=$((attempt + 1)); [ "$attempt" -lt 30 ] || exit 1; sleep 2; done`,
+      'mc ready lab',
       ...Object.values(minioBuckets).map((bucket) => `mc mb --ignore-existing lab/${bucket}`),
     ];
     const job = platformContainer(

@@ -17,6 +17,8 @@ export interface PostgresArgs {
 /** What a client needs: where, as whom, which database. The password is a secret output. */
 export interface PostgresConnection {
   readonly endpoint: Endpoint;
+  /** The endpoint's host as the container's output: whoever connects with it waits for a healthy server. */
+  readonly host: pulumi.Output<string>;
   readonly user: string;
   readonly database: string;
   readonly password: pulumi.Output<string>;
@@ -46,7 +48,9 @@ export class Postgres extends pulumi.ComponentResource {
         // the old /var/lib/postgresql/data path: mount the parent.
         volumes: [{ volumeName: volume.name, containerPath: '/var/lib/postgresql' }],
         healthcheck: {
-          tests: ['CMD', 'pg_isready', '--username', user, '--dbname', database],
+          // Over TCP: the image's entrypoint runs initdb with a socket-only server, which pg_isready over the
+          // socket would already report ready.
+          tests: ['CMD', 'pg_isready', '--host', '127.0.0.1', '--port', String(postgresPort), '--username', user, '--dbname', database],
           interval: '5s',
           timeout: '3s',
           retries: 10,
@@ -59,10 +63,13 @@ export class Postgres extends pulumi.ComponentResource {
     const at = endpoint(host, postgresPort);
     this.connection = {
       endpoint: at,
+      host: container.name,
       user,
       database,
       password,
-      url: pulumi.secret(pulumi.interpolate`postgres://${user}:${password}@${at.host}:${at.port}/${database}`),
+      // The host comes from the container's output, not the name string: every consumer of the URL (the
+      // migration, the replicas, the exporter) is then created only once Postgres is up and healthy.
+      url: pulumi.secret(pulumi.interpolate`postgres://${user}:${password}@${container.name}:${at.port}/${database}`),
     };
     this.containerName = container.name;
     this.registerOutputs({ containerName: this.containerName });

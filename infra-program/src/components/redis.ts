@@ -10,6 +10,8 @@ export const redisPort = 6379;
 
 export interface RedisConnection {
   readonly endpoint: Endpoint;
+  /** The endpoint's host as the container's output: whoever connects with it waits for a healthy server. */
+  readonly host: pulumi.Output<string>;
   readonly password: pulumi.Output<string>;
   /** `redis://:password@host:port/0` (secret). */
   readonly url: pulumi.Output<string>;
@@ -49,8 +51,10 @@ export class Redis extends pulumi.ComponentResource {
     const at = endpoint(args.naming.of(part), redisPort);
     this.connection = {
       endpoint: at,
+      host: container.name,
       password,
-      url: pulumi.secret(pulumi.interpolate`redis://:${password}@${at.host}:${at.port}/0`),
+      // Host from the container's output, so consumers wait for a healthy Redis.
+      url: pulumi.secret(pulumi.interpolate`redis://:${password}@${container.name}:${at.port}/0`),
     };
     this.containerName = container.name;
     this.registerOutputs({ containerName: this.containerName });
