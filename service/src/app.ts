@@ -23,6 +23,8 @@ export interface AppDependencies {
   readonly orders: OrderService;
   readonly tasks: HeavyTaskQueue;
   readonly isShuttingDown: () => boolean;
+  /** Connections in the Postgres pool: a quarter of them at most serve /simulate/slow-query. */
+  readonly dbPoolMax: number;
 }
 
 export const maxBodyBytes = 64 * 1024;
@@ -44,6 +46,6 @@ export function createApp(deps: AppDependencies) {
 
   app.route('/api/items', itemRoutes(deps.items));
   app.route('/api/orders', orderRoutes(deps.orders));
-  app.route('/simulate', simulateRoutes(deps.db, deps.tasks));
+  app.route('/simulate', simulateRoutes(deps.db, deps.tasks, Math.max(1, Math.floor(deps.dbPoolMax / 4))));
   return app;
 }

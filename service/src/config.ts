@@ -38,7 +38,8 @@ const environmentSchema = z.object({
   DB_CONNECT_TIMEOUT_SECONDS: positiveInt(60).default(3),
   CACHE_TTL_SECONDS: positiveInt(86_400).default(60),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt(10_000).default(250),
-  SHUTDOWN_GRACE_MS: positiveInt(120_000).default(10_000),
+  // Below Docker's default 10 s stop timeout, so the process, not SIGKILL, ends the shutdown.
+  SHUTDOWN_GRACE_MS: positiveInt(120_000).default(8_000),
   HEAVY_TASK_CONCURRENCY: positiveInt(16).default(2),
   HEAVY_TASK_QUEUE_LIMIT: positiveInt(10_000).default(100),
   // The standard OpenTelemetry variables are read by the SDK itself; they are validated here so a typo stops

@@ -33,6 +33,7 @@ function start() {
     orders: createOrderService(database.db, cache),
     tasks,
     isShuttingDown: () => shuttingDown,
+    dbPoolMax: config.DB_POOL_MAX,
   });
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     logger.info({ port: info.port }, 'listening');

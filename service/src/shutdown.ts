@@ -29,10 +29,12 @@ export function installGracefulShutdown(steps: ShutdownSteps): void {
     started = true;
     steps.onStart();
     steps.logger.info({ signal, graceMs: steps.graceMs }, 'shutting down');
+    const flushBudgetMs = Math.min(2_000, Math.floor(steps.graceMs / 4));
     const deadline = setTimeout(() => {
       steps.logger.error('graceful shutdown exceeded its deadline; exiting');
-      process.exit(1);
-    }, steps.graceMs);
+      // Keep what explains the forced exit: a short flush of the buffered spans and logs first.
+      void shutdownTelemetry(flushBudgetMs / 2).finally(() => process.exit(1));
+    }, steps.graceMs - flushBudgetMs / 2);
     deadline.unref();
 
     const server = steps.server as Server;
@@ -41,10 +43,10 @@ export function installGracefulShutdown(steps: ShutdownSteps): void {
     // in-flight request is answered.
     const reaper = setInterval(() => server.closeIdleConnections(), 50);
     void closed.then(() => clearInterval(reaper));
-    await Promise.all([closed, steps.drainTasks(Math.max(0, steps.graceMs - 2_000))]);
+    await Promise.all([closed, steps.drainTasks(Math.max(0, steps.graceMs - 2 * flushBudgetMs))]);
     steps.logger.info('requests and tasks drained');
     await Promise.allSettled([steps.closeDatabase(), steps.closeRedis()]);
-    await shutdownTelemetry(Math.min(5_000, steps.graceMs));
+    await shutdownTelemetry(flushBudgetMs);
     process.exit(0);
   };
   process.on('SIGTERM', (signal) => void shutdown(signal));

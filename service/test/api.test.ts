@@ -214,6 +214,17 @@ describe('failure simulation', () => {
     assert.ok(performance.now() - started >= 195);
   });
 
+  it('bounds concurrent slow queries so they cannot starve the pool, answering 429 beyond', async () => {
+    // The test service runs the default pool of 10: two slow queries at once, a third is refused.
+    const running = [service.fetch('/simulate/slow-query?ms=600'), service.fetch('/simulate/slow-query?ms=600')];
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const refused = await service.fetch('/simulate/slow-query?ms=600');
+    assert.equal(refused.status, 429);
+    assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'too_many_slow_queries');
+    assert.equal((await service.fetch('/health/ready')).status, 200, 'readiness still answers');
+    for (const response of await Promise.all(running)) assert.equal(response.status, 200);
+  });
+
   it('accepts a heavy task, runs it in the background and reports its state', async () => {
     const accepted = await service.fetch('/simulate/heavy-task', jsonRequest('POST', { workMs: 100 }));
     assert.equal(accepted.status, 202);

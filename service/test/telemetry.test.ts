@@ -89,7 +89,10 @@ describe('traces', () => {
     assert.equal(server.name, 'GET /api/items/:id');
     assert.equal(server.attributes['http.route'], '/api/items/:id');
     const redisCommands = missSpans.filter((s) => s.attributes['db.system'] === 'redis' || s.attributes['db.system.name'] === 'redis');
-    assert.deepEqual(redisCommands.map((s) => s.name).sort(), ['get', 'set']);
+    const commands = redisCommands.map((s) => s.name);
+    assert.ok(commands.includes('get'), JSON.stringify(commands));
+    // The guarded fill is a Lua script: EVALSHA, or EVAL when Redis does not have it cached yet.
+    assert.ok(commands.some((name) => name === 'evalsha' || name === 'eval'), JSON.stringify(commands));
     assert.ok(redisCommands.every((s) => s.parentSpanId === server.spanId));
     assert.ok(missSpans.some((s) => s.name === 'SELECT items' && s.parentSpanId === server.spanId));
 

@@ -31,6 +31,6 @@ export function createDatabase(options: DatabaseOptions): DatabaseClient {
   return {
     db,
     sql,
-    close: (timeoutSeconds = 5) => sql.end({ timeout: timeoutSeconds }),
+    close: (timeoutSeconds = 2) => sql.end({ timeout: timeoutSeconds }),
   };
 }

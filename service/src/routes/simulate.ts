@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Database } from '../db/client';
-import { notFound, SimulatedFailure } from '../http/errors';
+import { ApiError, notFound, SimulatedFailure } from '../http/errors';
 import { parseJsonBody, parseParams } from '../http/validation';
 import type { HeavyTaskQueue } from '../tasks/heavy-task-queue';
 
@@ -26,7 +26,12 @@ const heavyTaskBody = z.strictObject({
 });
 const taskIdParam = z.object({ id: z.uuid() });
 
-export function simulateRoutes(db: Database, tasks: HeavyTaskQueue) {
+/**
+ * @param slowQueryConcurrency Slow queries allowed at once: each holds a pooled connection for its whole
+ *   duration, so unbounded they would starve every other statement (readiness included).
+ */
+export function simulateRoutes(db: Database, tasks: HeavyTaskQueue, slowQueryConcurrency: number) {
+  let slowQueriesRunning = 0;
   return new Hono()
     .get('/latency', async (c) => {
       const { ms, jitter } = parseParams(c.req.query(), latencyQuery);
@@ -41,7 +46,16 @@ export function simulateRoutes(db: Database, tasks: HeavyTaskQueue) {
     })
     .get('/slow-query', async (c) => {
       const { ms } = parseParams(c.req.query(), slowQuery);
-      await db.execute(sql`select pg_sleep(${ms / 1000})`);
+      if (slowQueriesRunning >= slowQueryConcurrency) {
+        c.header('Retry-After', '1');
+        throw new ApiError(429, 'too_many_slow_queries', `at most ${slowQueryConcurrency} slow queries run at once on this replica`);
+      }
+      slowQueriesRunning++;
+      try {
+        await db.execute(sql`select pg_sleep(${ms / 1000})`);
+      } finally {
+        slowQueriesRunning--;
+      }
       return c.json({ sleptMs: ms });
     })
     .post('/heavy-task', async (c) => {
