@@ -2,7 +2,7 @@
  * The service's metrics by their Prometheus names, derived from the service's own list
  * (service/src/telemetry/metric-names.ts is the single source of truth; we never retype a name).
  */
-import { runtimeMetrics, serviceMetrics } from '../../../service/src/telemetry/metric-names';
+import { httpDurationBucketBoundaries, runtimeMetrics, serviceMetrics } from '../../../service/src/telemetry/metric-names';
 import { prometheusBaseName, prometheusSeriesNames, type OtelMetricDefinition } from './otlp-to-prometheus';
 
 type MetricTable = Readonly<Record<string, OtelMetricDefinition>>;
@@ -27,11 +27,8 @@ export const runtimeProm = baseNames(runtimeMetrics);
 export const serviceSeriesNames: readonly string[] = [...Object.values(serviceMetrics), ...Object.values(runtimeMetrics)]
   .flatMap((m) => prometheusSeriesNames(m));
 
-/** Explicit bucket boundaries of http.server.request.duration (the advice @hono/otel 1.1.2 passes,
- *  i.e. the HTTP semantic conventions' boundaries). Latency SLO thresholds must be one of them. */
-export const httpDurationBucketBoundaries = [
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
-] as const;
+/** Bucket boundaries of http.server.request.duration, as the service declares them. */
+export { httpDurationBucketBoundaries };
 
 /** Label names after translation (dots -> underscores). */
 export const serviceLabels = {

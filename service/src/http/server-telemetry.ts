@@ -13,10 +13,9 @@ import {
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import { serviceMetrics } from '../telemetry/metric-names';
+import { httpDurationBucketBoundaries, serviceMetrics } from '../telemetry/metric-names';
 
 const scope = '@lab/service/http';
-const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
 /** Node's own header object (lower-case keys) when served by @hono/node-server; no Headers object is built. */
 function incomingHeaders(c: Context): IncomingHttpHeaders | undefined {
@@ -49,7 +48,7 @@ export function serverTelemetry(): MiddlewareHandler {
   const duration = meter.createHistogram(serviceMetrics.httpServerRequestDuration.name, {
     description: 'Duration of HTTP server requests',
     unit: serviceMetrics.httpServerRequestDuration.unit,
-    advice: { explicitBucketBoundaries: durationBuckets },
+    advice: { explicitBucketBoundaries: [...httpDurationBucketBoundaries] },
   });
   const active = meter.createUpDownCounter(serviceMetrics.httpServerActiveRequests.name, {
     description: 'Number of active HTTP server requests',

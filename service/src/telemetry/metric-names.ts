@@ -28,6 +28,12 @@ export const runtimeMetrics = {
   gcDuration: { name: 'v8js.gc.duration', unit: 's', kind: 'histogram' },
 } as const;
 
+/**
+ * Bucket boundaries of http.server.request.duration (the HTTP semantic conventions' advice). Latency SLO
+ * thresholds must be one of them, so the dashboards read them from here.
+ */
+export const httpDurationBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] as const;
+
 export type MetricKind = 'histogram' | 'counter' | 'updowncounter' | 'gauge';
 export interface MetricSpec {
   readonly name: string;
