@@ -25,6 +25,8 @@ export interface PlatformContainerArgs {
   readonly ports?: readonly PublishedPort[];
   readonly healthcheck?: docker.types.input.ContainerHealthcheck;
   readonly user?: string;
+  /** Seconds Docker waits after SIGTERM before SIGKILL (its default is 10). */
+  readonly stopTimeoutSeconds?: number;
   /** One-shot job: runs to completion, attached, its exit code and logs read back into the graph. */
   readonly oneShot?: boolean;
   /**
@@ -64,6 +66,7 @@ export function platformContainer(
       entrypoints: args.entrypoints,
       envs,
       user: args.user,
+      stopTimeout: args.stopTimeoutSeconds,
       networksAdvanced: args.networks.map((network) => ({ name: network.name })),
       uploads: [...(args.configFiles ?? []).map((file) => file.upload()), ...(args.extraUploads ?? [])],
       volumes: args.volumes?.map((volume) => ({ ...volume })),

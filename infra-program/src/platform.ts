@@ -14,6 +14,7 @@ import { serviceReadinessPath, ShopService } from './components/shop-service';
 import { Tempo, tempoAddress } from './components/tempo';
 import { Traefik, traefikAddress } from './components/traefik';
 import { platformRuleFile } from './configs/prometheus';
+import { appHealthCheckDetectionMs } from './configs/traefik';
 import { naming as makeNaming } from './naming';
 import { PlatformNetworks } from './networks';
 import type { PlatformSettings } from './settings';
@@ -86,6 +87,7 @@ export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
     replicas: settings.replicas,
     serviceName: settings.serviceName,
     logLevel: settings.logLevel,
+    loadBalancerDetectionMs: appHealthCheckDetectionMs,
     traceSampleRatio: settings.traceSamplePercent / 100,
     postgres: postgres.connection,
     redis: redis.connection,

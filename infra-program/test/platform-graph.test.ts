@@ -352,6 +352,24 @@ describe('dependency order', () => {
     }
   });
 
+  test('replicas drain as long as Traefik needs to notice them, within a Docker stop timeout that fits', async () => {
+    const run = await runProgram({ stack: 'drain' });
+    const views = containers(run.resources);
+    const dynamic = byPart(views, 'traefik').uploads.find((u) => u.file.endsWith('routes.yml'))!.document as {
+      http: { services: { shop: { loadBalancer: { healthCheck: { interval: string; timeout: string } } } } };
+    };
+    const { interval, timeout } = dynamic.http.services.shop.loadBalancer.healthCheck;
+    const detectionMs = (parseInt(interval, 10) + parseInt(timeout, 10)) * 1000;
+    for (const part of ['shop-api-1', 'shop-api-2']) {
+      const replica = byPart(views, part);
+      const drain = Number(replica.env.SHUTDOWN_DRAIN_DELAY_MS);
+      const grace = Number(replica.env.SHUTDOWN_GRACE_MS);
+      assert.equal(drain, detectionMs, `${part} drains until Traefik's health check has seen it fail`);
+      assert.ok(grace > drain, `${part} keeps a budget for in-flight requests after draining`);
+      assert.ok(replica.raw.inputs.stopTimeout * 1000 > grace, `${part}: Docker must not SIGKILL before the grace ends`);
+    }
+  });
+
   test('a one-shot job that exits non-zero fails the deployment, naming the job and showing its logs', () => {
     assert.throws(
       () => assertJobSucceeded('database migration', 'lab-dev-shop-api-migrate', 3, 'relation "items" already exists'),

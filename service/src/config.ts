@@ -40,6 +40,9 @@ const environmentSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: positiveInt(10_000).default(250),
   // Below Docker's default 10 s stop timeout, so the process, not SIGKILL, ends the shutdown.
   SHUTDOWN_GRACE_MS: positiveInt(120_000).default(8_000),
+  // After SIGTERM, keep serving while readiness answers 503, so a load balancer's health check takes the
+  // replica out before its port closes. Part of SHUTDOWN_GRACE_MS; 0 when nothing balances over it.
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   HEAVY_TASK_CONCURRENCY: positiveInt(16).default(2),
   HEAVY_TASK_QUEUE_LIMIT: positiveInt(10_000).default(100),
   // The standard OpenTelemetry variables are read by the SDK itself; they are validated here so a typo stops

@@ -42,6 +42,7 @@ function start() {
     server,
     logger,
     graceMs: config.SHUTDOWN_GRACE_MS,
+    drainDelayMs: Math.min(config.SHUTDOWN_DRAIN_DELAY_MS, config.SHUTDOWN_GRACE_MS / 2),
     onStart: () => {
       shuttingDown = true;
     },

@@ -8,6 +8,8 @@ export interface ShutdownSteps {
   readonly logger: Logger;
   /** Longest the whole shutdown may take before the process exits regardless. */
   readonly graceMs: number;
+  /** Time between failing readiness and closing the listener, for the load balancer to notice. */
+  readonly drainDelayMs: number;
   readonly onStart: () => void;
   readonly drainTasks: (deadlineMs: number) => Promise<void>;
   readonly closeDatabase: () => Promise<void>;
@@ -37,13 +39,17 @@ export function installGracefulShutdown(steps: ShutdownSteps): void {
     }, steps.graceMs - flushBudgetMs / 2);
     deadline.unref();
 
+    if (steps.drainDelayMs > 0) {
+      steps.logger.info({ drainDelayMs: steps.drainDelayMs }, 'readiness failing; waiting for the load balancer to drain this replica');
+      await new Promise((resolve) => setTimeout(resolve, steps.drainDelayMs));
+    }
     const server = steps.server as Server;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive sockets would hold close() open until they time out: close each one as soon as its
     // in-flight request is answered.
     const reaper = setInterval(() => server.closeIdleConnections(), 50);
     void closed.then(() => clearInterval(reaper));
-    await Promise.all([closed, steps.drainTasks(Math.max(0, steps.graceMs - 2 * flushBudgetMs))]);
+    await Promise.all([closed, steps.drainTasks(Math.max(0, steps.graceMs - steps.drainDelayMs - 2 * flushBudgetMs))]);
     steps.logger.info('requests and tasks drained');
     await Promise.allSettled([steps.closeDatabase(), steps.closeRedis()]);
     await shutdownTelemetry(flushBudgetMs);

@@ -111,6 +111,17 @@ describe('start-up and shutdown', () => {
     await assert.rejects(draining.fetch('/health/live'), 'the port must be closed after shutdown');
   });
 
+  it('keeps serving while readiness fails for the drain delay, then exits 0', async () => {
+    const draining = await startService({ databaseUrl: postgres.url, redisUrl: redis.url, extra: { SHUTDOWN_DRAIN_DELAY_MS: '800' } });
+    const exitCode = draining.stop('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const ready = await draining.fetch('/health/ready');
+    assert.equal(ready.status, 503, 'readiness fails as soon as shutdown starts');
+    assert.deepEqual(await ready.json(), { status: 'shutting_down' });
+    assert.equal((await draining.fetch('/api/items?limit=1')).status, 200, 'requests still served while draining');
+    assert.equal(await exitCode, 0);
+  });
+
   it('applies migrations exactly once when several replicas run them at once on an empty database', async () => {
     const admin = postgresClient(postgres.url, { max: 1, onnotice: () => undefined });
     const database = `migration_race_${Date.now()}`;

@@ -13,6 +13,8 @@ import type { RedisConnection } from './redis';
 export const servicePort = 8080;
 export const serviceLivenessPath = '/health/live';
 export const serviceReadinessPath = '/health/ready';
+/** After draining: time for in-flight requests, running tasks and the last telemetry flush. */
+const inFlightBudgetMs = 8_000;
 
 export interface ShopServiceArgs {
   readonly naming: Naming;
@@ -20,6 +22,8 @@ export interface ShopServiceArgs {
   readonly replicas: number;
   readonly serviceName: string;
   readonly logLevel: LogLevel;
+  /** How long the load balancer may take to notice a failing readiness: the replicas drain that long. */
+  readonly loadBalancerDetectionMs: number;
   /** Ratio for traces the service starts itself; it follows the caller's (Traefik's) decision otherwise. */
   readonly traceSampleRatio: number;
   readonly postgres: PostgresConnection;
@@ -69,6 +73,11 @@ export class ShopService extends pulumi.ComponentResource {
     );
     const migrated = requireSuccess(migration, 'database migration');
 
+    // On SIGTERM a replica fails readiness, keeps serving until the load balancer has noticed, then has
+    // its own budget for in-flight requests and the telemetry flush; Docker waits a little longer.
+    const drainDelayMs = args.loadBalancerDetectionMs;
+    const shutdownGraceMs = drainDelayMs + inFlightBudgetMs;
+    const stopTimeoutSeconds = Math.ceil(shutdownGraceMs / 1000) + 2;
     this.replicas = [];
     this.replicaNames = [];
     for (let index = 1; index <= args.replicas; index++) {
@@ -87,11 +96,14 @@ export class ShopService extends pulumi.ComponentResource {
             OTEL_SERVICE_NAME: args.serviceName,
             OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl(args.collectorOtlpHttp),
             OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+            SHUTDOWN_DRAIN_DELAY_MS: String(drainDelayMs),
+            SHUTDOWN_GRACE_MS: String(shutdownGraceMs),
             OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
             OTEL_TRACES_SAMPLER_ARG: String(args.traceSampleRatio),
             OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${part},deployment.environment.name=${args.naming.stack}`,
           },
           labels: { 'lab.requires.migration': migrated },
+          stopTimeoutSeconds,
           healthcheck: {
             // The image has node but no curl or wget.
             tests: [

@@ -65,6 +65,12 @@ export interface TraefikRoutes {
   readonly minioConsole: Endpoint;
 }
 
+/** How Traefik probes each app replica; one failed probe takes the replica out of the rotation. */
+export const appHealthCheck = { intervalSeconds: 5, timeoutSeconds: 2 } as const;
+
+/** The longest Traefik can take to notice a replica whose readiness started failing. */
+export const appHealthCheckDetectionMs = (appHealthCheck.intervalSeconds + appHealthCheck.timeoutSeconds) * 1000;
+
 export function traefikDynamicConfig(routes: TraefikRoutes): TraefikDynamicConfig {
   if (routes.appReplicas.length === 0) throw new Error('Traefik needs at least one app replica to route to');
   return {
@@ -77,7 +83,11 @@ export function traefikDynamicConfig(routes: TraefikRoutes): TraefikDynamicConfi
         shop: {
           loadBalancer: {
             servers: routes.appReplicas.map((replica) => ({ url: httpUrl(replica) })),
-            healthCheck: { path: routes.appHealthPath, interval: '5s', timeout: '2s' },
+            healthCheck: {
+              path: routes.appHealthPath,
+              interval: `${appHealthCheck.intervalSeconds}s`,
+              timeout: `${appHealthCheck.timeoutSeconds}s`,
+            },
           },
         },
         'minio-console': { loadBalancer: { servers: [{ url: httpUrl(routes.minioConsole) }] } },
