@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { startPostgres, startRedis, type TestServer } from '../../service/test/support/servers.ts';
 import { OtlpReceiver } from '../../service/test/support/otlp-receiver.ts';
 import { runMigrationsProcess, startService, type RunningService } from '../../service/test/support/service-process.ts';
-import { k6Invocation } from '../src/index.ts';
+import { k6Invocation, type ScenarioName } from '../src/index.ts';
 import { k6SourceDir } from '../src/scripts.ts';
 import { runScenarioFunction } from './support/k6-shim.ts';
 import { startHostRouter, startTelemetryBackends, type Listening } from './support/fake-backends.ts';
@@ -42,9 +42,10 @@ after(async () => {
   await Promise.all([pg?.dispose(), redis?.dispose()]);
 });
 
-function smokeEnv(params: Record<string, string>): Record<string, string> {
+/** The environment k6Invocation gives a scenario here: the Host router as target, the fakes as backends. */
+function scenarioEnv(scenario: ScenarioName, params: Record<string, string>): Record<string, string> {
   return k6Invocation({
-    scenario: 'smoke',
+    scenario,
     targetUrl: router.url,
     hostHeader: 'shop.localhost',
     tempoUrl: backends.url,
@@ -59,7 +60,7 @@ const smokeScript = () => join(k6SourceDir, 'scenarios', 'smoke.ts');
 
 test('smoke touches every route through the Host router and finds its traces, logs and metrics', { timeout: 120_000 }, async () => {
   hidden.clear();
-  const run = await runScenarioFunction(smokeScript(), 'smoke', smokeEnv({ SIGNAL_TIMEOUT: '60s', SIGNAL_POLL: '1s' }));
+  const run = await runScenarioFunction(smokeScript(), 'smoke', scenarioEnv('smoke', { SIGNAL_TIMEOUT: '60s', SIGNAL_POLL: '1s' }));
   assert.equal(run.thrown, undefined, run.thrown);
   const toService = run.requests.filter((r) => r.tags.target === 'service');
   assert.ok(toService.every((r) => r.headers.Host === 'shop.localhost'), 'every service request sends the Host header');
@@ -78,7 +79,7 @@ test('smoke touches every route through the Host router and finds its traces, lo
 test('smoke fails the check of a signal that never arrives, and names it', { timeout: 120_000 }, async () => {
   hidden.clear();
   hidden.add('logs');
-  const run = await runScenarioFunction(smokeScript(), 'smoke', smokeEnv({ SIGNAL_TIMEOUT: '4s', SIGNAL_POLL: '1s' }));
+  const run = await runScenarioFunction(smokeScript(), 'smoke', scenarioEnv('smoke', { SIGNAL_TIMEOUT: '4s', SIGNAL_POLL: '1s' }));
   hidden.clear();
   assert.equal(run.thrown, undefined, run.thrown);
   const bySignal = (signal: string) => run.checks.filter((c) => c.tags.signal === signal).map((c) => c.ok);
@@ -102,16 +103,7 @@ const iterations: Array<{ scenario: 'load-test' | 'spike' | 'soak' | 'failure-mi
 
 for (const { scenario, fn, params } of iterations) {
   test(`${scenario}: ${fn}() runs against the service with the Host header and its expected statuses`, { timeout: 60_000 }, async () => {
-    const env = k6Invocation({
-      scenario,
-      targetUrl: router.url,
-      hostHeader: 'shop.localhost',
-      tempoUrl: backends.url,
-      lokiUrl: backends.url,
-      prometheusUrl: backends.url,
-      prometheusRemoteWriteUrl: `${backends.url}/api/v1/write`,
-      params,
-    }).env;
+    const env = scenarioEnv(scenario, params);
     const run = await runScenarioFunction(join(k6SourceDir, 'scenarios', `${scenario}.ts`), fn, env);
     assert.equal(run.thrown, undefined, run.thrown);
     assert.ok(run.requests.length > 0);
