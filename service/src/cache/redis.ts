@@ -17,7 +17,6 @@ export function createRedis(options: RedisOptions, logger: Logger): Redis {
     commandTimeout: options.commandTimeoutMs,
     maxRetriesPerRequest: 0,
     connectTimeout: 2_000,
-    lazyConnect: false,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
   let reportedDown = false;

@@ -1,4 +1,4 @@
-import { context, metrics, SpanKind, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
+import { context, metrics, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Histogram } from '@opentelemetry/api';
 import type postgres from 'postgres';
 import { serviceMetrics } from '../telemetry/metric-names';
 import { summarizeSql } from './sql-summary';
@@ -37,7 +37,7 @@ function connectionAttributes(options: postgres.Sql['options']): ConnectionAttri
 
 const tracer = () => trace.getTracer(scope);
 
-let operationDuration: ReturnType<ReturnType<typeof metrics.getMeter>['createHistogram']> | undefined;
+let operationDuration: Histogram | undefined;
 const durationHistogram = () =>
   (operationDuration ??= metrics.getMeter(scope).createHistogram(serviceMetrics.dbClientOperationDuration.name, {
     description: 'Duration of database client operations',

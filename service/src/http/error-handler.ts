@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { databaseErrorCode, isDatabaseUnavailable } from '../db/errors';
 import type { Logger } from '../logger';
-import { ApiError, DependencyUnavailable, errorBody, SimulatedFailure } from './errors';
+import { ApiError, errorBody, SimulatedFailure } from './errors';
 
 /**
  * Maps every thrown error to a JSON body. Client mistakes are 4xx and never logged as errors; a database
@@ -16,7 +16,7 @@ export function errorHandler(logger: Logger) {
     if (error instanceof HTTPException) {
       return c.json(errorBody('http_error', error.message || 'request could not be processed'), error.status);
     }
-    if (error instanceof DependencyUnavailable || isDatabaseUnavailable(error)) {
+    if (isDatabaseUnavailable(error)) {
       logger.warn({ err: error }, 'database unavailable');
       c.header('Retry-After', '1');
       return c.json(errorBody('database_unavailable', 'the database is unavailable; retry shortly'), 503);

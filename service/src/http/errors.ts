@@ -26,14 +26,6 @@ export class SimulatedFailure extends Error {
   override readonly name = 'SimulatedFailure';
 }
 
-/** The dependency the request needed did not answer (Postgres down, pool exhausted). */
-export class DependencyUnavailable extends Error {
-  override readonly name = 'DependencyUnavailable';
-  constructor(readonly dependency: string, options?: { cause?: unknown }) {
-    super(`${dependency} is unavailable`, options);
-  }
-}
-
 export interface ErrorBody {
   error: { code: string; message: string; details?: readonly FieldProblem[] };
 }

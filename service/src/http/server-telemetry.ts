@@ -64,7 +64,8 @@ export function serverTelemetry(): MiddlewareHandler {
       : propagation.extract(context.active(), c.req.raw.headers, webHeadersGetter);
     // Named by method until routing is done; renamed to `METHOD /route` below.
     const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method } }, parent);
-    const activeAttributes = { 'http.request.method': method, 'url.scheme': c.req.url.startsWith('https:') ? 'https' : 'http' };
+    const scheme = c.req.url.startsWith('https:') ? 'https' : 'http';
+    const activeAttributes = { 'http.request.method': method, 'url.scheme': scheme };
     active.add(1, activeAttributes);
     let thrown: unknown;
     try {
@@ -79,7 +80,6 @@ export function serverTelemetry(): MiddlewareHandler {
       const status = c.res.status;
       const failure = thrown ?? c.error;
       const errorType = status >= 500 ? errorTypeOf(failure, status) : undefined;
-      const scheme = c.req.url.startsWith('https:') ? 'https' : 'http';
       if (span.isRecording()) {
         span.updateName(route ? `${method} ${route}` : method);
         const url = new URL(c.req.url);

@@ -1,14 +1,14 @@
-import { metrics } from '@opentelemetry/api';
+import { metrics, type Counter, type Histogram, type UpDownCounter } from '@opentelemetry/api';
 import { serviceMetrics } from './metric-names';
 
 const meter = () => metrics.getMeter('@lab/service');
 
 /** The service's own instruments, created once on first use (after the SDK has registered its provider). */
 export interface AppMetrics {
-  readonly cacheLookups: ReturnType<ReturnType<typeof meter>['createCounter']>;
-  readonly orders: ReturnType<ReturnType<typeof meter>['createCounter']>;
-  readonly taskQueueDepth: ReturnType<ReturnType<typeof meter>['createUpDownCounter']>;
-  readonly taskDuration: ReturnType<ReturnType<typeof meter>['createHistogram']>;
+  readonly cacheLookups: Counter;
+  readonly orders: Counter;
+  readonly taskQueueDepth: UpDownCounter;
+  readonly taskDuration: Histogram;
 }
 
 let instruments: AppMetrics | undefined;
