@@ -1,14 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { median, onOffRatio, sdkReportedSpanDrops, spanAccount } from '../bench/stats.ts';
 import { benchRoutes, routeSpecs } from '../bench/routes.ts';
 import { configFromArgs } from '../bench/main.ts';
 import { attribute, frameOwner } from '../bench/profile.ts';
 import { renderReport } from '../bench/report.ts';
 import { runBenchmark, modes } from '../bench/run.ts';
+import { ensureServiceBuilt } from './support/service-build.ts';
 
 test('stats: median, ratio and span accounting', () => {
   assert.equal(median([3, 1, 2]), 2);
@@ -57,14 +55,8 @@ test('profile attribution groups self time by package', () => {
   assert.equal(byOwner.get('hono'), 3);
 });
 
-const serviceDist = join(__dirname, '..', '..', 'service', 'dist', 'main.js');
-
 test('a short benchmark run measures every route in every mode and accounts for every span', { timeout: 240_000 }, async () => {
-  if (!existsSync(serviceDist)) {
-    // A fresh clone: build the service the bench runs (what `npm run build` at the root does).
-    const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', join(__dirname, '..', '..', 'service')], { encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stdout + build.stderr);
-  }
+  ensureServiceBuilt();
   const report = await runBenchmark({
     durationSeconds: 1,
     warmupSeconds: 0,

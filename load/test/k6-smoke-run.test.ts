@@ -1,11 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { startPostgres, startRedis, type TestServer } from '../../service/test/support/servers.ts';
 import { OtlpReceiver } from '../../service/test/support/otlp-receiver.ts';
-import { runMigrationsProcess, startService, type RunningService } from '../../service/test/support/service-process.ts';
+import { startServiceStack, type ServiceStack } from '../../service/test/support/stack.ts';
+import { ensureServiceBuilt } from './support/service-build.ts';
 import { k6Invocation, type ScenarioName } from '../src/index.ts';
 import { k6SourceDir } from '../src/scripts.ts';
 import { runScenarioFunction } from './support/k6-shim.ts';
@@ -19,27 +17,20 @@ import { routes } from '../k6/lib/routes.ts';
  * found in all three signals, and a missing signal fails its own check and is named.
  */
 const hidden = new Set<'traces' | 'logs' | 'metrics'>();
-let pg: TestServer, redis: TestServer, receiver: OtlpReceiver, service: RunningService, router: Listening, backends: Listening;
+let stack: ServiceStack, receiver: OtlpReceiver, router: Listening, backends: Listening;
 
 before(async () => {
-  const dist = join(__dirname, '..', '..', 'service', 'dist', 'main.js');
-  if (!existsSync(dist)) {
-    const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', join(__dirname, '..', '..', 'service')], { encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stdout + build.stderr);
-  }
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const migration = await runMigrationsProcess(pg.url);
-  assert.equal(migration.code, 0, migration.output);
+  ensureServiceBuilt();
   receiver = await new OtlpReceiver().start();
-  service = await startService({ databaseUrl: pg.url, redisUrl: redis.url, otlpEndpoint: receiver.endpoint });
+  stack = await startServiceStack({ otlpEndpoint: receiver.endpoint });
+  const { service } = stack;
   router = await startHostRouter('shop.localhost', service.baseUrl);
   backends = await startTelemetryBackends(receiver, 'shop-api', { hide: hidden });
 });
 
 after(async () => {
-  await service?.stop();
+  await stack?.dispose();
   await Promise.all([router?.close(), backends?.close(), receiver?.stop()]);
-  await Promise.all([pg?.dispose(), redis?.dispose()]);
 });
 
 /** The environment k6Invocation gives a scenario here: the Host router as target, the fakes as backends. */
