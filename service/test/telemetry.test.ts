@@ -143,6 +143,23 @@ describe('traces', () => {
   });
 });
 
+describe('a request whose trace the sampler dropped', () => {
+  it('exports no span for it, and its log lines carry no trace id Tempo would never have', async () => {
+    const item = (await (await service.fetch('/api/items', jsonRequest('POST', { name: 'unsampled', priceCents: 1, stock: 1 }))).json()) as { id: number };
+    const traceId = newTraceparent().traceId;
+    // The edge decided not to sample (flags 00); the service's parent-based sampler follows it.
+    const response = await service.fetch(`/api/items/${item.id}`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-00` } });
+    assert.equal(response.status, 200);
+    // A sampled request sent afterwards is exported after anything the first one could have produced.
+    const marker = await tracedRequest(`/api/items/${item.id}`);
+    await receiver.waitFor('the sampled request after it', () => (serverSpan(receiver.trace(marker.traceId)) ? true : undefined));
+    assert.deepEqual(receiver.trace(traceId), []);
+    const accessLines = service.logLines.filter((line) => line.msg === 'request' && line['url.path'] === `/api/items/${item.id}`);
+    assert.equal(accessLines.length, 2, JSON.stringify(accessLines));
+    assert.deepEqual(accessLines.map((line) => line.trace_id), [undefined, marker.traceId]);
+  });
+});
+
 describe('server span conventions', () => {
   it('names an unmatched request by method only and leaves 4xx spans without an exception', async () => {
     const missing = await tracedRequest('/no/such/route');
@@ -239,6 +256,21 @@ describe('metrics', () => {
     // One duration series per request, not two differing only by instrumentation scope.
     const durationScopes = new Set(receiver.metrics.filter((m) => m.name === serviceMetrics.httpServerRequestDuration.name).map((m) => m.scope));
     assert.deepEqual([...durationScopes], ['@lab/service/http']);
+  });
+});
+
+describe('in-flight requests', () => {
+  it('counts a request while it runs and returns to zero when it ends', async () => {
+    const inFlight = () =>
+      receiver.metrics
+        .filter((m) => m.name === serviceMetrics.httpServerActiveRequests.name)
+        .flatMap((m) => m.dataPoints)
+        .filter((p) => p.attributes['http.request.method'] === 'GET' && p.attributes['url.scheme'] === 'http');
+    const slow = Promise.all([1, 2].map(() => service.fetch('/simulate/latency?ms=2500')));
+    const seen = receiver.metrics.length;
+    await receiver.waitFor('two GET requests in flight', () => (inFlight().some((p) => p.value === 2) ? true : undefined), 10_000);
+    for (const response of await slow) assert.equal(response.status, 200);
+    await receiver.waitFor('no GET request in flight', () => (receiver.metrics.length > seen && inFlight().at(-1)?.value === 0 ? true : undefined), 10_000);
   });
 });
 

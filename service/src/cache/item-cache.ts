@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
 import type { Item } from '../db/schema';
-import { appMetrics } from '../telemetry/app-metrics';
+import { appMetrics, type CacheResult } from '../telemetry/app-metrics';
 
 export interface ItemCache {
   get(id: number): Promise<Item | undefined>;
@@ -39,8 +39,8 @@ export function createItemCache(redis: Redis, ttlSeconds: number, logger: Logger
   if (typeof guarded.fillItemUnlessWritten !== 'function') {
     redis.defineCommand('fillItemUnlessWritten', { numberOfKeys: 2, lua: fillUnlessRecentlyWritten });
   }
-  const record = (result: 'hit' | 'miss' | 'error') =>
-    appMetrics().cacheLookups.add(1, { 'cache.name': 'item', 'cache.result': result });
+  const lookups = appMetrics().cacheLookups;
+  const record = (result: CacheResult) => lookups.add(result, 1, () => ({ 'cache.name': 'item', 'cache.result': result }));
   return {
     async get(id) {
       try {

@@ -14,6 +14,7 @@ import type { HttpBindings } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { httpDurationBucketBoundaries, serviceMetrics } from '../telemetry/metric-names';
+import { ObservedTally } from '../telemetry/observed-tally';
 
 const scope = '@lab/service/http';
 
@@ -41,6 +42,11 @@ const webHeadersGetter: TextMapGetter<Headers> = {
  * Written for the hot path (it replaced @hono/otel, measured in load/BENCHMARKS.md): the incoming
  * `traceparent` is read from Node's header object, the route is resolved once, and the attributes that
  * only a recorded span carries are computed only when the sampler kept the span.
+ *
+ * A request whose trace the sampler dropped runs with no span in its context. Every sampler the SDK offers
+ * gives a child the decision of its parent, so its Redis and SQL spans would be dropped too: the
+ * instrumentations, which require a parent span, skip them instead of building spans nobody records, and
+ * its log lines carry no trace id that Tempo will never have.
  */
 export function serverTelemetry(): MiddlewareHandler {
   const tracer = trace.getTracer(scope);
@@ -50,10 +56,12 @@ export function serverTelemetry(): MiddlewareHandler {
     unit: serviceMetrics.httpServerRequestDuration.unit,
     advice: { explicitBucketBoundaries: [...httpDurationBucketBoundaries] },
   });
-  const active = meter.createUpDownCounter(serviceMetrics.httpServerActiveRequests.name, {
-    description: 'Number of active HTTP server requests',
-    unit: serviceMetrics.httpServerActiveRequests.unit,
-  });
+  const active = new ObservedTally<string>(
+    meter.createObservableUpDownCounter(serviceMetrics.httpServerActiveRequests.name, {
+      description: 'Number of active HTTP server requests',
+      unit: serviceMetrics.httpServerActiveRequests.unit,
+    }),
+  );
 
   return async (c, next) => {
     const started = performance.now();
@@ -65,11 +73,12 @@ export function serverTelemetry(): MiddlewareHandler {
     // Named by method until routing is done; renamed to `METHOD /route` below.
     const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method } }, parent);
     const scheme = c.req.url.startsWith('https:') ? 'https' : 'http';
-    const activeAttributes = { 'http.request.method': method, 'url.scheme': scheme };
-    active.add(1, activeAttributes);
+    const activeKey = `${method} ${scheme}`;
+    const activeAttributes = () => ({ 'http.request.method': method, 'url.scheme': scheme });
+    active.add(activeKey, 1, activeAttributes);
     let thrown: unknown;
     try {
-      await context.with(trace.setSpan(parent, span), next);
+      await context.with(span.isRecording() ? trace.setSpan(parent, span) : trace.deleteSpan(parent), next);
     } catch (error) {
       thrown = error;
       throw error;
@@ -101,7 +110,7 @@ export function serverTelemetry(): MiddlewareHandler {
         if (status >= 500 || thrown !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
       }
       span.end();
-      active.add(-1, activeAttributes);
+      active.add(activeKey, -1, activeAttributes);
       duration.record((performance.now() - started) / 1000, {
         'http.request.method': method,
         'http.route': route,

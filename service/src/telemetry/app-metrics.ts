@@ -1,11 +1,15 @@
 import { metrics, type Counter, type Histogram, type UpDownCounter } from '@opentelemetry/api';
 import { serviceMetrics } from './metric-names';
+import { ObservedTally } from './observed-tally';
 
 const meter = () => metrics.getMeter('@lab/service');
 
+export type CacheResult = 'hit' | 'miss' | 'error';
+
 /** The service's own instruments, created once on first use (after the SDK has registered its provider). */
 export interface AppMetrics {
-  readonly cacheLookups: Counter;
+  /** Counted on every cached read, so kept off the SDK's per-call attribute hashing (see ObservedTally). */
+  readonly cacheLookups: ObservedTally<CacheResult>;
   readonly orders: Counter;
   readonly taskQueueDepth: UpDownCounter;
   readonly taskDuration: Histogram;
@@ -17,10 +21,12 @@ export function appMetrics(): AppMetrics {
   if (instruments) return instruments;
   const m = meter();
   instruments = {
-    cacheLookups: m.createCounter(serviceMetrics.cacheLookups.name, {
-      description: 'Cache lookups by result (hit, miss, error)',
-      unit: serviceMetrics.cacheLookups.unit,
-    }),
+    cacheLookups: new ObservedTally(
+      m.createObservableCounter(serviceMetrics.cacheLookups.name, {
+        description: 'Cache lookups by result (hit, miss, error)',
+        unit: serviceMetrics.cacheLookups.unit,
+      }),
+    ),
     orders: m.createCounter(serviceMetrics.orders.name, {
       description: 'Order requests by outcome',
       unit: serviceMetrics.orders.unit,

@@ -27,7 +27,7 @@ export interface ReceivedMetric {
   readonly name: string;
   readonly unit: string;
   readonly type: 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
-  readonly dataPoints: ReadonlyArray<{ attributes: Attributes; count?: number }>;
+  readonly dataPoints: ReadonlyArray<{ attributes: Attributes; count?: number; value?: number }>;
   readonly resource: Attributes;
   readonly scope: string;
 }
@@ -100,6 +100,7 @@ function flattenMetrics(body: Json): ReceivedMetric[] {
           dataPoints: (metric[type]?.dataPoints ?? []).map((p: Json) => ({
             attributes: attributes(p.attributes),
             ...(p.count !== undefined ? { count: Number(p.count) } : {}),
+            ...(p.asInt !== undefined || p.asDouble !== undefined ? { value: Number(p.asInt ?? p.asDouble) } : {}),
           })),
           resource: attributes(rm.resource?.attributes),
           scope: sm.scope?.name ?? '',
