@@ -79,6 +79,7 @@ export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
       lokiHttp: loki.address.http,
       prometheusHttp: prometheus.address.http,
     },
+    traceSampleRatio: settings.traceSamplePercent / 100,
   });
 
   const service = new ShopService('shop-api', {

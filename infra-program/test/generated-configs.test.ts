@@ -90,7 +90,8 @@ describe('generated configs', () => {
     assert.equal(config.receivers.otlp.protocols.grpc.endpoint, '0.0.0.0:4317');
     assert.equal(config.receivers.otlp.protocols.http.endpoint, '0.0.0.0:4318');
     for (const [name, pipeline] of Object.entries<any>(config.service.pipelines)) {
-      assert.deepEqual(pipeline.processors, ['memory_limiter'], name);
+      // The memory limiter first; traces then get the sampling-ratio stamp (platform-graph.test.ts).
+      assert.deepEqual(pipeline.processors, name === 'traces' ? ['memory_limiter', 'transform'] : ['memory_limiter'], name);
       for (const exporter of pipeline.exporters) {
         assert.ok(exporter in config.exporters, `${name} uses a declared exporter`);
         assert.deepEqual(config.exporters[exporter].sending_queue, { enabled: true, batch: {} }, `${exporter} batches`);

@@ -4,6 +4,7 @@ import { plannedDurationSeconds } from '@lab/load';
 import { assertJobSucceeded } from '../src/container';
 import { mockSecretPrefix, runProgram, type ProgramRun } from './harness';
 import { byPart, containers, isSecretValue, strings, unwrap, type ContainerView } from './graph';
+import { traceSampleRatioAttribute } from '../src/configs/sampling';
 
 const parts = [
   'postgres',
@@ -291,6 +292,22 @@ describe('config drives the graph', () => {
       assert.equal(byPart(sampled, part).env.OTEL_TRACES_SAMPLER_ARG, '0.1');
       assert.equal(byPart(sampledAll, part).env.OTEL_TRACES_SAMPLER_ARG, '1');
     }
+  });
+
+  test('under head sampling, the Collector stamps the ratio as a double and Tempo scales span metrics by it', async () => {
+    const configOf = (views: ContainerView[], part: string, suffix: string) => byPart(views, part).uploads.find((u) => u.file.endsWith(suffix))!.document as any;
+    const sampled = containers((await runProgram({ stack: 'sample1', config: { traceSamplePercent: '1' } })).resources);
+    const sampledAll = containers((await runProgram({ stack: 'sampleall' })).resources);
+    const stamp = (views: ContainerView[]) => configOf(views, 'otel-collector', 'config.yaml').processors.transform.trace_statements;
+    // OTTL reads `0.01` and `1.0` as floats; a bare `1` would be an int, which Tempo's multiplier ignores.
+    assert.deepEqual(stamp(sampled), [`set(resource.attributes["${traceSampleRatioAttribute}"], 0.01)`]);
+    assert.deepEqual(stamp(sampledAll), [`set(resource.attributes["${traceSampleRatioAttribute}"], 1.0)`]);
+    const pipelines = configOf(sampled, 'otel-collector', 'config.yaml').service.pipelines;
+    assert.ok(pipelines.traces.processors.includes('transform'));
+    assert.ok(!pipelines.metrics.processors.includes('transform') && !pipelines.logs.processors.includes('transform'));
+    const generator = configOf(sampled, 'tempo', 'tempo.yaml').metrics_generator.processor;
+    assert.equal(generator.span_metrics.span_multiplier_key, traceSampleRatioAttribute);
+    assert.equal(generator.service_graphs.span_multiplier_key, traceSampleRatioAttribute);
   });
 
   test('a run longer than the attached limit (the hour-long soak) starts detached; the smoke runs attached', async () => {

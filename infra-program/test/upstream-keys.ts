@@ -28,6 +28,8 @@ export const tempo210 = {
     'metrics_generator.storage.remote_write[].send_exemplars',
     'metrics_generator.traces_storage.path',
     'metrics_generator.processor.service_graphs.database_name_attributes[]',
+    'metrics_generator.processor.service_graphs.span_multiplier_key',
+    'metrics_generator.processor.span_metrics.span_multiplier_key',
     'storage.trace.backend',
     'storage.trace.s3.bucket',
     'storage.trace.s3.endpoint',
@@ -82,12 +84,15 @@ export const loki37 = {
  * configoptional with an `enabled` field, `batch: {}` turns batching on with defaults); telemetry reader
  * shape from service/telemetry/otelconftelemetry. Read in open-telemetry/opentelemetry-collector at
  * v0.159.0, the newest tag this machine can read; the 0.160 to 0.162 changelogs rename none of these.
+ * The transform processor (contrib) from processor/transformprocessor/README.md as of 0.120 and later:
+ * top-level `error_mode` (ignore | silent | propagate) and `trace_statements` as a list of OTTL strings
+ * whose context is inferred from the path prefix (`resource.`).
  */
 export const collector161 = {
   imageLine: /^otel\/opentelemetry-collector-contrib:0\.161\.\d+$/,
   componentTypes: {
     receivers: ['otlp'],
-    processors: ['memory_limiter'],
+    processors: ['memory_limiter', 'transform'],
     exporters: ['otlp_grpc', 'otlp_http'],
     extensions: ['health_check'],
   },
@@ -97,6 +102,8 @@ export const collector161 = {
     'processors.memory_limiter.check_interval',
     'processors.memory_limiter.limit_percentage',
     'processors.memory_limiter.spike_limit_percentage',
+    'processors.transform.error_mode',
+    'processors.transform.trace_statements[]',
     'exporters.otlp_grpc.endpoint',
     'exporters.otlp_grpc.tls.insecure',
     'exporters.otlp_grpc.sending_queue.enabled',

@@ -33,14 +33,20 @@ export class Collector extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    args: { naming: Naming; networks: PlatformNetworks; destinations: CollectorDestinations },
+    args: {
+      naming: Naming;
+      networks: PlatformNetworks;
+      destinations: CollectorDestinations;
+      /** The share of traces kept at the edge (0 to 1), stamped on spans for Tempo's span metrics. */
+      traceSampleRatio: number;
+    },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super('lab:platform:Collector', name, {}, opts);
     this.address = collectorAddress(args.naming);
     this.config = new ConfigFile(
       'otel-collector-config',
-      { path: '/etc/otelcol-contrib/config.yaml', format: 'yaml', document: collectorConfig(args.destinations) },
+      { path: '/etc/otelcol-contrib/config.yaml', format: 'yaml', document: collectorConfig(args.destinations, args.traceSampleRatio) },
       { parent: this },
     );
     platformContainer(

@@ -1,10 +1,13 @@
 import { bindAll, hostPort, httpUrl, type Endpoint } from '../endpoint';
+import { ottlFloat, traceSampleRatioAttribute } from './sampling';
 
 /** The subset of the OpenTelemetry Collector (contrib 0.161) config schema this platform writes. */
 export interface CollectorConfig {
   receivers: { otlp: { protocols: { grpc: { endpoint: string }; http: { endpoint: string } } } };
   processors: {
     memory_limiter: { check_interval: string; limit_percentage: number; spike_limit_percentage: number };
+    /** Basic style (0.120 and later): the OTTL context is inferred from each statement's path prefix. */
+    transform: { error_mode: 'ignore' | 'silent' | 'propagate'; trace_statements: string[] };
   };
   exporters: Record<string, { endpoint: string; tls?: { insecure: boolean }; sending_queue: ExporterQueue }>;
   extensions: { health_check: { endpoint: string } };
@@ -37,12 +40,13 @@ export interface CollectorDestinations {
 
 /**
  * OTLP in (gRPC and HTTP, bound on every interface: the receivers default to localhost), the memory
- * limiter as the only processor, and batching in each exporter's sending queue: the project is
+ * limiter first, on traces a transform that stamps the head-sampling ratio for Tempo's span metrics
+ * (see configs/sampling.ts), and batching in each exporter's sending queue: the project is
  * deprecating the batch processor in favour of exporter batching (which, unlike the processor, passes
  * back-pressure on). Exporter names use the snake_case ids (`otlp_grpc`, `otlp_http`) the Collector
  * adopted in 0.144; the old ones are deprecated.
  */
-export function collectorConfig(to: CollectorDestinations): CollectorConfig {
+export function collectorConfig(to: CollectorDestinations, traceSampleRatio: number): CollectorConfig {
   const processors = ['memory_limiter'];
   const sending_queue: ExporterQueue = { enabled: true, batch: {} };
   return {
@@ -56,6 +60,12 @@ export function collectorConfig(to: CollectorDestinations): CollectorConfig {
     },
     processors: {
       memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 },
+      // `ignore` (the default, spelled out): a failing statement is logged and the spans go on, where
+      // `propagate` would drop them.
+      transform: {
+        error_mode: 'ignore',
+        trace_statements: [`set(resource.attributes["${traceSampleRatioAttribute}"], ${ottlFloat(traceSampleRatio)})`],
+      },
     },
     exporters: {
       'otlp_grpc/tempo': { endpoint: hostPort(to.tempoOtlpGrpc), tls: { insecure: true }, sending_queue },
@@ -67,7 +77,7 @@ export function collectorConfig(to: CollectorDestinations): CollectorConfig {
     service: {
       extensions: ['health_check'],
       pipelines: {
-        traces: { receivers: ['otlp'], processors, exporters: ['otlp_grpc/tempo'] },
+        traces: { receivers: ['otlp'], processors: [...processors, 'transform'], exporters: ['otlp_grpc/tempo'] },
         metrics: { receivers: ['otlp'], processors, exporters: ['otlp_http/prometheus'] },
         logs: { receivers: ['otlp'], processors, exporters: ['otlp_http/loki'] },
       },

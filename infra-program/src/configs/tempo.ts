@@ -1,4 +1,5 @@
 import { bindAll, hostPort, httpUrl, type Endpoint } from '../endpoint';
+import { traceSampleRatioAttribute } from './sampling';
 
 export const tempoPorts = { http: 3200, grpc: 9095, otlpGrpc: 4317, otlpHttp: 4318 } as const;
 
@@ -16,7 +17,10 @@ export interface TempoConfig {
     registry: { external_labels: Record<string, string> };
     storage: { path: string; remote_write: { url: string; send_exemplars: boolean }[] };
     traces_storage: { path: string };
-    processor: { service_graphs: { database_name_attributes: string[] } };
+    processor: {
+      service_graphs: { database_name_attributes: string[]; span_multiplier_key: string };
+      span_metrics: { span_multiplier_key: string };
+    };
   };
   storage: {
     trace: {
@@ -75,8 +79,13 @@ export function tempoConfig(args: TempoConfigArgs): TempoConfig {
       // A CLIENT span becomes a service-graph edge to a database node only when it carries one of these.
       // The 2.10 default knows `db.namespace`, `db.name`, `db.system`; current semantic conventions (the
       // Redis instrumentation under OTEL_SEMCONV_STABILITY_OPT_IN=database) only set `db.system.name`.
+      // Under head sampling each span stands for 1/ratio requests: the Collector stamps the ratio.
       processor: {
-        service_graphs: { database_name_attributes: ['db.namespace', 'db.name', 'db.system', 'db.system.name'] },
+        service_graphs: {
+          database_name_attributes: ['db.namespace', 'db.name', 'db.system', 'db.system.name'],
+          span_multiplier_key: traceSampleRatioAttribute,
+        },
+        span_metrics: { span_multiplier_key: traceSampleRatioAttribute },
       },
     },
     storage: {
