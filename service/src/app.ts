@@ -25,6 +25,8 @@ export interface AppDependencies {
   readonly isShuttingDown: () => boolean;
   /** Connections in the Postgres pool: a quarter of them at most serve /simulate/slow-query. */
   readonly dbPoolMax: number;
+  /** The trace sampler follows an unsampled remote parent (see telemetry/sampling.ts). */
+  readonly dropsUnsampledRemoteParents: boolean;
 }
 
 export const maxBodyBytes = 64 * 1024;
@@ -39,7 +41,7 @@ export function createApp(deps: AppDependencies) {
 
   // The SERVER span and http.server.request.duration (by route) come from serverTelemetry; Node's http
   // instrumentation is not loaded, so there is exactly one span and one duration series per request.
-  app.use(serverTelemetry());
+  app.use(serverTelemetry({ dropsUnsampledRemoteParents: deps.dropsUnsampledRemoteParents }));
   app.use(accessLog(deps.logger));
   // Bodies are buffered to parse them: without a cap one request could exhaust the heap.
   app.use(bodyLimit({ maxSize: maxBodyBytes, onError: (c) => c.json(errorBody('payload_too_large', `request body exceeds ${maxBodyBytes} bytes`), 413) }));

@@ -9,6 +9,7 @@ import { createOrderService } from './domain/orders';
 import { createLogger } from './logger';
 import { installGracefulShutdown } from './shutdown';
 import { createHeavyTaskQueue } from './tasks/heavy-task-queue';
+import { dropsUnsampledRemoteParents } from './telemetry/sampling';
 
 function start() {
   const config = loadConfig();
@@ -34,6 +35,7 @@ function start() {
     tasks,
     isShuttingDown: () => shuttingDown,
     dbPoolMax: config.DB_POOL_MAX,
+    dropsUnsampledRemoteParents: dropsUnsampledRemoteParents(config.OTEL_TRACES_SAMPLER),
   });
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     logger.info({ port: info.port }, 'listening');

@@ -158,6 +158,22 @@ describe('a request whose trace the sampler dropped', () => {
     assert.equal(accessLines.length, 2, JSON.stringify(accessLines));
     assert.deepEqual(accessLines.map((line) => line.trace_id), [undefined, marker.traceId]);
   });
+
+  it('is still traced when the sampler ignores the parent (always_on)', async () => {
+    const alwaysOn = await startService({ databaseUrl: postgres.url, redisUrl: redis.url, otlpEndpoint: receiver.endpoint, extra: { OTEL_TRACES_SAMPLER: 'always_on' } });
+    try {
+      const traceId = newTraceparent().traceId;
+      const response = await alwaysOn.fetch('/api/items?limit=1', { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-00` } });
+      assert.equal(response.status, 200);
+      const spans = await receiver.waitFor('the request traced despite the unsampled parent', () => {
+        const trace = receiver.trace(traceId);
+        return serverSpan(trace) && trace.some((s) => s.kind === CLIENT) ? trace : undefined;
+      });
+      assert.equal(serverSpan(spans)!.parentSpanId, '00f067aa0ba902b7');
+    } finally {
+      await alwaysOn.stop();
+    }
+  });
 });
 
 describe('server span conventions', () => {

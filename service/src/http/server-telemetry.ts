@@ -7,6 +7,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Attributes,
   type TextMapGetter,
 } from '@opentelemetry/api';
@@ -46,9 +47,11 @@ const webHeadersGetter: TextMapGetter<Headers> = {
  * A request whose trace the sampler dropped runs with no span in its context. Every sampler the SDK offers
  * gives a child the decision of its parent, so its Redis and SQL spans would be dropped too: the
  * instrumentations, which require a parent span, skip them instead of building spans nobody records, and
- * its log lines carry no trace id that Tempo will never have.
+ * its log lines carry no trace id that Tempo will never have. When the edge already dropped the trace
+ * (an incoming `traceparent` without the sampled flag) and the sampler is parent-based, the SDK is not
+ * even asked: a non-recording span still costs it ID generation, attribute cleaning and its own metrics.
  */
-export function serverTelemetry(): MiddlewareHandler {
+export function serverTelemetry(options: { dropsUnsampledRemoteParents: boolean }): MiddlewareHandler {
   const tracer = trace.getTracer(scope);
   const meter = metrics.getMeter(scope);
   const duration = meter.createHistogram(serviceMetrics.httpServerRequestDuration.name, {
@@ -70,15 +73,20 @@ export function serverTelemetry(): MiddlewareHandler {
     const parent = nodeHeaders
       ? propagation.extract(context.active(), nodeHeaders, defaultTextMapGetter)
       : propagation.extract(context.active(), c.req.raw.headers, webHeadersGetter);
+    const remoteParent = trace.getSpanContext(parent);
+    const droppedUpstream = options.dropsUnsampledRemoteParents && remoteParent !== undefined && (remoteParent.traceFlags & TraceFlags.SAMPLED) === 0;
     // Named by method until routing is done; renamed to `METHOD /route` below.
-    const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method } }, parent);
+    const span = droppedUpstream
+      ? undefined
+      : tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method } }, parent);
+    const recording = span?.isRecording() === true;
     const scheme = c.req.url.startsWith('https:') ? 'https' : 'http';
     const activeKey = `${method} ${scheme}`;
     const activeAttributes = () => ({ 'http.request.method': method, 'url.scheme': scheme });
     active.add(activeKey, 1, activeAttributes);
     let thrown: unknown;
     try {
-      await context.with(span.isRecording() ? trace.setSpan(parent, span) : trace.deleteSpan(parent), next);
+      await context.with(recording ? trace.setSpan(parent, span) : trace.deleteSpan(parent), next);
     } catch (error) {
       thrown = error;
       throw error;
@@ -89,7 +97,7 @@ export function serverTelemetry(): MiddlewareHandler {
       const status = c.res.status;
       const failure = thrown ?? c.error;
       const errorType = status >= 500 ? errorTypeOf(failure, status) : undefined;
-      if (span.isRecording()) {
+      if (recording) {
         span.updateName(route ? `${method} ${route}` : method);
         const url = new URL(c.req.url);
         const attributes: Attributes = {
@@ -109,7 +117,7 @@ export function serverTelemetry(): MiddlewareHandler {
         if (status >= 500 && failure instanceof Error) span.recordException(failure);
         if (status >= 500 || thrown !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
       }
-      span.end();
+      span?.end();
       active.add(activeKey, -1, activeAttributes);
       duration.record((performance.now() - started) / 1000, {
         'http.request.method': method,
