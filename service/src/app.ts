@@ -43,8 +43,11 @@ export function createApp(deps: AppDependencies) {
   // instrumentation is not loaded, so there is exactly one span and one duration series per request.
   app.use(serverTelemetry({ dropsUnsampledRemoteParents: deps.dropsUnsampledRemoteParents }));
   app.use(accessLog(deps.logger));
-  // Bodies are buffered to parse them: without a cap one request could exhaust the heap.
-  app.use(bodyLimit({ maxSize: maxBodyBytes, onError: (c) => c.json(errorBody('payload_too_large', `request body exceeds ${maxBodyBytes} bytes`), 413) }));
+  // Bodies are buffered to parse them: without a cap one request could exhaust the heap. The limiter reads
+  // `c.req.raw.body`, which makes @hono/node-server build a full WHATWG Request from Node's; no route reads
+  // the body of a GET or HEAD, so those skip it: the cached read went from 137 to 87 µs of CPU (A/B).
+  const limitBody = bodyLimit({ maxSize: maxBodyBytes, onError: (c) => c.json(errorBody('payload_too_large', `request body exceeds ${maxBodyBytes} bytes`), 413) });
+  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   app.route('/api/items', itemRoutes(deps.items));
   app.route('/api/orders', orderRoutes(deps.orders));
