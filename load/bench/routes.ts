@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type autocannon from 'autocannon';
 
 /** The four routes the issue asks about, with what a telemetry SERVER span reports for each. */
@@ -51,15 +51,28 @@ export const routeSpecs: Readonly<Record<BenchRoute, RouteSpec>> = {
   },
 };
 
-/** autocannon's request list for a route: one template whose setupRequest draws fresh values every time. */
-export function autocannonRequests(route: BenchRoute, pool: readonly number[]): autocannon.Request[] {
+/**
+ * A `traceparent` as the lab's edge proxy sends it on every request: a fresh trace whose sampled flag is set
+ * for a `sampleRatio` share of requests (Traefik's ParentBased(TraceIDRatioBased) decision).
+ */
+export function edgeTraceparent(sampleRatio: number): string {
+  const ids = randomBytes(24).toString('hex');
+  return `00-${ids.slice(0, 32)}-${ids.slice(32)}-${Math.random() < sampleRatio ? '01' : '00'}`;
+}
+
+/**
+ * autocannon's request list for a route: one template whose setupRequest draws fresh values every time.
+ * With `edgeSampleRatio`, each request also carries the edge proxy's `traceparent` (edgeTraceparent).
+ */
+export function autocannonRequests(route: BenchRoute, pool: readonly number[], edgeSampleRatio?: number): autocannon.Request[] {
   const spec = routeSpecs[route];
   return [
     {
       method: spec.method,
       setupRequest: (request) => {
         const fresh = spec.request(pool);
-        return { ...request, method: spec.method, path: fresh.path, headers: { ...request.headers, ...fresh.headers }, body: fresh.body } as typeof request;
+        const edge = edgeSampleRatio === undefined ? {} : { traceparent: edgeTraceparent(edgeSampleRatio) };
+        return { ...request, method: spec.method, path: fresh.path, headers: { ...request.headers, ...fresh.headers, ...edge }, body: fresh.body } as typeof request;
       },
     },
   ];

@@ -31,8 +31,9 @@ export interface BenchConfig {
   /** LOG_LEVEL of the service (the issue's benchmark uses warn: no per-request access log). */
   readonly logLevel: string;
   /**
-   * Percentage of the measured requests the telemetry-on service traces (head sampling, parent-based, as the
-   * lab's `traceSamplePercent` knob configures it); 100 records every span.
+   * Percentage of the measured requests traced, as the lab's `traceSamplePercent` knob decides it: every
+   * request carries an edge `traceparent` (as Traefik sends it), sampled for this share, and the service
+   * follows it (parentbased_traceidratio); 100 records every span.
    */
   readonly traceSamplePercent: number;
 }
@@ -93,12 +94,10 @@ export interface BenchReport {
  * OTEL_LOG_LEVEL=warn makes the SDK report its own queue drops.
  */
 function onEnvironment(logLevel: string, traceSamplePercent: number): Record<string, string> {
-  const sampling: Record<string, string> =
-    traceSamplePercent < 100
-      ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(traceSamplePercent / 100) }
-      : {};
   return {
-    ...sampling,
+    // As the lab configures each replica: follow the edge's decision, and sample its own root spans alike.
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: String(traceSamplePercent / 100),
     LOG_LEVEL: logLevel,
     OTEL_LOG_LEVEL: 'warn',
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
@@ -163,8 +162,9 @@ async function calibrate(on: RunningService, tally: SpanTally, routes: readonly 
   return perRequest;
 }
 
-async function measure(url: string, route: BenchRoute, pool: readonly number[], seconds: number, connections: number) {
-  return autocannon({ url, connections, duration: seconds, requests: autocannonRequests(route, pool) });
+/** Every mode gets the same requests, each with the edge proxy's traceparent (see edgeTraceparent). */
+async function measure(url: string, route: BenchRoute, pool: readonly number[], seconds: number, connections: number, edgeSampleRatio: number) {
+  return autocannon({ url, connections, duration: seconds, requests: autocannonRequests(route, pool, edgeSampleRatio) });
 }
 
 const completedOf = (r: autocannon.Result): number => r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'];
@@ -216,14 +216,14 @@ export async function runBenchmark(config: BenchConfig = defaultConfig): Promise
         const order: Mode[] = round % 2 === 1 ? ['telemetry-off', 'telemetry-on', 'bare-node-http'] : ['telemetry-on', 'telemetry-off', 'bare-node-http'];
         for (const mode of order) {
           if (config.warmupSeconds > 0) {
-            const warm = await measure(urls[mode], route, pool, config.warmupSeconds, config.connections);
+            const warm = await measure(urls[mode], route, pool, config.warmupSeconds, config.connections, tracedShare);
             if (mode === 'telemetry-on') {
               sentToOn[route] = (sentToOn[route] ?? 0) + completedOf(warm);
               tracedOfOn[route] = (tracedOfOn[route] ?? 0) + completedOf(warm) * tracedShare;
             }
           }
           const cpuBefore = cpuSeconds(pids[mode]);
-          const result = await measure(urls[mode], route, pool, config.durationSeconds, config.connections);
+          const result = await measure(urls[mode], route, pool, config.durationSeconds, config.connections, tracedShare);
           const cpuUsed = cpuSeconds(pids[mode]) - cpuBefore;
           if (mode === 'telemetry-on') {
             sentToOn[route] = (sentToOn[route] ?? 0) + completedOf(result);

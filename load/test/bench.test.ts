@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { median, onOffRatio, sdkReportedSpanDrops, spanAccount } from '../bench/stats.ts';
-import { benchRoutes, routeSpecs } from '../bench/routes.ts';
+import { benchRoutes, edgeTraceparent, routeSpecs } from '../bench/routes.ts';
 import { configFromArgs } from '../bench/main.ts';
 import { attribute, frameOwner } from '../bench/profile.ts';
 import { renderReport } from '../bench/report.ts';
@@ -53,6 +53,16 @@ test('profile attribution groups self time by package', () => {
   });
   assert.equal(totalMs, 3);
   assert.equal(byOwner.get('hono'), 3);
+});
+
+test('the edge traceparent is well formed, fresh per request, and sampled for the given share', () => {
+  const parents = Array.from({ length: 4000 }, () => edgeTraceparent(0.25));
+  for (const parent of parents) assert.match(parent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+  assert.equal(new Set(parents.map((p) => p.slice(3, 35))).size, parents.length);
+  const sampledShare = parents.filter((p) => p.endsWith('-01')).length / parents.length;
+  assert.ok(sampledShare > 0.2 && sampledShare < 0.3, `sampled share ${sampledShare}`);
+  assert.ok(Array.from({ length: 200 }, () => edgeTraceparent(0)).every((p) => p.endsWith('-00')));
+  assert.ok(Array.from({ length: 200 }, () => edgeTraceparent(1)).every((p) => p.endsWith('-01')));
 });
 
 test('a short benchmark run measures every route in every mode and accounts for every span', { timeout: 240_000 }, async () => {
