@@ -1,7 +1,8 @@
 /**
- * `npm run bench:profile -w load -- [--route cached-read] [--duration 10] [--mode on|off]`
+ * `npm run bench:profile -w load -- [--route cached-read] [--duration 10] [--mode on|off] [--sample-percent N]`
  * Runs one route against the service under `--cpu-prof` and prints where its CPU went, by package and by
- * function (self time). This is how the telemetry cost in BENCHMARKS.md was attributed.
+ * function (self time). This is how the telemetry cost in BENCHMARKS.md was attributed. With
+ * `--sample-percent`, requests carry the edge's traceparent sampled for that share, as in `npm run bench`.
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -66,13 +67,16 @@ function top(map: Map<string, number>, total: number, n: number): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { route: { type: 'string' }, duration: { type: 'string' }, mode: { type: 'string' }, env: { type: 'string', multiple: true } } });
+  const { values } = parseArgs({ options: { route: { type: 'string' }, duration: { type: 'string' }, mode: { type: 'string' }, env: { type: 'string', multiple: true }, 'sample-percent': { type: 'string' } } });
   // Extra service environment, KEY=VALUE, for ablations (e.g. --env OTEL_TRACES_SAMPLER=always_off).
   const extraEnv = Object.fromEntries((values.env ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
   const route = (values.route ?? 'cached-read') as BenchRoute;
   if (!benchRoutes.includes(route)) throw new Error(`unknown route ${route}`);
   const duration = Number(values.duration ?? 10);
   const telemetry = (values.mode ?? 'on') === 'on';
+  const edgeSampleRatio = values['sample-percent'] === undefined ? undefined : Number(values['sample-percent']) / 100;
+  if (edgeSampleRatio !== undefined && !(edgeSampleRatio >= 0 && edgeSampleRatio <= 1)) throw new Error('--sample-percent must be 0 to 100');
+  const sampler: Record<string, string> = edgeSampleRatio === undefined ? {} : { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(edgeSampleRatio) };
   const profileDir = mkdtempSync(join(tmpdir(), 'lab-prof-'));
 
   const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
@@ -90,6 +94,7 @@ async function main(): Promise<void> {
         NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}`,
         OTEL_BSP_SCHEDULE_DELAY: '5000',
         OTEL_METRIC_EXPORT_INTERVAL: '10000',
+        ...sampler,
         ...extraEnv,
       },
     });
@@ -99,7 +104,7 @@ async function main(): Promise<void> {
       pool.push(((await res.json()) as { id: number }).id);
     }
     const cpuBefore = cpuSeconds(service.process.pid);
-    const result = await autocannon({ url: service.baseUrl, connections: 20, duration, requests: autocannonRequests(route, pool) });
+    const result = await autocannon({ url: service.baseUrl, connections: 20, duration, requests: autocannonRequests(route, pool, edgeSampleRatio) });
     const cpuMicrosPerRequest = ((cpuSeconds(service.process.pid) - cpuBefore) * 1e6) / Math.max(1, result['2xx']);
     await service.stop();
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));

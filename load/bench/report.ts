@@ -30,6 +30,7 @@ export function renderReport(report: BenchReport): string {
     '',
     table(['route', 'mode', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'throughput on/off'], rows),
     '',
+    `Throughput on/off paired by round: ${report.summary.map((s) => `${s.route} median ${pct(s.pairedOnOff.median)} (range ${pct(s.pairedOnOff.min)} to ${pct(s.pairedOnOff.max)}, ${s.pairedOnOff.rounds} rounds)`).join(', ')}`,
     `Server CPU per request, on/off: ${report.summary.map((s) => `${s.route} ×${fmt(s.cpuPerRequestOnOff, 2)}`).join(', ')}`,
     `Spans per request (calibrated): ${Object.entries(report.spansPerRequest).map(([r, n]) => `${r} ${n}`).join(', ')}`,
     `Spans: expected ${spans.expected}, received ${spans.received}, dropped ${spans.dropped} (${pct(spans.expected > 0 ? spans.dropped / spans.expected : 0)}); SDK-reported queue drops ${spans.droppedReportedBySdk}`,

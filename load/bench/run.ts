@@ -11,7 +11,7 @@ import {
 import { autocannonRequests, benchRoutes, routeSpecs, type BenchRoute } from './routes.ts';
 import { SpanTally } from './span-tally.ts';
 import { cpuSeconds, peakRssMiB, startBareServer, type BareServer } from './processes.ts';
-import { median, onOffRatio, sdkReportedSpanDrops, spanAccount, type SpanAccount } from './stats.ts';
+import { median, onOffRatio, pairedRatios, sdkReportedSpanDrops, spanAccount, type SpanAccount } from './stats.ts';
 
 export const modes = ['telemetry-on', 'telemetry-off', 'bare-node-http'] as const;
 export type Mode = (typeof modes)[number];
@@ -67,8 +67,10 @@ export interface Measurement {
 export interface RouteSummary {
   readonly route: BenchRoute;
   readonly byMode: Record<Mode, { requestsPerSecond: number; latencyP50Ms: number; latencyP99Ms: number; serverCpuMicrosPerRequest: number }>;
-  /** Telemetry-on throughput as a share of telemetry-off throughput. */
+  /** Telemetry-on throughput as a share of telemetry-off throughput (ratio of the two medians). */
   readonly onOffRatio: number;
+  /** The same, per round (on and off measured back to back): median and range over rounds. */
+  readonly pairedOnOff: { median: number; min: number; max: number; rounds: number };
   /** Server CPU per request, on over off (1.25 = telemetry adds 25% CPU per request). */
   readonly cpuPerRequestOnOff: number;
   readonly offBareRatio: number;
@@ -280,6 +282,7 @@ export async function runBenchmark(config: BenchConfig = defaultConfig): Promise
         route,
         byMode,
         onOffRatio: onOffRatio(byMode['telemetry-on'].requestsPerSecond, byMode['telemetry-off'].requestsPerSecond),
+        pairedOnOff: pairedRatios(pick('telemetry-on'), pick('telemetry-off')),
         cpuPerRequestOnOff: onOffRatio(byMode['telemetry-on'].serverCpuMicrosPerRequest, byMode['telemetry-off'].serverCpuMicrosPerRequest),
         offBareRatio: onOffRatio(byMode['telemetry-off'].requestsPerSecond, byMode['bare-node-http'].requestsPerSecond),
         // GET and POST /api/items share http.route: their SERVER spans are reported together.

@@ -12,6 +12,22 @@ export function onOffRatio(onRps: number, offRps: number): number {
   return offRps > 0 ? onRps / offRps : Number.NaN;
 }
 
+/**
+ * On/off throughput ratio of each round (the two were measured back to back), with the median and range
+ * over rounds. Pairing cancels the drift of a shared machine between rounds, which the ratio of the two
+ * medians does not.
+ */
+export function pairedRatios(
+  on: readonly { round: number; requestsPerSecond: number }[],
+  off: readonly { round: number; requestsPerSecond: number }[],
+): { median: number; min: number; max: number; rounds: number } {
+  const ratios = on.flatMap((o) => {
+    const partner = off.find((f) => f.round === o.round);
+    return partner ? [onOffRatio(o.requestsPerSecond, partner.requestsPerSecond)] : [];
+  });
+  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), rounds: ratios.length };
+}
+
 export interface SpanAccount {
   /** Spans the service made: requests served × spans one request of that route makes (calibrated). */
   readonly expected: number;

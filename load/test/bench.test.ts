@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { median, onOffRatio, sdkReportedSpanDrops, spanAccount } from '../bench/stats.ts';
+import { median, onOffRatio, pairedRatios, sdkReportedSpanDrops, spanAccount } from '../bench/stats.ts';
 import { benchRoutes, edgeTraceparent, routeSpecs } from '../bench/routes.ts';
 import { configFromArgs } from '../bench/main.ts';
 import { attribute, frameOwner } from '../bench/profile.ts';
@@ -17,6 +17,9 @@ test('stats: median, ratio and span accounting', () => {
   assert.deepEqual(spanAccount({ a: 10, b: 5 }, { a: 2, b: 5 }, 40, 3), { expected: 45, received: 40, dropped: 5, droppedReportedBySdk: 3 });
   assert.equal(spanAccount({ a: 10 }, { a: 2 }, 25, 0).dropped, 0, 'background spans never make drops negative');
   assert.throws(() => spanAccount({ a: 1 }, {}, 0, 0), /no span calibration for a/);
+  const rps = (pairs: [number, number][]) => pairs.map(([round, requestsPerSecond]) => ({ round, requestsPerSecond }));
+  // Round 2 ran on a slow moment for both modes: paired, it is as good as the others.
+  assert.deepEqual(pairedRatios(rps([[1, 900], [2, 450], [3, 800]]), rps([[1, 1000], [2, 500], [3, 1000], [4, 1]])), { median: 0.9, min: 0.8, max: 0.9, rounds: 3 });
   assert.equal(sdkReportedSpanDrops('x Dropped 12 spans because maxQueueSize reached\nDropped 3 spans because maxQueueSize reached'), 15);
 });
 
@@ -89,6 +92,7 @@ test('a short benchmark run measures every route in every mode and accounts for 
   }
   for (const summary of report.summary) {
     assert.ok(Number.isFinite(summary.onOffRatio) && summary.onOffRatio > 0, summary.route);
+    assert.equal(summary.pairedOnOff.rounds, 1, summary.route);
     assert.ok(summary.byMode['bare-node-http'].requestsPerSecond > summary.byMode['telemetry-off'].requestsPerSecond, `${summary.route}: the bare handler is the ceiling`);
     assert.ok(summary.serverSpans.received >= summary.serverSpans.requests, `${summary.route}: SERVER spans missing`);
   }
