@@ -148,12 +148,13 @@ async function calibrate(on: RunningService, tally: SpanTally, routes: readonly 
     for (let i = 0; i < n; i++) {
       const { traceparent, traceId } = newTraceparent();
       ids.push(traceId);
+      // Watched before it is sent: a batch can be exported, and drained, while calibration still runs.
+      tally.watch([traceId]);
       await send(on, route, pool, { traceparent });
     }
     traces.set(route, ids);
   }
   const all = [...traces.values()].flat();
-  tally.watch(all);
   const deadline = Date.now() + 20_000;
   while (all.some((id) => tally.spansOf(id) === 0)) {
     if (Date.now() > deadline) throw new Error('calibration traces never reached the receiver');

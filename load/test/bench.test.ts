@@ -77,7 +77,7 @@ test('a short benchmark run measures every route in every mode and accounts for 
     rounds: 1,
     routes: benchRoutes,
     poolSize: 10,
-    calibrationRequests: 3,
+    calibrationRequests: 20, // 80 traced requests: more spans than one export batch (128) while calibrating
     logLevel: 'warn',
     traceSamplePercent: 100,
   });
