@@ -157,7 +157,10 @@ async function calibrate(on: RunningService, tally: SpanTally, routes: readonly 
   const all = [...traces.values()].flat();
   const deadline = Date.now() + 20_000;
   while (all.some((id) => tally.spansOf(id) === 0)) {
-    if (Date.now() > deadline) throw new Error('calibration traces never reached the receiver');
+    if (Date.now() > deadline) {
+      const missing = [...traces].map(([route, ids]) => `${route} ${ids.filter((id) => tally.spansOf(id) === 0).length}/${ids.length}`);
+      throw new Error(`calibration traces never reached the receiver (missing by route: ${missing.join(', ')})`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const perRequest: Record<string, number> = {};
@@ -205,7 +208,9 @@ export async function runBenchmark(config: BenchConfig = defaultConfig): Promise
     for (const id of pool) await (await off.fetch(`/api/items/${id}`)).arrayBuffer();
 
     log('calibrating spans per request');
-    const spansPerRequest = await calibrate(on, tally, config.routes, pool, config.calibrationRequests);
+    const spansPerRequest = await calibrate(on, tally, config.routes, pool, config.calibrationRequests).catch((error: unknown) => {
+      throw new Error(`${String(error)}; telemetry-on stderr: ${on.stderr.join('').slice(-2000) || '(empty)'}`);
+    });
     const sentToOn: Record<string, number> = Object.fromEntries(config.routes.map((r) => [r, config.calibrationRequests]));
     // Calibration requests carry a sampled traceparent; the measured ones are traced at the sampling share.
     const tracedShare = config.traceSamplePercent / 100;
