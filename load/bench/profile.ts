@@ -15,6 +15,7 @@ import { runMigrationsProcess, startService } from '../../service/test/support/s
 import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
 import { SpanTally } from './span-tally.ts';
 import { cpuSeconds } from './processes.ts';
+import { labSampler } from './run.ts';
 
 interface ProfileNode {
   id: number;
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   const telemetry = (values.mode ?? 'on') === 'on';
   const edgeSampleRatio = values['sample-percent'] === undefined ? undefined : Number(values['sample-percent']) / 100;
   if (edgeSampleRatio !== undefined && !(edgeSampleRatio >= 0 && edgeSampleRatio <= 1)) throw new Error('--sample-percent must be 0 to 100');
-  const sampler: Record<string, string> = edgeSampleRatio === undefined ? {} : { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(edgeSampleRatio) };
+  const sampler = edgeSampleRatio === undefined ? {} : labSampler(edgeSampleRatio);
   const profileDir = mkdtempSync(join(tmpdir(), 'lab-prof-'));
 
   const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);

@@ -90,6 +90,11 @@ export interface BenchReport {
   readonly peakRssMiB: Record<Mode, number>;
 }
 
+/** The sampler the lab gives each replica: follow the edge's decision, and sample its own root spans alike. */
+export function labSampler(ratio: number): Record<string, string> {
+  return { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(ratio) };
+}
+
 /**
  * Telemetry-on exports to the local receiver with the SDK's own batching defaults, except the metric interval
  * (10 s instead of 60 s, so metric export happens inside the measured window as it does in the lab stack).
@@ -97,9 +102,7 @@ export interface BenchReport {
  */
 function onEnvironment(logLevel: string, traceSamplePercent: number): Record<string, string> {
   return {
-    // As the lab configures each replica: follow the edge's decision, and sample its own root spans alike.
-    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-    OTEL_TRACES_SAMPLER_ARG: String(traceSamplePercent / 100),
+    ...labSampler(traceSamplePercent / 100),
     LOG_LEVEL: logLevel,
     OTEL_LOG_LEVEL: 'warn',
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
