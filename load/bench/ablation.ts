@@ -14,6 +14,7 @@ import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
 import { SpanTally } from './span-tally.ts';
 import { cpuSeconds } from './processes.ts';
 import { median } from './stats.ts';
+import { createPool } from './run.ts';
 
 export interface Variant {
   readonly name: string;
@@ -74,11 +75,7 @@ async function main(): Promise<void> {
         }),
       );
     }
-    const pool: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      const res = await services[0]!.fetch('/api/items', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `p${i}`, priceCents: 1, stock: 1_000_000_000 }) });
-      pool.push(((await res.json()) as { id: number }).id);
-    }
+    const pool = await createPool(services[0]!, 50);
     const samples = variants.map(() => ({ cpu: [] as number[], rps: [] as number[] }));
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < variants.length; k++) {

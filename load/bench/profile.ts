@@ -15,7 +15,7 @@ import { runMigrationsProcess, startService } from '../../service/test/support/s
 import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
 import { SpanTally } from './span-tally.ts';
 import { cpuSeconds } from './processes.ts';
-import { labSampler } from './run.ts';
+import { createPool, labSampler } from './run.ts';
 
 interface ProfileNode {
   id: number;
@@ -99,11 +99,7 @@ async function main(): Promise<void> {
         ...extraEnv,
       },
     });
-    const pool: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      const res = await service.fetch('/api/items', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `p${i}`, priceCents: 1, stock: 1_000_000_000 }) });
-      pool.push(((await res.json()) as { id: number }).id);
-    }
+    const pool = await createPool(service, 50);
     const cpuBefore = cpuSeconds(service.process.pid);
     const result = await autocannon({ url: service.baseUrl, connections: 20, duration, requests: autocannonRequests(route, pool, edgeSampleRatio) });
     const cpuMicrosPerRequest = ((cpuSeconds(service.process.pid) - cpuBefore) * 1e6) / Math.max(1, result['2xx']);

@@ -122,7 +122,8 @@ function mode(values: readonly number[]): number {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? 0;
 }
 
-async function createPool(service: RunningService, size: number): Promise<number[]> {
+/** Items to read and order from, each with stock no benchmark can exhaust. */
+export async function createPool(service: RunningService, size: number): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < size; i++) {
     const res = await service.fetch('/api/items', {
