@@ -6,6 +6,7 @@ import { exemplarTraceIdLabel } from './datasources';
 import { drilldownPanelTitles } from './dashboards/drilldown';
 import { overviewPanelTitles } from './dashboards/overview';
 import { failureScenarios } from './dashboards/failure-scenarios';
+import { fastPage } from './slo/burn-rate-policy';
 import { serviceLevelObjectives } from './slo/slo';
 
 export function walkthroughMarkdown(): string {
@@ -19,7 +20,7 @@ export function walkthroughMarkdown(): string {
     '',
     '1. Open Grafana, **Dashboards**, then **Shop platform overview** (tag `observability-lab`).',
     `2. In **${overviewPanelTitles.errorRatio}**, find the spike. **Drag across it** to zoom the whole dashboard to that moment.`,
-    `   The **${overviewPanelTitles.budget(availability.name)}** stat shows how much of the ${availability.windowDays}-day budget it cost; the burn-rate alerts page at 14.4x over 1h/5m.`,
+    `   The **${overviewPanelTitles.budget(availability.name)}** stat shows how much of the ${availability.windowDays}-day budget it cost; the burn-rate alerts page at ${fastPage.burnRate}x over ${fastPage.long}/${fastPage.short}.`,
     `3. Scroll to **${overviewPanelTitles.logs}**: it now lists only the warnings and errors of that moment.`,
     '   **Click a line** to expand it, then click the **Tempo** button next to its `trace_id` field (Loki derived field).',
     '4. The trace opens in a split view. The **SERVER span** `GET /simulate/error` (or the failing route) is red; expand it to see',

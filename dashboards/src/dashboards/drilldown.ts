@@ -63,7 +63,7 @@ export function buildDrilldown(uids: DatasourceUids) {
         title: 'Requests/s',
         description: 'Current request rate of the selected route(s).',
         unit: 'reqps',
-        query: { expr: `sum(rate(${serviceProm.httpServerRequestDuration}_count${httpMatchers(route)}[$__rate_interval]))` },
+        query: { expr: http.requestRate(route, serviceLabels.job) },
         thresholds: [[null, 'blue']],
       }),
     )

@@ -12,6 +12,7 @@ import { collector, k6, postgres, redis, traefik } from '../queries/platform-que
 import { http, logs, runtime } from '../queries/service-queries';
 import { serverSpans } from '../queries/span-metrics-queries';
 import { spanMetricsLabels } from '../metrics/known/tempo-metrics-generator';
+import { fastPage } from '../slo/burn-rate-policy';
 import { sloRecords } from '../slo/rule-names';
 import { serviceLevelObjectives } from '../slo/slo';
 import { dashboardUrl, newDashboard } from './common';
@@ -64,12 +65,12 @@ export function buildOverview(uids: DatasourceUids) {
     );
     builder.withPanel(
       statPanel(uids, {
-        title: `Burn rate (1h): ${slo.name}`,
-        description: 'How many times faster than sustainable the budget burns over the last hour (14.4 pages with the 5m window).',
+        title: `Burn rate (${fastPage.long}): ${slo.name}`,
+        description: `How many times faster than sustainable the budget burns over the last ${fastPage.long} (${fastPage.burnRate} pages with the ${fastPage.short} window).`,
         unit: 'x',
         decimals: 1,
         query: {
-          expr: `${sloRecords.errorRatio('1h')}{slo="${slo.name}"} / on (slo) (1 - ${sloRecords.objective}{slo="${slo.name}"})`,
+          expr: `${sloRecords.errorRatio(fastPage.long)}{slo="${slo.name}"} / on (slo) (1 - ${sloRecords.objective}{slo="${slo.name}"})`,
           legend: slo.name,
         },
         thresholds: [

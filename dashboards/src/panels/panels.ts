@@ -3,7 +3,6 @@
  * sizes, so the dashboards read as lists of questions and queries.
  */
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import { DashboardLinkBuilder, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as logs from '@grafana/grafana-foundation-sdk/logs';
 import * as nodegraph from '@grafana/grafana-foundation-sdk/nodegraph';
@@ -174,9 +173,9 @@ export function logsPanel(
 
 export function serviceMapPanel(
   uids: DatasourceUids,
-  spec: { title: string; description: string; query?: string; size?: Size },
+  spec: { title: string; description: string; size?: Size },
 ): nodegraph.PanelBuilder {
-  const query: TempoQuery = spec.query ? { kind: 'serviceMap', query: spec.query } : { kind: 'serviceMap' };
+  const query: TempoQuery = { kind: 'serviceMap' };
   return new nodegraph.PanelBuilder()
     .title(spec.title)
     .description(spec.description)
@@ -195,4 +194,3 @@ export function markdownPanel(spec: { title: string; content: string; size?: Siz
     .height((spec.size ?? { width: 24, height: 4 }).height);
 }
 
-export type AnyPanel = cog.Builder<import('@grafana/grafana-foundation-sdk/dashboard').Panel>;

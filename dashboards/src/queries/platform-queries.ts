@@ -1,5 +1,5 @@
 /** PromQL over the platform around the service: edge, datastores, telemetry pipeline, load generator. */
-const ri = '$__rate_interval';
+import { rateInterval as ri } from './service-queries';
 
 export const traefik = {
   requestsByCode: () => `sum by (service, code) (rate(traefik_service_requests_total[${ri}]))`,

@@ -35,7 +35,6 @@ export const http = {
   slowShare: (route: string, thresholdSeconds: number) =>
     `1 - (sum(rate(${duration}_bucket${httpMatchers(route, [`le="${thresholdSeconds}"`])}[${rateInterval}]))` +
     ` / sum(rate(${duration}_count${httpMatchers(route)}[${rateInterval}])))`,
-  inFlight: () => `sum by (${l.instance}) (${serviceProm.httpServerActiveRequests}{${job}})`,
 };
 
 const db = serviceProm.dbClientOperationDuration;

@@ -13,8 +13,8 @@ import {
   spanMetricsLatency,
 } from '../metrics/known/tempo-metrics-generator';
 import { shopService } from '../service-identity';
+import { rateInterval } from './service-queries';
 
-const rateInterval = '$__rate_interval';
 
 /** `span_name` regex for a route regex: any HTTP method, a space, then the route. */
 export function spanNameForRoute(routeRegex: string): string {

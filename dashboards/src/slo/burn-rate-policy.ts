@@ -27,3 +27,6 @@ export const recordedWindows: readonly PromDuration[] = ['5m', '30m', '1h', '2h'
 
 /** How long a condition must hold before the alert fires; short, the short window already debounces. */
 export const alertFor: Record<Severity, string> = { page: '2m', ticket: '15m' };
+
+/** The fastest paging window, the one the overview's burn-rate stat and the walkthrough quote. */
+export const fastPage: BurnRateWindow = burnRateWindows[0]!;
