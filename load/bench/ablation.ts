@@ -14,7 +14,7 @@ import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
 import { SpanTally } from './span-tally.ts';
 import { cpuSeconds } from './processes.ts';
 import { median } from './stats.ts';
-import { createPool } from './run.ts';
+import { createPool, onEnvironment } from './run.ts';
 
 export interface Variant {
   readonly name: string;
@@ -22,7 +22,7 @@ export interface Variant {
   readonly env?: Record<string, string>;
 }
 
-const base = { OTEL_BSP_SCHEDULE_DELAY: '5000', OTEL_METRIC_EXPORT_INTERVAL: '10000' };
+const base = onEnvironment('warn', 100);
 
 /** Every variant the tool knows; `--variants a,b` picks some (default: the attribution set). */
 export const variantCatalog: readonly Variant[] = [
@@ -37,8 +37,6 @@ export const variantCatalog: readonly Variant[] = [
   { name: 'head-sampling-10pct', env: { ...base, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
   { name: 'head-sampling-5pct', env: { ...base, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.05' } },
   { name: 'otlp-http-json', env: { ...base, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } },
-  { name: 'diag-warn', env: { ...base, OTEL_LOG_LEVEL: 'warn' } },
-  { name: 'blrp-1000', env: { ...base, OTEL_BLRP_SCHEDULE_DELAY: '1000' } },
   { name: 'batch-2048', env: { ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048', OTEL_BSP_MAX_QUEUE_SIZE: '8192' } },
 ];
 

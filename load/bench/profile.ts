@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPostgres, startRedis } from '../../service/test/support/servers.ts';
 import { OtlpReceiver } from '../../service/test/support/otlp-receiver.ts';
-import { runMigrationsProcess, startService } from '../../service/test/support/service-process.ts';
+import { runMigrationsProcess, startService, type RunningService } from '../../service/test/support/service-process.ts';
 import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
 import { SpanTally } from './span-tally.ts';
 import { cpuSeconds } from './processes.ts';
-import { createPool, labSampler } from './run.ts';
+import { createPool, onEnvironment } from './run.ts';
 
 interface ProfileNode {
   id: number;
@@ -77,25 +77,24 @@ async function main(): Promise<void> {
   const telemetry = (values.mode ?? 'on') === 'on';
   const edgeSampleRatio = values['sample-percent'] === undefined ? undefined : Number(values['sample-percent']) / 100;
   if (edgeSampleRatio !== undefined && !(edgeSampleRatio >= 0 && edgeSampleRatio <= 1)) throw new Error('--sample-percent must be 0 to 100');
-  const sampler = edgeSampleRatio === undefined ? {} : labSampler(edgeSampleRatio);
   const profileDir = mkdtempSync(join(tmpdir(), 'lab-prof-'));
 
   const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const receiver = await new OtlpReceiver().start();
-  const tally = new SpanTally(receiver);
+  const receiver = new OtlpReceiver();
+  let tally: SpanTally | undefined;
+  let service: RunningService | undefined;
   try {
+    await receiver.start();
+    tally = new SpanTally(receiver);
     const migration = await runMigrationsProcess(pg.url);
     if (migration.code !== 0) throw new Error(migration.output);
-    const service = await startService({
+    service = await startService({
       databaseUrl: pg.url,
       redisUrl: redis.url,
       ...(telemetry ? { otlpEndpoint: receiver.endpoint } : {}),
       extra: {
-        LOG_LEVEL: 'warn',
+        ...onEnvironment('warn', (edgeSampleRatio ?? 1) * 100),
         NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}`,
-        OTEL_BSP_SCHEDULE_DELAY: '5000',
-        OTEL_METRIC_EXPORT_INTERVAL: '10000',
-        ...sampler,
         ...extraEnv,
       },
     });
@@ -103,7 +102,7 @@ async function main(): Promise<void> {
     const cpuBefore = cpuSeconds(service.process.pid);
     const result = await autocannon({ url: service.baseUrl, connections: 20, duration, requests: autocannonRequests(route, pool, edgeSampleRatio) });
     const cpuMicrosPerRequest = ((cpuSeconds(service.process.pid) - cpuBefore) * 1e6) / Math.max(1, result['2xx']);
-    await service.stop();
+    await service.stop(); // V8 writes the profile as the process exits
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error(`no CPU profile written in ${profileDir}`);
     const { byOwner, byFunction, totalMs } = attribute(JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile);
@@ -119,7 +118,8 @@ async function main(): Promise<void> {
       ].join('\n') + '\n',
     );
   } finally {
-    tally.stop();
+    await service?.stop();
+    tally?.stop();
     await receiver.stop();
     await Promise.all([pg.dispose(), redis.dispose()]);
   }

@@ -1,4 +1,4 @@
-import type { BenchReport } from './run.ts';
+import { modes, type BenchReport } from './run.ts';
 
 const fmt = (value: number, digits = 0): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const pct = (ratio: number): string => (Number.isFinite(ratio) ? `${(ratio * 100).toFixed(1)}%` : 'n/a');
@@ -12,7 +12,7 @@ function table(header: string[], rows: string[][]): string {
 /** The human-readable summary: a Markdown table (pasteable into BENCHMARKS.md) and the span/memory lines. */
 export function renderReport(report: BenchReport): string {
   const rows = report.summary.flatMap((s) =>
-    (['telemetry-on', 'telemetry-off', 'bare-node-http'] as const).map((mode) => [
+    modes.map((mode) => [
       s.route,
       mode,
       fmt(s.byMode[mode].requestsPerSecond),
@@ -26,7 +26,7 @@ export function renderReport(report: BenchReport): string {
   const spans = report.spans;
   return [
     `Machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Linux ${report.machine.kernel}, Node ${report.machine.node}`,
-    `Load: autocannon, ${c.connections} connections, ${c.durationSeconds}s measured after ${c.warmupSeconds}s warm-up, median of ${c.rounds} round(s); service LOG_LEVEL=${c.logLevel}; traces sampled: ${c.traceSamplePercent ?? 100}%`,
+    `Load: autocannon, ${c.connections} connections, ${c.durationSeconds}s measured after ${c.warmupSeconds}s warm-up, median of ${c.rounds} round(s); service LOG_LEVEL=${c.logLevel}; traces sampled: ${c.traceSamplePercent}%`,
     '',
     table(['route', 'mode', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'throughput on/off'], rows),
     '',
