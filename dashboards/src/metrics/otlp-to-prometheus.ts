@@ -10,15 +10,11 @@
  * The dashboards derive every service metric name through this, so a rename in the service's
  * metric list surfaces as a failing query test instead of an empty panel.
  */
+import type { MetricKind, MetricSpec } from '../../../service/src/telemetry/metric-names';
 
-/** The instrument kinds whose translation differs. */
-export type OtelMetricKind = 'histogram' | 'counter' | 'updowncounter' | 'gauge';
-
-export interface OtelMetricDefinition {
-  readonly name: string;
-  readonly unit: string;
-  readonly kind: OtelMetricKind;
-}
+/** The instrument kinds whose translation differs, and a metric as the service declares it. */
+export type OtelMetricKind = MetricKind;
+export type OtelMetricDefinition = MetricSpec;
 
 /** UCUM units Prometheus spells out as a suffix (subset the stack uses). */
 const unitSuffixes: Readonly<Record<string, string>> = {

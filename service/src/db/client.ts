@@ -7,8 +7,8 @@ export type Database = PostgresJsDatabase<typeof schema>;
 
 export interface DatabaseClient {
   readonly db: Database;
-  readonly sql: postgres.Sql;
-  close(timeoutSeconds?: number): Promise<void>;
+  /** Ends the pool, giving running queries two seconds. */
+  close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
@@ -23,14 +23,14 @@ export function createDatabase(options: DatabaseOptions): DatabaseClient {
       max: options.poolMax,
       connect_timeout: options.connectTimeoutSeconds,
       idle_timeout: 30,
-      // The server stays the source of truth for bigints we expose as numbers (ids stay far below 2^53).
+      // NOTICEs (e.g. "already exists, skipping" from idempotent DDL) are not errors: not printed to stdout,
+      // which carries only the JSON log lines.
       onnotice: () => undefined,
     }),
   );
   const db = drizzle({ client: sql, schema });
   return {
     db,
-    sql,
-    close: (timeoutSeconds = 2) => sql.end({ timeout: timeoutSeconds }),
+    close: () => sql.end({ timeout: 2 }),
   };
 }

@@ -14,7 +14,8 @@ function* causeChain(error: unknown): Generator<unknown> {
   }
 }
 
-const codeOf = (error: unknown) =>
+/** The `code` of an error object (SQLSTATE or driver code), if it has a string one. */
+export const codeOf = (error: unknown): string | undefined =>
   error && typeof error === 'object' && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 
 /** The SQLSTATE or driver code of the first error in the chain that has one (drizzle wraps driver errors). */

@@ -1,6 +1,7 @@
 import { context, metrics, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Histogram } from '@opentelemetry/api';
 import type postgres from 'postgres';
 import { serviceMetrics } from '../telemetry/metric-names';
+import { codeOf } from './errors';
 import { summarizeSql } from './sql-summary';
 
 /**
@@ -46,8 +47,7 @@ const durationHistogram = () =>
   }));
 
 function errorType(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
-  return error instanceof Error ? error.name : 'unknown';
+  return codeOf(error) ?? (error instanceof Error ? error.name : 'unknown');
 }
 
 function traceQuery(query: PendingQuery, text: string, parent: Context, base: ConnectionAttributes): PendingQuery {

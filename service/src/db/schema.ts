@@ -36,7 +36,6 @@ export const orders = pgTable(
 );
 
 export const taskStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
-export type TaskStatus = (typeof taskStatuses)[number];
 
 /** Background task state lives in Postgres so any replica behind the load balancer can report it. */
 export const backgroundTasks = pgTable('background_tasks', {

@@ -70,17 +70,19 @@ export function createItemService(db: Database, cache: ItemCache) {
     },
 
     async remove(id: number): Promise<void> {
+      let deleted: { id: number }[];
       try {
-        const deleted = await db.delete(items).where(eq(items.id, id)).returning({ id: items.id });
-        if (deleted.length === 0) throw notFound('item', id);
+        deleted = await db.delete(items).where(eq(items.id, id)).returning({ id: items.id });
       } catch (error) {
         if (databaseErrorCode(error) === '23503') {
           throw new ApiError(409, 'item_has_orders', `item ${id} has orders and cannot be deleted`);
         }
-        throw error;
-      } finally {
+        // The delete may have committed before the error reached us: its entry must not outlive it.
         await cache.invalidate(id);
+        throw error;
       }
+      if (deleted.length === 0) throw notFound('item', id);
+      await cache.invalidate(id);
     },
   };
 }

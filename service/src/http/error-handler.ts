@@ -1,4 +1,3 @@
-import { trace } from '@opentelemetry/api';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { databaseErrorCode, isDatabaseUnavailable } from '../db/errors';
@@ -36,7 +35,7 @@ export function errorHandler(logger: Logger) {
       logger.error({ err: error, 'exception.type': error.name }, error.message);
       return c.json(errorBody('simulated_failure', error.message), 500);
     }
-    logger.error({ err: error, trace_id: trace.getActiveSpan()?.spanContext().traceId }, 'unhandled error');
+    logger.error({ err: error }, 'unhandled error');
     return c.json(errorBody('internal_error', 'internal server error'), 500);
   };
 }

@@ -103,10 +103,6 @@ export function createHeavyTaskQueue(db: Database, logger: Logger, options: Heav
       return found;
     },
 
-    get depth() {
-      return waiting.length + running.size;
-    },
-
     /** Stops taking work; lets running tasks finish within the deadline, then aborts them; fails the waiting ones. */
     async drain(deadlineMs: number): Promise<void> {
       accepting = false;

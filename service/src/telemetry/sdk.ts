@@ -6,19 +6,19 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 let sdk: NodeSDK | undefined;
 
 /**
+ * The batch span processor serialises a full batch synchronously inside the `span.end()` that fills it, on
+ * some request's path. 128 spans instead of the SDK's 512 keeps that pause short: on the cached read the
+ * median p99 of three rounds went from 26 ms to 16 ms at the same CPU per request (load/BENCHMARKS.md).
+ * OTEL_BSP_MAX_EXPORT_BATCH_SIZE still overrides it.
+ */
+const defaultSpanBatchSize = '128';
+
+/**
  * Starts the OpenTelemetry SDK. Exporters, protocol (http/protobuf by default, http/json, grpc), endpoint,
  * sampler, resource and intervals all come from the standard OTEL_* variables, so operators tune it without
  * code. Batching processors bound memory: when the collector is unreachable, spans and logs beyond the queue
  * are dropped, never buffered without limit, and export never sits on a request's path.
  */
-/**
- * The batch span processor serialises a full batch synchronously inside the `span.end()` that fills it, on
- * some request's path. 128 spans instead of the SDK's 512 keeps that pause short: on the cached read it took
- * the p99 from 28 ms to 17 ms at the same CPU per request (load/BENCHMARKS.md). OTEL_BSP_MAX_EXPORT_BATCH_SIZE
- * still overrides it.
- */
-const defaultSpanBatchSize = '128';
-
 export function startTelemetry(): void {
   if (sdk) return;
   process.env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ??= defaultSpanBatchSize;
