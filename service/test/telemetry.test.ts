@@ -256,19 +256,24 @@ describe('metrics', () => {
     assert.equal(point.metric.resource['service.name'], 'shop-api');
   });
 
-  it('exports every metric the dashboards rely on, with the declared unit', async () => {
+  it('exports every metric the dashboards rely on, with the declared unit and kind', async () => {
     // Exercise the code paths behind each instrument once.
     const item = (await (await service.fetch('/api/items', jsonRequest('POST', { name: 'm', priceCents: 1, stock: 5 }))).json()) as { id: number };
-    await service.fetch(`/api/items/${item.id}`);
+    await service.fetch(`/api/items/${item.id}`); // a miss, which fills the cache
+    await service.fetch(`/api/items/${item.id}`); // a hit
     await service.fetch('/api/orders', jsonRequest('POST', { itemId: item.id, quantity: 1 }, { 'idempotency-key': `metrics-${item.id}` }));
     await service.fetch('/simulate/heavy-task', jsonRequest('POST', { workMs: 20 }));
     for (const spec of [...Object.values(serviceMetrics), ...Object.values(runtimeMetrics)]) {
       const metric = await receiver.waitFor(`metric ${spec.name}`, () => receiver.metrics.find((m) => m.name === spec.name), 20_000);
       assert.equal(metric.unit, spec.unit, `${spec.name} unit`);
+      // The dashboards derive Prometheus names from the kind (`_total` for counters, `_bucket` for histograms).
+      const received = metric.type === 'sum' ? (metric.monotonic ? 'counter' : 'updowncounter') : metric.type;
+      assert.equal(received, spec.kind, `${spec.name} kind`);
     }
-    const lookups = receiver.metrics.filter((m) => m.name === serviceMetrics.cacheLookups.name).flatMap((m) => m.dataPoints);
-    assert.ok(lookups.some((p) => p.attributes['cache.result'] === 'hit'));
-    assert.ok(lookups.some((p) => p.attributes['cache.result'] === 'miss'));
+    const lookups = () => receiver.metrics.filter((m) => m.name === serviceMetrics.cacheLookups.name).flatMap((m) => m.dataPoints);
+    for (const result of ['hit', 'miss']) {
+      await receiver.waitFor(`a cache ${result}`, () => lookups().find((p) => p.attributes['cache.result'] === result && (p.value ?? 0) > 0));
+    }
     // One duration series per request, not two differing only by instrumentation scope.
     const durationScopes = new Set(receiver.metrics.filter((m) => m.name === serviceMetrics.httpServerRequestDuration.name).map((m) => m.scope));
     assert.deepEqual([...durationScopes], ['@lab/service/http']);

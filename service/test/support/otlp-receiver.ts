@@ -27,6 +27,8 @@ export interface ReceivedMetric {
   readonly name: string;
   readonly unit: string;
   readonly type: 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
+  /** For a sum: a counter (true) or an up-down counter (false). */
+  readonly monotonic?: boolean;
   readonly dataPoints: ReadonlyArray<{ attributes: Attributes; count?: number; value?: number }>;
   readonly resource: Attributes;
   readonly scope: string;
@@ -97,6 +99,7 @@ function flattenMetrics(body: Json): ReceivedMetric[] {
           name: metric.name,
           unit: metric.unit ?? '',
           type,
+          ...(type === 'sum' ? { monotonic: metric.sum.isMonotonic === true } : {}),
           dataPoints: (metric[type]?.dataPoints ?? []).map((p: Json) => ({
             attributes: attributes(p.attributes),
             ...(p.count !== undefined ? { count: Number(p.count) } : {}),
