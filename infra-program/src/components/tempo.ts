@@ -32,7 +32,7 @@ export class Tempo extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    args: { naming: Naming; networks: PlatformNetworks; store: S3Store; prometheusHttp: Endpoint },
+    args: { naming: Naming; networks: PlatformNetworks; store: S3Store; prometheusRemoteWriteUrl: string },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super('lab:platform:Tempo', name, {}, opts);
@@ -45,7 +45,7 @@ export class Tempo extends pulumi.ComponentResource {
         document: tempoConfig({
           s3: args.store.endpoint,
           bucket: args.store.bucket('tempo'),
-          prometheusHttp: args.prometheusHttp,
+          prometheusRemoteWriteUrl: args.prometheusRemoteWriteUrl,
           accessKeyEnv: 'S3_ACCESS_KEY',
           secretKeyEnv: 'S3_SECRET_KEY',
         }),

@@ -34,8 +34,8 @@ export interface CollectorDestinations {
   readonly tempoOtlpGrpc: Endpoint;
   /** Loki's HTTP endpoint; logs go to its native OTLP route `/otlp` (the old `loki` exporter is gone). */
   readonly lokiHttp: Endpoint;
-  /** Prometheus's HTTP endpoint; metrics go to its OTLP receiver under `/api/v1/otlp`. */
-  readonly prometheusHttp: Endpoint;
+  /** Base URL of Prometheus's OTLP receiver (`/api/v1/otlp`); the exporter appends `/v1/metrics`. */
+  readonly prometheusOtlpBaseUrl: string;
 }
 
 /**
@@ -71,7 +71,7 @@ export function collectorConfig(to: CollectorDestinations, traceSampleRatio: num
       'otlp_grpc/tempo': { endpoint: hostPort(to.tempoOtlpGrpc), tls: { insecure: true }, sending_queue },
       // otlp_http appends /v1/logs and /v1/metrics to these base URLs.
       'otlp_http/loki': { endpoint: httpUrl(to.lokiHttp, '/otlp'), sending_queue },
-      'otlp_http/prometheus': { endpoint: httpUrl(to.prometheusHttp, '/api/v1/otlp'), sending_queue },
+      'otlp_http/prometheus': { endpoint: to.prometheusOtlpBaseUrl, sending_queue },
     },
     extensions: { health_check: { endpoint: bindAll(collectorPorts.health) } },
     service: {

@@ -45,7 +45,8 @@ export const tempoDataDir = '/var/tempo';
 export interface TempoConfigArgs {
   readonly s3: Endpoint;
   readonly bucket: string;
-  readonly prometheusHttp: Endpoint;
+  /** Prometheus's remote-write receiver, where the metrics generator writes span metrics and the service graph. */
+  readonly prometheusRemoteWriteUrl: string;
   /** Env var names Tempo expands (`-config.expand-env=true`), so the file itself holds no secret. */
   readonly accessKeyEnv: string;
   readonly secretKeyEnv: string;
@@ -73,7 +74,7 @@ export function tempoConfig(args: TempoConfigArgs): TempoConfig {
       registry: { external_labels: { source: 'tempo' } },
       storage: {
         path: `${tempoDataDir}/generator/wal`,
-        remote_write: [{ url: httpUrl(args.prometheusHttp, '/api/v1/write'), send_exemplars: true }],
+        remote_write: [{ url: args.prometheusRemoteWriteUrl, send_exemplars: true }],
       },
       traces_storage: { path: `${tempoDataDir}/generator/traces` },
       // A CLIENT span becomes a service-graph edge to a database node only when it carries one of these.
