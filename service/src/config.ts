@@ -78,3 +78,14 @@ function parseEnvironment<Schema extends z.ZodType>(schema: Schema, environment:
   });
   throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
 }
+
+/** Runs a loader; a ConfigError stops the process with its message (naming each variable) and exit code 1. */
+export function loadOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

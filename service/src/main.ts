@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { createItemCache } from './cache/item-cache';
 import { createRedis } from './cache/redis';
-import { ConfigError, loadConfig } from './config';
+import { loadConfig, loadOrExit } from './config';
 import { createDatabase } from './db/client';
 import { createItemService } from './domain/items';
 import { createOrderService } from './domain/orders';
@@ -12,8 +12,8 @@ import { createHeavyTaskQueue } from './tasks/heavy-task-queue';
 import { dropsUnsampledRemoteParents } from './telemetry/sampling';
 
 function start() {
-  const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL);
+  const config = loadOrExit(loadConfig);
+  const logger = createLogger(config.LOG_LEVEL, config.OTEL_SERVICE_NAME);
   const database = createDatabase({
     url: config.DATABASE_URL,
     poolMax: config.DB_POOL_MAX,
@@ -56,12 +56,4 @@ function start() {
   });
 }
 
-try {
-  start();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
-  throw error;
-}
+start();

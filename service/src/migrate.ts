@@ -3,7 +3,7 @@ import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError, loadMigrationConfig } from './config';
+import { loadMigrationConfig, loadOrExit } from './config';
 import { isDatabaseUnavailable } from './db/errors';
 
 /** Any fixed number works; every replica and migration job must use the same one. */
@@ -43,14 +43,7 @@ export async function runMigrationsWhenReachable(databaseUrl: string, deadlineMs
 }
 
 if (require.main === module) {
-  let databaseUrl: string;
-  try {
-    databaseUrl = loadMigrationConfig().DATABASE_URL;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const databaseUrl = loadOrExit(loadMigrationConfig).DATABASE_URL;
   runMigrationsWhenReachable(databaseUrl).then(
     () => process.stdout.write('{"level":"info","msg":"migrations applied"}\n'),
     (error: unknown) => {
