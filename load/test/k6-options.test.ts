@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Options } from 'k6/options';
-import { scenarioNames, scenarioParams, type ScenarioName } from '../src/scenarios.ts';
+import { scenarioNames, type ScenarioName } from '../src/scenarios.ts';
 import { k6SourceDir } from '../src/scripts.ts';
 import { checkOptions, parseMetricSelector, parseThresholdExpression, type MetricType } from './support/k6-options-check.ts';
 import { customMetrics, exportedFunctions, importSpecifiers, parse } from './support/k6-source.ts';
@@ -78,10 +78,6 @@ for (const scenario of scenarioNames) {
     const source = parse(scriptFile(scenario)).getText();
     assert.match(source, new RegExp(`export const options = \\w+Options\\(__ENV\\);`));
     assert.ok(importSpecifiers(parse(scriptFile(scenario))).includes(`./${scenario}.options.ts`));
-  });
-
-  test(`${scenario}: declared parameters match the package's scenarioParams`, () => {
-    assert.deepEqual(Object.keys(params).sort(), [...scenarioParams[scenario]].sort());
   });
 
   test(`${scenario}: every parameter is read, its default accepted, and a bad value refused with its name`, () => {
