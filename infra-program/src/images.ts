@@ -25,4 +25,3 @@ export const images = {
   k6: k6Image,
 } as const;
 
-export type ImageKey = keyof typeof images;

@@ -12,16 +12,11 @@ import { stringify } from 'yaml';
 import { grafanaDatasourceUids } from '@lab/dashboards';
 import { identifyingResourceAttributes, prometheus3OnlyKeys } from '../src/configs/prometheus';
 import { runProgram } from './harness';
-import { byPart, containers, type ContainerView } from './graph';
+import { byPart, containers, type ContainerView, upload } from './graph';
 
 const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
 const hasPromtool = promtool.status === 0;
 
-function doc(view: ContainerView, suffix: string): any {
-  const file = view.uploads.find((u) => u.file.endsWith(suffix));
-  assert.ok(file, `${view.name} uploads ${suffix}`);
-  return file.document;
-}
 
 describe('generated configs', () => {
   let views: ContainerView[];
@@ -55,7 +50,7 @@ describe('generated configs', () => {
     }
     // promtool 2.42 predates the Prometheus 3 `otlp` block: strip exactly the keys listed as 3-only, and
     // point rule_files at the copies so `check config` also loads them.
-    const config = { ...(doc(prometheus, 'prometheus.yml') as Record<string, unknown>) };
+    const config = { ...(upload(prometheus, 'prometheus.yml') as Record<string, unknown>) };
     for (const key of prometheus3OnlyKeys) {
       assert.ok(key in config, `${key} is in the config`);
       delete config[key];
@@ -70,7 +65,7 @@ describe('generated configs', () => {
 
   test('Prometheus keeps exemplars, takes OTLP and remote writes, and promotes the resource attributes', () => {
     const prometheus = byPart(views, 'prometheus');
-    const config = doc(prometheus, 'prometheus.yml');
+    const config = upload(prometheus, 'prometheus.yml');
     // Prometheus 3 names OTLP metrics this way (http_server_request_duration_seconds_bucket ...).
     assert.equal(config.otlp.translation_strategy, 'UnderscoreEscapingWithSuffixes');
     // service.name / service.instance.id already become job / instance: promoting them duplicates labels.
@@ -86,7 +81,7 @@ describe('generated configs', () => {
   });
 
   test('the Collector: OTLP receivers on all interfaces, memory limiter in every pipeline, batching in every exporter', () => {
-    const config = doc(byPart(views, 'otel-collector'), 'config.yaml');
+    const config = upload(byPart(views, 'otel-collector'), 'config.yaml');
     assert.equal(config.receivers.otlp.protocols.grpc.endpoint, '0.0.0.0:4317');
     assert.equal(config.receivers.otlp.protocols.http.endpoint, '0.0.0.0:4318');
     for (const [name, pipeline] of Object.entries<any>(config.service.pipelines)) {
@@ -102,7 +97,7 @@ describe('generated configs', () => {
 
   test('Tempo: receivers on all interfaces, S3 on MinIO path-style, service graph and span metrics enabled', () => {
     const tempo = byPart(views, 'tempo');
-    const config = doc(tempo, 'tempo.yaml');
+    const config = upload(tempo, 'tempo.yaml');
     for (const protocol of Object.values<any>(config.distributor.receivers.otlp.protocols)) {
       assert.match(protocol.endpoint, /^0\.0\.0\.0:/);
     }
@@ -117,7 +112,7 @@ describe('generated configs', () => {
 
   test('Loki: schema v13 on TSDB, structured metadata on, S3 on MinIO path-style, retention with a delete-request store', () => {
     const loki = byPart(views, 'loki');
-    const config = doc(loki, 'config.yaml');
+    const config = upload(loki, 'config.yaml');
     const schema = config.schema_config.configs.at(-1);
     assert.equal(schema.schema, 'v13');
     assert.equal(schema.store, 'tsdb');
@@ -131,14 +126,14 @@ describe('generated configs', () => {
 
   test('MinIO: the bucket job creates exactly the buckets Loki and Tempo use', () => {
     const job = byPart(views, 'minio-buckets').command.join(' ');
-    const loki = doc(byPart(views, 'loki'), 'config.yaml').common.storage.s3.bucketnames;
-    const tempo = doc(byPart(views, 'tempo'), 'tempo.yaml').storage.trace.s3.bucket;
+    const loki = upload(byPart(views, 'loki'), 'config.yaml').common.storage.s3.bucketnames;
+    const tempo = upload(byPart(views, 'tempo'), 'tempo.yaml').storage.trace.s3.bucket;
     for (const bucket of [loki, tempo]) assert.match(job, new RegExp(`mc mb --ignore-existing lab/${bucket}(\\s|$)`));
   });
 
   test('Grafana: datasources with explicit uids, linked to each other by those uids, macros escaped for provisioning', () => {
     const grafana = byPart(views, 'grafana');
-    const file = doc(grafana, 'datasources.yaml');
+    const file = upload(grafana, 'datasources.yaml');
     const byType = Object.fromEntries(file.datasources.map((d: any) => [d.type, d]));
     const uids = grafanaDatasourceUids;
     assert.equal(byType.prometheus.uid, uids.prometheus);
@@ -180,7 +175,7 @@ describe('generated configs', () => {
   test('Grafana provisions exactly the dashboards @lab/dashboards builds', async () => {
     const { buildDashboards } = await import('@lab/dashboards');
     const grafana = byPart(views, 'grafana');
-    const providers = doc(grafana, 'providers.yaml');
+    const providers = upload(grafana, 'providers.yaml');
     const dir = providers.providers[0].options.path;
     const provisioned = grafana.uploads.filter((u) => u.file.startsWith(`${dir}/`));
     const built = buildDashboards(grafanaDatasourceUids);
@@ -193,7 +188,7 @@ describe('generated configs', () => {
 
   test('Traefik: file provider only (no Docker socket), metrics and traces exported, dashboard on its own entry point', () => {
     const traefik = byPart(views, 'traefik');
-    const config = doc(traefik, 'traefik.yml');
+    const config = upload(traefik, 'traefik.yml');
     assert.deepEqual(Object.keys(config.providers), ['file']);
     assert.equal(config.metrics.prometheus.entryPoint, 'metrics');
     assert.match(config.tracing.otlp.http.endpoint, /^http:\/\/observability-lab-dev-otel-collector:4318\/v1\/traces$/);

@@ -106,7 +106,8 @@ function flag(args: string[], name: string): string | undefined {
   return undefined;
 }
 
-function upload(view: ContainerView, suffix: string): any {
+/** The parsed document a container gets uploaded at a path ending in `suffix`. */
+export function upload(view: ContainerView, suffix: string): any {
   const file = view.uploads.find((u) => u.file.endsWith(suffix));
   if (!file) throw new Error(`${view.name} has no uploaded ${suffix}`);
   return file.document;

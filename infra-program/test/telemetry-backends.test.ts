@@ -8,14 +8,9 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { images } from '../src/images';
 import { runProgram } from './harness';
-import { byPart, containers, type ContainerView } from './graph';
+import { byPart, containers, type ContainerView, upload } from './graph';
 import { collector161, leafPaths, loki37, matchesKey, tempo210 } from './upstream-keys';
 
-function doc(view: ContainerView, suffix: string): any {
-  const file = view.uploads.find((u) => u.file.endsWith(suffix));
-  assert.ok(file, `${view.name} uploads ${suffix}`);
-  return file.document;
-}
 
 function assertKnownKeys(what: string, paths: string[], allowed: readonly string[]): void {
   const unknown = paths.filter((path) => !matchesKey(path, allowed));
@@ -47,11 +42,11 @@ describe('telemetry backends against their pinned versions', () => {
 
   describe('Tempo 2.10', () => {
     test('every key is in the 2.10 reference', () => {
-      assertKnownKeys('tempo.yaml', leafPaths(doc(byPart(views, 'tempo'), 'tempo.yaml')), tempo210.keys);
+      assertKnownKeys('tempo.yaml', leafPaths(upload(byPart(views, 'tempo'), 'tempo.yaml')), tempo210.keys);
     });
 
     test('OTLP receivers on every interface, at the ports the Collector sends to', () => {
-      const config = doc(byPart(views, 'tempo'), 'tempo.yaml');
+      const config = upload(byPart(views, 'tempo'), 'tempo.yaml');
       const { grpc, http } = config.distributor.receivers.otlp.protocols;
       assert.equal(grpc.endpoint, '0.0.0.0:4317');
       assert.equal(http.endpoint, '0.0.0.0:4318');
@@ -59,7 +54,7 @@ describe('telemetry backends against their pinned versions', () => {
     });
 
     test('the metrics generator: both processors on, classic histograms, exemplars remote-written', () => {
-      const config = doc(byPart(views, 'tempo'), 'tempo.yaml');
+      const config = upload(byPart(views, 'tempo'), 'tempo.yaml');
       const generator = config.overrides.defaults.metrics_generator;
       assert.deepEqual([...generator.processors].sort(), ['local-blocks', 'service-graphs', 'span-metrics']);
       // The dashboards query the classic `_bucket` series of the span-metrics and service-graph histograms.
@@ -76,8 +71,8 @@ describe('telemetry backends against their pinned versions', () => {
 
     test('blocks on MinIO over plain HTTP, path-style, credentials from the environment', () => {
       const tempo = byPart(views, 'tempo');
-      const s3 = doc(tempo, 'tempo.yaml').storage.trace.s3;
-      assert.equal(doc(tempo, 'tempo.yaml').storage.trace.backend, 's3');
+      const s3 = upload(tempo, 'tempo.yaml').storage.trace.s3;
+      assert.equal(upload(tempo, 'tempo.yaml').storage.trace.backend, 's3');
       assert.match(s3.endpoint, /^[a-z0-9-]+-minio:9000$/, 'host:port, no scheme');
       assert.equal(s3.insecure, true);
       assert.equal(s3.forcepathstyle, true);
@@ -91,7 +86,7 @@ describe('telemetry backends against their pinned versions', () => {
       const tempo = byPart(views, 'tempo');
       assert.equal(tempo.raw.inputs.user, undefined, 'no user override: the image runs as 10001');
       assert.deepEqual(tempo.volumes.map((v) => v.containerPath), ['/var/tempo']);
-      const config = doc(tempo, 'tempo.yaml');
+      const config = upload(tempo, 'tempo.yaml');
       const paths = absolutePaths(config);
       assert.ok(paths.length >= 3);
       for (const path of paths) assert.ok(path.startsWith('/var/tempo/'), `${path} is on the volume`);
@@ -100,18 +95,18 @@ describe('telemetry backends against their pinned versions', () => {
 
   describe('Loki 3.7', () => {
     test('every key is in the 3.7 reference', () => {
-      assertKnownKeys('loki config.yaml', leafPaths(doc(byPart(views, 'loki'), 'config.yaml')), loki37.keys);
+      assertKnownKeys('loki config.yaml', leafPaths(upload(byPart(views, 'loki'), 'config.yaml')), loki37.keys);
     });
 
     test('single binary: in-memory ring advertised on loopback, one replica', () => {
-      const common = doc(byPart(views, 'loki'), 'config.yaml').common;
+      const common = upload(byPart(views, 'loki'), 'config.yaml').common;
       assert.equal(common.ring.kvstore.store, 'inmemory');
       assert.equal(common.instance_addr, '127.0.0.1');
       assert.equal(common.replication_factor, 1);
     });
 
     test('schema v13 on TSDB and S3, structured metadata on, OTLP defaults kept (service_name label)', () => {
-      const config = doc(byPart(views, 'loki'), 'config.yaml');
+      const config = upload(byPart(views, 'loki'), 'config.yaml');
       for (const period of config.schema_config.configs) {
         assert.deepEqual([period.schema, period.store, period.object_store], ['v13', 'tsdb', 's3']);
         assert.equal(period.index.period, '24h', 'TSDB needs a 24h index period');
@@ -122,7 +117,7 @@ describe('telemetry backends against their pinned versions', () => {
     });
 
     test('S3 on MinIO, retention by the compactor with its delete-request store', () => {
-      const config = doc(byPart(views, 'loki'), 'config.yaml');
+      const config = upload(byPart(views, 'loki'), 'config.yaml');
       const s3 = config.common.storage.s3;
       assert.match(s3.endpoint, /^[a-z0-9-]+-minio:9000$/);
       assert.equal(s3.insecure, true);
@@ -138,7 +133,7 @@ describe('telemetry backends against their pinned versions', () => {
       const loki = byPart(views, 'loki');
       assert.equal(loki.raw.inputs.user, undefined);
       assert.deepEqual(loki.volumes.map((v) => v.containerPath), ['/loki']);
-      const config = doc(loki, 'config.yaml');
+      const config = upload(loki, 'config.yaml');
       const paths = absolutePaths(config);
       assert.ok(paths.length >= 2);
       for (const path of paths) assert.ok(path === '/loki' || path.startsWith('/loki/'), `${path} is on the volume`);
@@ -146,7 +141,7 @@ describe('telemetry backends against their pinned versions', () => {
 
     test("health check with the binary's own -health command against /ready on its port, and waited for", () => {
       const loki = byPart(views, 'loki');
-      const port = doc(loki, 'config.yaml').server.http_listen_port;
+      const port = upload(loki, 'config.yaml').server.http_listen_port;
       assert.deepEqual(loki.healthcheck?.tests, ['CMD', '/usr/bin/loki', '-health', `-health.url=http://localhost:${port}/ready`]);
       assert.equal(loki.raw.inputs.wait, true);
       assert.deepEqual(loki.command, ['-config.file=/etc/loki/config.yaml', '-config.expand-env=true']);
@@ -154,7 +149,7 @@ describe('telemetry backends against their pinned versions', () => {
   });
 
   describe('Collector contrib 0.161', () => {
-    const config = () => doc(byPart(views, 'otel-collector'), 'config.yaml');
+    const config = () => upload(byPart(views, 'otel-collector'), 'config.yaml');
 
     test('every key is in the 0.161 reference, and every component type exists in that version', () => {
       const stripName = (key: string, depth: number) => (depth === 1 ? key.split('/')[0]! : key);

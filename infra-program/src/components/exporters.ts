@@ -7,11 +7,10 @@ import type { PlatformNetworks } from '../networks';
 import type { PostgresConnection } from './postgres';
 import type { RedisConnection } from './redis';
 
-/** Something Prometheus scrapes: a job name and the endpoint serving `/metrics` (or `path`). */
+/** Something Prometheus scrapes: a job name and the endpoint serving `/metrics`. */
 export interface ScrapeTarget {
   readonly job: string;
   readonly endpoint: Endpoint;
-  readonly metricsPath?: string;
 }
 
 export const postgresExporterPort = 9187;

@@ -8,7 +8,7 @@ export const prometheusRulesDir = '/etc/prometheus/rules';
 export interface PrometheusConfig {
   global: { scrape_interval: string; evaluation_interval: string; external_labels: Record<string, string> };
   rule_files: string[];
-  scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
+  scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
   storage: { tsdb: { out_of_order_time_window: string } };
   /** Prometheus 3 only: how OTLP metrics are named and which resource attributes become labels. */
   otlp: { translation_strategy: OtlpTranslationStrategy; promote_resource_attributes: string[] };
@@ -51,7 +51,6 @@ export function prometheusConfig(args: PrometheusConfigArgs): PrometheusConfig {
     rule_files: [`${prometheusRulesDir}/*.yml`],
     scrape_configs: args.targets.map((target) => ({
       job_name: target.job,
-      ...(target.metricsPath ? { metrics_path: target.metricsPath } : {}),
       static_configs: [{ targets: [hostPort(target.endpoint)] }],
     })),
     storage: { tsdb: { out_of_order_time_window: '30m' } },
