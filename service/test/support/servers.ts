@@ -5,6 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /**
+ * How a server is stopped. Postgres: `pg_ctl stop -m fast` (sessions are terminated, then a clean
+ * shutdown) or `-m immediate` (no shutdown at all, like a crash). Redis is always killed with SIGKILL.
+ */
+export type StopMode = 'fast' | 'immediate';
+
+/**
  * Real Postgres and Redis servers for tests and the benchmark: the ones named by TEST_DATABASE_URL /
  * TEST_REDIS_URL when set, otherwise throwaway servers on free loopback ports in a temp directory.
  * Throwaway servers can be stopped and started again on the same port to simulate outages.
@@ -13,7 +19,8 @@ export interface TestServer {
   readonly url: string;
   /** False for servers given by the environment: the tests that stop servers then skip. */
   readonly controllable: boolean;
-  stop(): Promise<void>;
+  /** Stops the server (default `immediate`); start() brings it back on the same port. */
+  stop(mode?: StopMode): Promise<void>;
   start(): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -96,8 +103,8 @@ export async function startPostgres(): Promise<TestServer> {
   return {
     url: `postgres://lab@127.0.0.1:${port}/shop`,
     controllable: true,
-    async stop() {
-      if (running) pgCtl('stop', ['-m', 'immediate']);
+    async stop(mode: StopMode = 'immediate') {
+      if (running) pgCtl('stop', ['-m', mode]);
       running = false;
     },
     async start() {
