@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 
@@ -52,10 +52,30 @@ test('array config is declared with its item type, as the project file schema re
   }
 });
 
-test('the file backend path is relative and the state folder is git-ignored', () => {
-  // Pulumi makes a relative file:// path absolute against the working directory of the CLI (not the
-  // project file), which is why README runs every command from the repository root.
-  assert.equal(project.backend.url, 'file://./.pulumi-state');
+/**
+ * What the CLI does with `backend.url`, as read in pulumi/pulumi `pkg/backend/diy/backend.go`
+ * (`massageBlobPath`): strip `file://`, keep the query, make the path absolute against the folder the CLI
+ * runs in; then gocloud `blob/fileblob` (`URLOpener.forParams`, `openBucket`) rejects unknown query
+ * parameters and creates a missing folder only when `create_dir` is non-empty.
+ */
+const fileblobParams = ['create_dir', 'dir_file_mode', 'no_tmp_dir', 'base_url', 'secret_key_path', 'metadata'];
+function stateFolder(backendUrl: string, cliFolder: string): { folder: string; query: URLSearchParams } {
+  assert.ok(backendUrl.startsWith('file://'), 'a local file:// backend');
+  const [path = '', query = ''] = backendUrl.slice('file://'.length).split('?');
+  return { folder: resolve(cliFolder, path), query: new URLSearchParams(query) };
+}
+
+test('the state folder is created on first use: a fresh clone runs `pulumi stack select --create` as is', () => {
+  const { folder, query } = stateFolder(project.backend.url, root);
+  for (const key of query.keys()) assert.ok(fileblobParams.includes(key), `fileblob knows ${key}`);
+  assert.notEqual(query.get('create_dir') ?? '', '', 'create_dir is set: fileblob runs MkdirAll on a missing folder');
+  assert.equal(folder, join(root, '.pulumi-state'), 'run from the repository root, state lands next to Pulumi.yaml');
+});
+
+test('the state path is relative, so it follows the folder pulumi runs in, and is git-ignored at any depth', () => {
+  // Pulumi resolves it against the CLI's working folder, not Pulumi.yaml's: README says to run from the root.
+  const { folder } = stateFolder(project.backend.url, join(root, 'infra-program'));
+  assert.equal(folder, join(root, 'infra-program', '.pulumi-state'));
   const ignored = readFileSync(join(root, '.gitignore'), 'utf8').split('\n');
   assert.ok(ignored.includes('.pulumi-state/'), '.pulumi-state/ is ignored at every depth');
 });
