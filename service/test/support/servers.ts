@@ -69,6 +69,20 @@ function run(command: string, args: string[]) {
   if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
 }
 
+/** As run, without blocking the event loop: clients in this process keep running (and timing) meanwhile. */
+async function runAsync(command: string, args: string[]): Promise<void> {
+  const [cmd, argv] = asServerUser(command, args);
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0) throw new Error(`${command} failed: ${output}`);
+}
+
 async function canConnect(port: number): Promise<boolean> {
   const { connect } = await import('node:net');
   return new Promise((resolve) => {
@@ -91,10 +105,10 @@ export async function startPostgres(): Promise<TestServer> {
   run(path.join(bin, 'initdb'), ['-D', data, '-U', 'lab', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
   const pgCtl = (action: string, extra: string[] = []) =>
-    run(path.join(bin, 'pg_ctl'), [action, '-D', data, '-w', '-s', ...extra]);
+    runAsync(path.join(bin, 'pg_ctl'), [action, '-D', data, '-w', '-s', ...extra]);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   const start = async () => {
-    pgCtl('start', ['-o', options, '-l', path.join(dir, 'postgres.log')]);
+    await pgCtl('start', ['-o', options, '-l', path.join(dir, 'postgres.log')]);
     await waitUntil(() => canConnect(port), 'postgres to accept connections');
   };
   await start();
@@ -104,7 +118,7 @@ export async function startPostgres(): Promise<TestServer> {
     url: `postgres://lab@127.0.0.1:${port}/shop`,
     controllable: true,
     async stop(mode: StopMode = 'immediate') {
-      if (running) pgCtl('stop', ['-m', mode]);
+      if (running) await pgCtl('stop', ['-m', mode]);
       running = false;
     },
     async start() {
@@ -112,7 +126,7 @@ export async function startPostgres(): Promise<TestServer> {
       running = true;
     },
     async dispose() {
-      if (running) pgCtl('stop', ['-m', 'immediate']);
+      if (running) await pgCtl('stop', ['-m', 'immediate']);
       running = false;
       rmSync(dir, { recursive: true, force: true });
     },
