@@ -25,8 +25,18 @@ export interface PlatformContainerArgs {
   readonly ports?: readonly PublishedPort[];
   readonly healthcheck?: docker.types.input.ContainerHealthcheck;
   readonly user?: string;
-  /** Seconds Docker waits after SIGTERM before SIGKILL (its default is 10). */
+  /**
+   * Seconds a stop waits after SIGTERM before SIGKILL: on `docker stop` and, as the provider's destroy
+   * grace, on every replacement and destroy (default: Docker's 10).
+   */
   readonly stopTimeoutSeconds?: number;
+  /**
+   * Hard memory limit in MiB (the provider's `memory` field, which it multiplies by 1024*1024:
+   * kreuzwerker resource_docker_container_funcs.go at v4.5.0). Without one, a container may take the
+   * whole host, and in-process limiters that read the cgroup (the Collector's memory_limiter in percent,
+   * Go's GOMEMLIMIT helpers) read the host's memory instead.
+   */
+  readonly memoryMb?: number;
   /** One-shot job: runs to completion, attached, its exit code and logs read back into the graph. */
   readonly oneShot?: boolean;
   /**
@@ -57,6 +67,9 @@ export function platformContainer(
   const envs = Object.entries(args.envs ?? {}).map(([name, value]) => pulumi.interpolate`${name}=${value}`);
   const oneShot = args.oneShot === true;
   const attached = oneShot && args.detached !== true;
+  // The provider's delete stops a container with a timeout of 0 (SIGKILL at once, overriding its own stop
+  // timeout) unless destroyGraceSeconds is set; an attached job is not stopped at all (it has exited).
+  const stopSeconds = attached ? undefined : (args.stopTimeoutSeconds ?? dockerDefaultStopSeconds);
   return new docker.Container(
     args.part,
     {
@@ -66,7 +79,9 @@ export function platformContainer(
       entrypoints: args.entrypoints,
       envs,
       user: args.user,
-      stopTimeout: args.stopTimeoutSeconds,
+      memory: args.memoryMb,
+      stopTimeout: stopSeconds,
+      destroyGraceSeconds: stopSeconds,
       networksAdvanced: args.networks.map((network) => ({ name: network.name })),
       uploads: [...(args.configFiles ?? []).map((file) => file.upload()), ...(args.extraUploads ?? [])],
       volumes: args.volumes?.map((volume) => ({ ...volume })),
@@ -86,6 +101,9 @@ export function platformContainer(
     { deleteBeforeReplace: true, ...opts },
   );
 }
+
+/** Docker's own stop timeout, used where a part has no longer shutdown. */
+export const dockerDefaultStopSeconds = 10;
 
 /** A named volume whose name carries project and stack. */
 export function platformVolume(naming: Naming, part: string, opts: pulumi.CustomResourceOptions): docker.Volume {

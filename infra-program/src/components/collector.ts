@@ -57,6 +57,8 @@ export class Collector extends pulumi.ComponentResource {
         networks: args.networks.pick('telemetry'),
         command: [`--config=${this.config.path}`],
         configFiles: [this.config],
+        // On SIGTERM the exporters drain their sending queues to Tempo, Loki and Prometheus.
+        stopTimeoutSeconds: 15,
         // The contrib image has no shell or HTTP client for a Docker health check; its health_check
         // extension answers on the telemetry network instead.
       },

@@ -57,6 +57,8 @@ export class Loki extends pulumi.ComponentResource {
         // Runs as the image's user (10001): the image creates /loki owned by 10001, and Docker gives an
         // empty named volume mounted there that owner on first use.
         volumes: [{ volumeName: volume.name, containerPath: lokiDataDir }],
+        // On SIGTERM the ingester leaves its ring and closes its WAL; the index shipper uploads to MinIO.
+        stopTimeoutSeconds: 30,
         // The distroless image has no shell or curl, but Loki 3.7's binary has a `-health` command that
         // GETs /ready and exits 0 or 1.
         healthcheck: {

@@ -47,6 +47,9 @@ export class Postgres extends pulumi.ComponentResource {
         // Postgres 18 images keep data under /var/lib/postgresql/<major>/docker and refuse a volume on
         // the old /var/lib/postgresql/data path: mount the parent.
         volumes: [{ volumeName: volume.name, containerPath: '/var/lib/postgresql' }],
+        // The image stops with SIGINT (fast shutdown): it ends sessions and writes a checkpoint; killed
+        // earlier, the next start runs crash recovery.
+        stopTimeoutSeconds: 30,
         healthcheck: {
           // Over TCP: the image's entrypoint runs initdb with a socket-only server, which pg_isready over the
           // socket would already report ready.

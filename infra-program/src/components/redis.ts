@@ -39,6 +39,8 @@ export class Redis extends pulumi.ComponentResource {
           `exec redis-server --port ${redisPort} --appendonly yes --dir /data --requirepass "$REDIS_PASSWORD"`,
         ],
         volumes: [{ volumeName: volume.name, containerPath: '/data' }],
+        // On SIGTERM Redis fsyncs the append-only file (and saves a snapshot when save points are set).
+        stopTimeoutSeconds: 15,
         healthcheck: {
           tests: ['CMD-SHELL', `redis-cli -p ${redisPort} --no-auth-warning -a "$REDIS_PASSWORD" ping | grep -q PONG`],
           interval: '5s',

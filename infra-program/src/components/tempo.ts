@@ -67,6 +67,8 @@ export class Tempo extends pulumi.ComponentResource {
         // write its WAL without running as root (the chown init container of upstream's compose example
         // is for a host bind mount, which this program never uses).
         volumes: [{ volumeName: volume.name, containerPath: tempoDataDir }],
+        // On SIGTERM the ingester cuts its live traces to the WAL and the generator flushes its last series.
+        stopTimeoutSeconds: 30,
         // No Docker health check: the image is distroless (no shell, no HTTP client) and the 2.10 binary
         // has no health sub-command. Readiness is GET /ready on the HTTP port.
         labels: { 'lab.requires.buckets': args.store.bucketsReady },

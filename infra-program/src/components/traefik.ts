@@ -15,6 +15,9 @@ import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import type { ScrapeTarget } from './exporters';
 
+/** Traefik's default entry-point lifeCycle.graceTimeOut (static config DefaultGraceTimeout), in seconds. */
+export const traefikGraceSeconds = 10;
+
 export interface TraefikAddress {
   /** The app's entry point inside the Docker networks (k6 comes in here). */
   readonly web: Endpoint;
@@ -76,6 +79,9 @@ export class Traefik extends pulumi.ComponentResource {
         command: [`--configFile=${traefikStaticPath}`],
         configFiles: [this.staticConfig, this.dynamicConfig],
         ports,
+        // Traefik serves pending requests for its entry points' lifeCycle.graceTimeOut (10 s by default)
+        // after SIGTERM.
+        stopTimeoutSeconds: traefikGraceSeconds + 5,
         healthcheck: {
           tests: ['CMD', 'traefik', 'healthcheck', `--configFile=${traefikStaticPath}`],
           interval: '5s',
