@@ -3,6 +3,7 @@ export interface DatasourceUids {
   prometheus: string;
   loki: string;
   tempo: string;
+  alertmanager: string;
 }
 
 /** Default uids the infra program gives the provisioned Grafana datasources. */
@@ -10,6 +11,7 @@ export const grafanaDatasourceUids: DatasourceUids = {
   prometheus: 'prometheus',
   loki: 'loki',
   tempo: 'tempo',
+  alertmanager: 'alertmanager',
 };
 
 /**

@@ -13,7 +13,7 @@ type Json = Record<string, any>;
 const panelsOf = (dashboard: Record<string, unknown>): Json[] => panelsOfJson(dashboard);
 
 /** Deliberately not the defaults: a uid written as a literal anywhere would show up. */
-const uids: DatasourceUids = { prometheus: 'prom-under-test', loki: 'loki-under-test', tempo: 'tempo-under-test' };
+const uids: DatasourceUids = { prometheus: 'prom-under-test', loki: 'loki-under-test', tempo: 'tempo-under-test', alertmanager: 'am-under-test' };
 const built = buildDashboards(uids);
 const byUid = (uid: string) => built.find((d) => d.uid === uid)!.dashboard as Json;
 

@@ -3,7 +3,7 @@
  * attach exemplars. The query tests check each metric a dashboard or rule uses against these names, and
  * each query that asks for exemplars against the sources that can produce them.
  */
-import { otelCollectorMetrics } from './known/otel-collector';
+import { collectorPrometheusReaderOptions, collectorServedSeriesNames, otelCollectorMetrics } from './known/otel-collector';
 import { k6Metrics } from './known/k6';
 import { postgresExporterMetrics } from './known/postgres-exporter';
 import { redisExporterMetrics } from './known/redis-exporter';
@@ -13,7 +13,6 @@ import {
   tempoMetricsGeneratorMetrics,
 } from './known/tempo-metrics-generator';
 import { traefikCounters, traefikGauges, traefikHistograms } from './known/traefik';
-import { prometheusSeriesNames } from './otlp-to-prometheus';
 import { serviceSeriesNames } from './service-metrics';
 
 const histogramSeries = (base: string) => [`${base}_bucket`, `${base}_sum`, `${base}_count`];
@@ -49,7 +48,7 @@ export const metricSources = {
     exemplars: none('The Traefik Prometheus exporter exposes plain text-format metrics without exemplars.'),
   },
   'otel-collector': {
-    series: otelCollectorMetrics.flatMap(prometheusSeriesNames),
+    series: otelCollectorMetrics.flatMap((metric) => collectorServedSeriesNames(metric, collectorPrometheusReaderOptions)),
     exemplars: none('Pipeline counters and gauges; counters are not observed within a sampled trace.'),
   },
   'postgres-exporter': { series: postgresExporterMetrics, exemplars: none('Gauges and counters read from pg_stat_*.') },

@@ -3,7 +3,9 @@
  * for a 30-day window): an alert needs both a long window (the burn is significant) and a short one
  * (it is still happening, so the alert resets quickly once fixed).
  */
-export type Severity = 'page' | 'ticket';
+/** The `severity` label of every SLO alert; Alertmanager routes on exactly these values. */
+export const severities = ['page', 'ticket'] as const;
+export type Severity = (typeof severities)[number];
 
 export interface BurnRateWindow {
   severity: Severity;

@@ -4,7 +4,7 @@
  * Only syntax Prometheus 2.x understands, so `promtool` 2.42 can check and unit-test it.
  */
 import { shopService } from '../service-identity';
-import { alertFor, burnRateWindows, recordedWindows, type Severity } from './burn-rate-policy';
+import { alertFor, burnRateWindows, recordedWindows, severities, type Severity } from './burn-rate-policy';
 import { sloRecords, sloWindow } from './rule-names';
 import { errorRatioExpr } from './sli-queries';
 import { errorBudget, type ServiceLevelObjective } from './slo';
@@ -64,7 +64,6 @@ function burnCondition(slo: ServiceLevelObjective, window: string, burnRate: num
 }
 
 export function burnRateAlerts(slo: ServiceLevelObjective, overviewDashboardUid: string): RuleGroup {
-  const severities: Severity[] = ['page', 'ticket'];
   return {
     name: `slo:${slo.name}:alerts`,
     rules: severities.map((severity) => {
