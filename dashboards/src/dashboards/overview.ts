@@ -183,12 +183,9 @@ export function buildOverview(uids: DatasourceUids) {
     .withPanel(
       timeSeriesPanel(uids, {
         title: 'Replicas up behind Traefik',
-        description: 'traefik_service_server_up per backend URL (1 = healthy), and retries.',
+        description: 'traefik_service_server_up per backend URL (1 = healthy).',
         unit: 'short',
-        queries: [
-          { expr: traefik.backendsUp(), legend: '{{url}}' },
-          { expr: traefik.retries(), legend: 'retries/s {{service}}' },
-        ],
+        queries: [{ expr: traefik.backendsUp(), legend: '{{url}}' }],
         size: { width: 8, height: 8 },
       }),
     )
@@ -399,6 +396,18 @@ export function buildOverview(uids: DatasourceUids) {
         description: 'Latency as the load generator measured it, through Traefik.',
         unit: 's',
         queries: [{ expr: k6.p99(), legend: '{{scenario}}' }],
+        size: { width: 8, height: 8 },
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(uids, {
+        title: 'Retry amplification (k6 retry-storm)',
+        description:
+          'HTTP attempts per logical request, by client strategy: 1 means no retries. The retries happen in the ' +
+          'clients, so they are counted there; Traefik retries nothing (no retry middleware at the edge).',
+        unit: 'short',
+        min: 0,
+        queries: [{ expr: k6.retryAmplification(), legend: '{{client_strategy}}' }],
         size: { width: 8, height: 8 },
       }),
     )

@@ -6,7 +6,6 @@ export const traefik = {
   p95: () =>
     `histogram_quantile(0.95, sum by (le, service) (rate(traefik_service_request_duration_seconds_bucket[${ri}])))`,
   backendsUp: () => `sum by (service, url) (traefik_service_server_up)`,
-  retries: () => `sum by (service) (rate(traefik_service_retries_total[${ri}]))`,
 };
 
 export const postgres = {
@@ -52,6 +51,12 @@ export const k6 = {
   failedChecks: () => `1 - avg(k6_checks_rate)`,
   failedRequests: () => `avg(k6_http_req_failed_rate)`,
   p99: () => `max by (scenario) (k6_http_req_duration_p99)`,
+  /**
+   * The retry-storm scenario's amplification: HTTP attempts per logical request, per client strategy
+   * (its custom counters `retry_attempts` and `logical_requests`, tagged `client_strategy`).
+   */
+  retryAmplification: () =>
+    `sum by (client_strategy) (rate(k6_retry_attempts_total[${ri}])) / sum by (client_strategy) (rate(k6_logical_requests_total[${ri}]))`,
 };
 
 /** Tempo metrics-generator series (service graph and span metrics). */

@@ -17,4 +17,7 @@ export const k6Metrics = [
   'k6_http_req_failed_rate',
   'k6_http_req_duration_p99',
   'k6_iteration_duration_p99',
+  // Custom counters of the retry-storm scenario (load/k6/scenarios/retry-storm.ts), tagged client_strategy.
+  'k6_retry_attempts_total',
+  'k6_logical_requests_total',
 ] as const;
