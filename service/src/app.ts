@@ -5,6 +5,7 @@ import type { Database } from './db/client';
 import type { ItemService } from './domain/items';
 import type { OrderService } from './domain/orders';
 import { accessLog } from './http/access-log';
+import { allowedMethods } from './http/allowed-methods';
 import { errorBody } from './http/errors';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { serverTelemetry } from './http/server-telemetry';
@@ -34,7 +35,6 @@ export const maxBodyBytes = 64 * 1024;
 export function createApp(deps: AppDependencies) {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
-  app.notFound(notFoundHandler);
   // Health probes come every few seconds from Traefik and Docker for every replica: mounted ahead of the
   // telemetry middleware, they answer without a trace, an access line or a sample in the request metrics.
   app.route('/health', healthRoutes(deps));
@@ -52,5 +52,7 @@ export function createApp(deps: AppDependencies) {
   app.route('/api/items', itemRoutes(deps.items));
   app.route('/api/orders', orderRoutes(deps.orders));
   app.route('/simulate', simulateRoutes(deps.db, deps.tasks, Math.max(1, Math.floor(deps.dbPoolMax / 4))));
+  // Last, so it sees every route: a known path called with another method is a 405, not a 404.
+  app.notFound(notFoundHandler(allowedMethods(app.routes)));
   return app;
 }

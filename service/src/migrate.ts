@@ -4,6 +4,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadMigrationConfig, loadOrExit } from './config';
+import { sharedConnectionOptions } from './db/client';
 import { isDatabaseUnavailable } from './db/errors';
 
 /** Any fixed number works; every replica and migration job must use the same one. */
@@ -15,7 +16,7 @@ const migrationsFolder = path.resolve(__dirname, '..', 'drizzle');
  * them take turns, and drizzle skips what its journal table says is applied.
  */
 export async function runMigrations(databaseUrl: string): Promise<void> {
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined, connect_timeout: 10 });
+  const sql = postgres(databaseUrl, { ...sharedConnectionOptions, max: 1, connect_timeout: 10 });
   try {
     await sql`select pg_advisory_lock(${migrationLockKey})`;
     try {

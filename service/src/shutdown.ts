@@ -1,5 +1,5 @@
 import type { ServerType } from '@hono/node-server';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Logger } from './logger';
 import { shutdownTelemetry } from './telemetry/sdk';
 
@@ -16,12 +16,55 @@ export interface ShutdownSteps {
   readonly closeRedis: () => Promise<void>;
 }
 
+/** How the grace period is shared: the pools and the telemetry flush each get a bounded slice of their own. */
+export function shutdownBudget(graceMs: number) {
+  const flushMs = Math.min(2_000, Math.floor(graceMs / 4));
+  const closePoolsMs = Math.min(1_000, Math.floor(graceMs / 8));
+  return { flushMs, closePoolsMs, drainMs: graceMs - flushMs - closePoolsMs };
+}
+
 /**
- * On SIGTERM or SIGINT: fail readiness, stop accepting connections, let in-flight requests and running
- * tasks finish within the grace period, flush telemetry, close the pools, exit 0. A second signal or the
- * grace deadline forces exit 1.
+ * Keep-alive clients would go on sending requests on their open sockets after the listener closes, and a
+ * socket closed while idle can meet a request already on its way (a reset). Once shutdown starts, every
+ * response not yet begun says `Connection: close`, so each socket ends cleanly after its current response.
+ */
+function closeConnectionsAfterResponse(server: Server) {
+  const unanswered = new Set<ServerResponse>();
+  let closing = false;
+  server.prependListener('request', (_request, response: ServerResponse) => {
+    if (closing) {
+      response.shouldKeepAlive = false;
+      return;
+    }
+    unanswered.add(response);
+    response.once('close', () => unanswered.delete(response));
+  });
+  return () => {
+    closing = true;
+    for (const response of unanswered) if (!response.headersSent) response.shouldKeepAlive = false;
+    unanswered.clear();
+  };
+}
+
+const settledWithin = (work: Promise<unknown>, ms: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), Math.max(0, ms));
+    void work.finally(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+
+/**
+ * On SIGTERM or SIGINT: fail readiness, answer every further response with `Connection: close`, stop
+ * accepting connections, let in-flight requests and running tasks finish, close the pools, flush telemetry,
+ * exit 0. Each step has its own slice of the grace period (`shutdownBudget`), so an unreachable collector or
+ * database cannot push the exit past it. Requests still running when their slice ends are cut off and the
+ * exit code is 1; a second signal exits 1 at once.
  */
 export function installGracefulShutdown(steps: ShutdownSteps): void {
+  const server = steps.server as Server;
+  const answerWithConnectionClose = closeConnectionsAfterResponse(server);
   let started = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (started) {
@@ -29,31 +72,38 @@ export function installGracefulShutdown(steps: ShutdownSteps): void {
       process.exit(1);
     }
     started = true;
+    const startedAt = performance.now();
+    const budget = shutdownBudget(steps.graceMs);
     steps.onStart();
-    steps.logger.info({ signal, graceMs: steps.graceMs }, 'shutting down');
-    const flushBudgetMs = Math.min(2_000, Math.floor(steps.graceMs / 4));
-    const deadline = setTimeout(() => {
-      steps.logger.error('graceful shutdown exceeded its deadline; exiting');
-      // Keep what explains the forced exit: a short flush of the buffered spans and logs first.
-      void shutdownTelemetry(flushBudgetMs / 2).finally(() => process.exit(1));
-    }, steps.graceMs - flushBudgetMs / 2);
-    deadline.unref();
+    answerWithConnectionClose();
+    steps.logger.info({ signal, graceMs: steps.graceMs, ...budget }, 'shutting down');
+    // A backstop only: every step below is bounded, so this fires only if one of them misbehaves.
+    setTimeout(() => {
+      steps.logger.error('graceful shutdown exceeded its grace period; exiting');
+      process.exit(1);
+    }, steps.graceMs).unref();
 
     if (steps.drainDelayMs > 0) {
       steps.logger.info({ drainDelayMs: steps.drainDelayMs }, 'readiness failing; waiting for the load balancer to drain this replica');
       await new Promise((resolve) => setTimeout(resolve, steps.drainDelayMs));
     }
-    const server = steps.server as Server;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Keep-alive sockets would hold close() open until they time out: close each one as soon as its
-    // in-flight request is answered.
+    // A socket whose response was already under way when shutdown began stays keep-alive: close it as soon as
+    // it is idle.
+    server.closeIdleConnections();
     const reaper = setInterval(() => server.closeIdleConnections(), 50);
-    void closed.then(() => clearInterval(reaper));
-    await Promise.all([closed, steps.drainTasks(Math.max(0, steps.graceMs - steps.drainDelayMs - 2 * flushBudgetMs))]);
-    steps.logger.info('requests and tasks drained');
-    await Promise.allSettled([steps.closeDatabase(), steps.closeRedis()]);
-    await shutdownTelemetry(flushBudgetMs);
-    process.exit(0);
+    const drainLeftMs = budget.drainMs - (performance.now() - startedAt);
+    const drained = await settledWithin(Promise.all([closed, steps.drainTasks(Math.max(0, drainLeftMs - 100))]), drainLeftMs);
+    clearInterval(reaper);
+    if (drained) {
+      steps.logger.info('requests and tasks drained');
+    } else {
+      steps.logger.error({ drainMs: budget.drainMs }, 'requests or tasks still running at the end of their share of the grace; closing their connections');
+      server.closeAllConnections();
+    }
+    await settledWithin(Promise.allSettled([steps.closeDatabase(), steps.closeRedis()]), budget.closePoolsMs);
+    await shutdownTelemetry(budget.flushMs);
+    process.exit(drained ? 0 : 1);
   };
   process.on('SIGTERM', (signal) => void shutdown(signal));
   process.on('SIGINT', (signal) => void shutdown(signal));

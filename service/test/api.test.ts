@@ -88,6 +88,41 @@ describe('bad input', () => {
     }
   });
 
+  it('refuses every spelling of an id or number but the canonical one, and never acts on another item', async () => {
+    const sixteen = await createItem({ name: 'canonical', priceCents: 1, stock: 1 });
+    const spellings = ['0x10', '1e1', '+1', '1.0', '%201', '01', '1%20', '-1', '0b1', '0o7', 'Infinity', '1_000', `${'9'.repeat(17)}`];
+    for (const spelling of spellings) {
+      for (const method of ['GET', 'PATCH', 'DELETE']) {
+        const response = await service.fetch(`/api/items/${spelling}`, method === 'PATCH' ? jsonRequest('PATCH', { stock: 0 }) : { method });
+        assert.equal(response.status, 400, `${method} /api/items/${spelling}`);
+        assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'invalid_parameters');
+      }
+    }
+    for (const query of ['limit=1e1', 'limit=0x10', 'limit=+5', 'limit=5.0']) {
+      assert.equal((await service.fetch(`/api/items?${query}`)).status, 400, query);
+    }
+    for (const query of ['ms=1e1', 'ms=0x10', 'ms=+5']) assert.equal((await service.fetch(`/simulate/latency?${query}`)).status, 400, query);
+    for (const query of ['rate=.5', 'rate=5e-1', 'rate=0x0']) assert.equal((await service.fetch(`/simulate/error?${query}`)).status, 400, query);
+    assert.equal((await service.fetch('/simulate/error?rate=0.0')).status, 200);
+    assert.equal((await service.fetch(`/api/items/${sixteen.id}`)).status, 200, 'the item is untouched');
+  });
+
+  it('answers a known route called with a method it does not serve with 405 and Allow', async () => {
+    for (const [method, path, allow] of [
+      ['PUT', '/api/items/1', 'DELETE, GET, HEAD, PATCH'],
+      ['DELETE', '/api/items', 'GET, HEAD, POST'],
+      ['GET', '/simulate/heavy-task', 'POST'],
+      ['POST', '/api/orders/7', 'GET, HEAD'],
+      ['POST', '/health/ready', 'GET, HEAD'],
+    ] as const) {
+      const response = await service.fetch(path, { method });
+      assert.equal(response.status, 405, `${method} ${path}`);
+      assert.equal(response.headers.get('allow'), allow, `${method} ${path}`);
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'method_not_allowed');
+    }
+    assert.equal((await service.fetch('/api/nothing', { method: 'PUT' })).status, 404);
+  });
+
   it('answers values the database cannot store with 422, not 500', async () => {
     const response = await service.fetch('/api/items', jsonRequest('POST', { name: 'nul\u0000byte', priceCents: 1, stock: 1 }));
     assert.equal(response.status, 422);
@@ -220,6 +255,7 @@ describe('failure simulation', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     const refused = await service.fetch('/simulate/slow-query?ms=600');
     assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('retry-after'), '1');
     assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'too_many_slow_queries');
     assert.equal((await service.fetch('/health/ready')).status, 200, 'readiness still answers');
     for (const response of await Promise.all(running)) assert.equal(response.status, 200);

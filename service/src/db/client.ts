@@ -1,5 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { createAvailability, type AvailabilityState } from './availability';
+import { gatePostgres } from './gated-client';
 import { instrumentPostgres } from './postgres-instrumentation';
 import * as schema from './schema';
 
@@ -7,6 +9,7 @@ export type Database = PostgresJsDatabase<typeof schema>;
 
 export interface DatabaseClient {
   readonly db: Database;
+  readonly availability: () => AvailabilityState;
   /** Ends the pool, giving running queries two seconds. */
   close(): Promise<void>;
 }
@@ -15,22 +18,59 @@ export interface DatabaseOptions {
   readonly url: string;
   readonly poolMax: number;
   readonly connectTimeoutSeconds: number;
+  readonly onAvailabilityChange?: (state: AvailabilityState, cause?: unknown) => void;
 }
 
+/** How often a down database is probed: recovery is noticed within this plus one round trip. */
+export const probeIntervalMs = 200;
+const probeTimeoutMs = 1_000;
+
+/**
+ * Seconds before a pooled connection that closed with an error reconnects. The driver's default grows to
+ * 20 s, and queries handed to that connection wait it out; the breaker already keeps traffic off a down
+ * server, so reconnects stay quick.
+ */
+const reconnectDelaySeconds = (retries: number) => Math.min(0.05 * 2 ** retries, 0.5);
+
+/**
+ * Options every client of the service shares. NOTICEs (e.g. "already exists, skipping" from idempotent DDL)
+ * are not errors: not printed to stdout, which carries only the JSON log lines. `fetch_types` is off: the
+ * schema has no array columns, and postgres.js 3.4.9 runs that catalog query on every new connection with
+ * its promise unhandled, so a connection closed during it (a database restart) is an unhandled rejection
+ * that ends the process (porsager/postgres #1192, #1205, #1223).
+ */
+export const sharedConnectionOptions = { onnotice: () => undefined, fetch_types: false } as const;
+
 export function createDatabase(options: DatabaseOptions): DatabaseClient {
-  const sql = instrumentPostgres(
-    postgres(options.url, {
-      max: options.poolMax,
-      connect_timeout: options.connectTimeoutSeconds,
-      idle_timeout: 30,
-      // NOTICEs (e.g. "already exists, skipping" from idempotent DDL) are not errors: not printed to stdout,
-      // which carries only the JSON log lines.
-      onnotice: () => undefined,
-    }),
-  );
+  const pool = postgres(options.url, {
+    max: options.poolMax,
+    connect_timeout: options.connectTimeoutSeconds,
+    idle_timeout: 30,
+    backoff: reconnectDelaySeconds,
+    ...sharedConnectionOptions,
+  });
+  // The probe has a connection of its own: it must not queue behind the requests the pool is failing.
+  const probeConnection = postgres(options.url, {
+    max: 1,
+    connect_timeout: Math.min(options.connectTimeoutSeconds, probeTimeoutMs / 1000),
+    idle_timeout: 5,
+    backoff: () => 0,
+    ...sharedConnectionOptions,
+  });
+  const availability = createAvailability({
+    probe: () => probeConnection`select 1`,
+    probeIntervalMs,
+    probeTimeoutMs,
+    onChange: options.onAvailabilityChange,
+  });
+  const sql = instrumentPostgres(gatePostgres(pool, availability));
   const db = drizzle({ client: sql, schema });
   return {
     db,
-    close: () => sql.end({ timeout: 2 }),
+    availability: () => availability.state,
+    async close() {
+      availability.close();
+      await Promise.all([sql.end({ timeout: 2 }), probeConnection.end({ timeout: 0 })]);
+    },
   };
 }

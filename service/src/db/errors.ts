@@ -1,7 +1,12 @@
+/** The code of a statement the breaker refused to send: it never reached the database. */
+export const refusedWhileDownCode = 'DATABASE_DOWN';
+
 /** Codes postgres.js and Node give when the server cannot be reached or went away mid-statement. */
 const connectionErrorCodes = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH',
   'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+  // The breaker's refusal (db/availability.ts): the database was unreachable at the last probe.
+  refusedWhileDownCode,
   '57P01', '57P02', '57P03', '53300',
 ]);
 

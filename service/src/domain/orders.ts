@@ -2,7 +2,8 @@ import { and, eq, gte, sql } from 'drizzle-orm';
 import type { ItemCache } from '../cache/item-cache';
 import type { Database } from '../db/client';
 import { items, orders, type Order } from '../db/schema';
-import { ApiError, notFound } from '../http/errors';
+import { databaseErrorCode, isDatabaseUnavailable, refusedWhileDownCode } from '../db/errors';
+import { ApiError, notFound, retryLater } from '../http/errors';
 import { appMetrics } from '../telemetry/app-metrics';
 
 export interface OrderRequest {
@@ -19,6 +20,17 @@ export interface PlacedOrder {
 
 /** Rolls back a transaction that lost an idempotency-key race: the winner's order is the answer. */
 class LostIdempotencyRace extends Error {}
+
+/**
+ * The connection failed after the transaction was sent: it may have committed (the reply was lost) or not.
+ * Only a replay with the same key can tell, and the key makes that replay safe.
+ */
+const outcomeUnknown = (request: OrderRequest) =>
+  retryLater(
+    503,
+    'order_outcome_unknown',
+    `the database connection was lost while the order was placed, so it may or may not exist; send the same request with Idempotency-Key ${JSON.stringify(request.idempotencyKey)} again to get its outcome`,
+  );
 
 const sameRequest = (order: Order, request: OrderRequest) =>
   order.itemId === request.itemId && order.quantity === request.quantity;
@@ -75,6 +87,7 @@ export function createOrderService(db: Database, cache: ItemCache) {
         countOutcome('created');
         return { order, replayed: false };
       } catch (error) {
+        if (isDatabaseUnavailable(error) && databaseErrorCode(error) !== refusedWhileDownCode) throw outcomeUnknown(request);
         if (!(error instanceof LostIdempotencyRace)) throw error;
         const winner = await existingOrder(request);
         if (!winner) throw new Error('idempotency key conflicted but no order holds it');

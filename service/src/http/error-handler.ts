@@ -11,7 +11,10 @@ import { ApiError, errorBody, SimulatedFailure } from './errors';
  */
 export function errorHandler(logger: Logger) {
   return (error: Error, c: Context) => {
-    if (error instanceof ApiError) return c.json(errorBody(error.code, error.message, error.details), error.status);
+    if (error instanceof ApiError) {
+      if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
+      return c.json(errorBody(error.code, error.message, error.details), error.status);
+    }
     if (error instanceof HTTPException) {
       return c.json(errorBody('http_error', error.message || 'request could not be processed'), error.status);
     }
@@ -40,5 +43,10 @@ export function errorHandler(logger: Logger) {
   };
 }
 
-export const notFoundHandler = (c: Context) =>
-  c.json(errorBody('route_not_found', `no route for ${c.req.method} ${c.req.path}`), 404);
+/** 405 with `Allow` when the path exists under other methods, 404 when it does not exist at all. */
+export const notFoundHandler = (methodsOf: (path: string) => string[]) => (c: Context) => {
+  const allowed = methodsOf(c.req.path);
+  if (allowed.length === 0) return c.json(errorBody('route_not_found', `no route for ${c.req.method} ${c.req.path}`), 404);
+  c.header('Allow', allowed.join(', '));
+  return c.json(errorBody('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`), 405);
+};

@@ -13,10 +13,16 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: readonly FieldProblem[],
+    /** Sent as `Retry-After`: the refusal is temporary and the same request may succeed after it. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
 }
+
+/** A temporary refusal (429, 503): the client should send the same request again after `retryAfterSeconds`. */
+export const retryLater = (status: 429 | 503, code: string, message: string, retryAfterSeconds = 1) =>
+  new ApiError(status, code, message, undefined, retryAfterSeconds);
 
 export const notFound = (what: string, id: string | number) =>
   new ApiError(404, 'not_found', `${what} ${id} does not exist`);

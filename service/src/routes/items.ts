@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ItemService } from '../domain/items';
-import { parseJsonBody, parseParams } from '../http/validation';
+import { decimalInteger, parseJsonBody, parseParams } from '../http/validation';
 
 // Postgres text cannot hold NUL: refusing it here keeps it a 422 instead of a database error.
 const name = z.string().trim().min(1).max(200).refine((value) => !value.includes('\0'), { message: 'must not contain NUL characters' });
@@ -13,9 +13,9 @@ const itemChanges = z
   .strictObject({ name: name.optional(), priceCents: priceCents.optional(), stock: stock.optional() })
   .refine((changes) => Object.keys(changes).length > 0, { message: 'at least one of name, priceCents, stock is required' });
 
-export const idParam = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+export const idParam = z.object({ id: decimalInteger(1, Number.MAX_SAFE_INTEGER) });
 const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: decimalInteger(1, 100).default(20),
   cursor: z.string().min(1).max(64).optional(),
 });
 

@@ -3,8 +3,8 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Database } from '../db/client';
-import { ApiError, notFound, SimulatedFailure } from '../http/errors';
-import { parseJsonBody, parseParams } from '../http/validation';
+import { notFound, retryLater, SimulatedFailure } from '../http/errors';
+import { decimalInteger, decimalNumber, parseJsonBody, parseParams } from '../http/validation';
 import type { HeavyTaskQueue } from '../tasks/heavy-task-queue';
 
 /** Upper bounds that keep one request from taking a replica down. */
@@ -16,11 +16,11 @@ export const simulationLimits = {
 } as const;
 
 const latencyQuery = z.object({
-  ms: z.coerce.number().int().min(0).max(simulationLimits.latencyMs).default(200),
-  jitter: z.coerce.number().int().min(0).max(simulationLimits.jitterMs).default(0),
+  ms: decimalInteger(0, simulationLimits.latencyMs).default(200),
+  jitter: decimalInteger(0, simulationLimits.jitterMs).default(0),
 });
-const errorQuery = z.object({ rate: z.coerce.number().min(0).max(1).default(0.5) });
-const slowQuery = z.object({ ms: z.coerce.number().int().min(0).max(simulationLimits.slowQueryMs).default(1_000) });
+const errorQuery = z.object({ rate: decimalNumber(0, 1).default(0.5) });
+const slowQuery = z.object({ ms: decimalInteger(0, simulationLimits.slowQueryMs).default(1_000) });
 const heavyTaskBody = z.strictObject({
   workMs: z.number().int().min(1).max(simulationLimits.heavyTaskWorkMs).default(2_000),
 });
@@ -47,8 +47,7 @@ export function simulateRoutes(db: Database, tasks: HeavyTaskQueue, slowQueryCon
     .get('/slow-query', async (c) => {
       const { ms } = parseParams(c.req.query(), slowQuery);
       if (slowQueriesRunning >= slowQueryConcurrency) {
-        c.header('Retry-After', '1');
-        throw new ApiError(429, 'too_many_slow_queries', `at most ${slowQueryConcurrency} slow queries run at once on this replica`);
+        throw retryLater(429, 'too_many_slow_queries', `at most ${slowQueryConcurrency} slow queries run at once on this replica`);
       }
       slowQueriesRunning++;
       try {

@@ -3,7 +3,7 @@ import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type SpanContex
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { backgroundTasks, type BackgroundTask } from '../db/schema';
-import { ApiError } from '../http/errors';
+import { retryLater } from '../http/errors';
 import type { Logger } from '../logger';
 import { appMetrics } from '../telemetry/app-metrics';
 import { burnCpu } from './cpu-work';
@@ -26,6 +26,7 @@ interface PendingTask {
 }
 
 const kind = 'heavy-task';
+const shutDownBeforeStart = 'replica shut down before the task started';
 const tracer = () => trace.getTracer('@lab/service/tasks');
 
 /**
@@ -35,6 +36,10 @@ const tracer = () => trace.getTracer('@lab/service/tasks');
 export function createHeavyTaskQueue(db: Database, logger: Logger, options: HeavyTaskQueueOptions) {
   const waiting: PendingTask[] = [];
   const running = new Set<Promise<void>>();
+  /** When each running task is expected to finish: the earliest is when a slot frees up. */
+  const expectedEnds = new Map<string, number>();
+  /** Accepted tasks whose row is still being inserted: they count against the limit already. */
+  let admitting = 0;
   const abort = new AbortController();
   let accepting = true;
   const depthAttributes = { 'task.type': kind };
@@ -73,11 +78,19 @@ export function createHeavyTaskQueue(db: Database, logger: Logger, options: Heav
     });
   }
 
+  /** Whole seconds until the first running task should finish, at least 1: the queue's Retry-After. */
+  function secondsUntilASlotFrees(): number {
+    const earliest = Math.min(...expectedEnds.values());
+    return Number.isFinite(earliest) ? Math.max(1, Math.ceil((earliest - Date.now()) / 1000)) : 1;
+  }
+
   function pump() {
     while (running.size < options.concurrency && waiting.length > 0) {
       const task = waiting.shift()!;
+      expectedEnds.set(task.id, Date.now() + task.parameters.workMs);
       const execution = run(task).finally(() => {
         running.delete(execution);
+        expectedEnds.delete(task.id);
         pump();
       });
       running.add(execution);
@@ -86,12 +99,25 @@ export function createHeavyTaskQueue(db: Database, logger: Logger, options: Heav
 
   return {
     async submit(parameters: HeavyTaskParameters): Promise<BackgroundTask> {
-      if (!accepting) throw new ApiError(503, 'shutting_down', 'this replica is shutting down');
-      if (waiting.length + running.size >= options.limit) {
-        throw new ApiError(429, 'queue_full', `background queue is full (${options.limit} tasks); retry later`);
+      if (!accepting) throw retryLater(503, 'shutting_down', 'this replica is shutting down');
+      // The slot is taken before the insert is awaited: checking and joining the queue in one synchronous
+      // step is what keeps concurrent submissions from all passing the check.
+      if (waiting.length + running.size + admitting >= options.limit) {
+        throw retryLater(429, 'queue_full', `background queue is full (${options.limit} tasks); retry later`, secondsUntilASlotFrees());
       }
+      admitting++;
       const id = randomUUID();
-      const [created] = await db.insert(backgroundTasks).values({ id, kind, status: 'queued', parameters }).returning();
+      let created: BackgroundTask | undefined;
+      try {
+        [created] = await db.insert(backgroundTasks).values({ id, kind, status: 'queued', parameters }).returning();
+      } finally {
+        admitting--;
+      }
+      if (!accepting) {
+        // Shutdown began while the row was written: drain() has already failed the waiting tasks.
+        await setState(id, { status: 'failed', error: shutDownBeforeStart, finishedAt: new Date().toISOString() });
+        throw retryLater(503, 'shutting_down', 'this replica is shutting down');
+      }
       waiting.push({ id, parameters, origin: trace.getSpanContext(context.active()) });
       appMetrics().taskQueueDepth.add(1, depthAttributes);
       pump();
@@ -110,7 +136,7 @@ export function createHeavyTaskQueue(db: Database, logger: Logger, options: Heav
       await Promise.all(
         abandoned.map(async (task) => {
           appMetrics().taskQueueDepth.add(-1, depthAttributes);
-          await setState(task.id, { status: 'failed', error: 'replica shut down before the task started', finishedAt: new Date().toISOString() }).catch(() => undefined);
+          await setState(task.id, { status: 'failed', error: shutDownBeforeStart, finishedAt: new Date().toISOString() }).catch(() => undefined);
         }),
       );
       const timer = setTimeout(() => abort.abort(new Error('replica shut down while the task ran')), deadlineMs);

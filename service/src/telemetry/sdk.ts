@@ -40,5 +40,7 @@ export async function shutdownTelemetry(timeoutMs = 5_000): Promise<void> {
   if (!sdk) return;
   const stopping = sdk.shutdown();
   sdk = undefined;
-  await Promise.race([stopping, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+  // A referenced timer: while the exporters give up, it is what keeps the process alive to reach its exit.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([stopping, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]).finally(() => clearTimeout(timer));
 }

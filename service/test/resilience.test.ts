@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startCuttingProxy } from './support/cutting-proxy';
+import { ledgerProblems, settleOrders, startOrderLoad, type OrderAttempt } from './support/order-ledger';
+import type { TestServer } from './support/servers';
+import { jsonRequest, startService, type RunningService } from './support/service-process';
+import { startServiceStack, type ServiceStack } from './support/stack';
+
+let stack: ServiceStack;
+let postgres: TestServer;
+let redis: TestServer;
+let service: RunningService;
+
+before(async () => {
+  stack = await startServiceStack();
+  ({ postgres, redis, service } = stack);
+});
+
+after(() => stack?.dispose());
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function createItems(count: number, stock: number): Promise<Map<number, number>> {
+  const stocks = new Map<number, number>();
+  for (let i = 0; i < count; i++) {
+    const response = await service.fetch('/api/items', jsonRequest('POST', { name: `hot-${i}`, priceCents: 100, stock }));
+    assert.equal(response.status, 201);
+    stocks.set(((await response.json()) as { id: number }).id, stock);
+  }
+  return stocks;
+}
+
+describe('the postgres driver', () => {
+  it('rejects a transaction whose connection died instead of crashing the process (patches/postgres+3.4.9.patch)', async () => {
+    const script = path.join(__dirname, 'support', 'terminated-transaction.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', script, postgres.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0, `the process died: ${stderr}`);
+    const seen = JSON.parse(stdout) as { rejected: boolean; unavailable: boolean; after: number; recoveredMs: number };
+    assert.equal(seen.rejected, true);
+    assert.equal(seen.unavailable, true, 'the rejection reads as the database being unreachable');
+    assert.equal(seen.after, 1, 'the pool serves the next statement');
+    assert.ok(seen.recoveredMs < 1_000, `the next statement took ${seen.recoveredMs} ms`);
+  });
+});
+
+describe('Postgres restarted under contending orders', () => {
+  it('keeps the process alive, answers only 201, 409 or a fast 503, recovers within a second, and loses no acknowledged order', async (t) => {
+    if (!postgres.controllable) return t.skip('Postgres given by TEST_DATABASE_URL cannot be stopped');
+    const initialStock = await createItems(3, 1_000_000);
+    const load = startOrderLoad(service, [...initialStock.keys()], 16);
+    // down: pg_ctl stop has returned; restarting: pg_ctl start is called; up: Postgres accepts connections.
+    const outages: Array<{ mode: 'fast' | 'immediate'; down: number; restarting: number; up: number }> = [];
+    try {
+      await sleep(400);
+      for (const mode of ['fast', 'immediate', 'fast'] as const) {
+        await postgres.stop(mode);
+        const down = performance.now();
+        await sleep(1_200);
+        const restarting = performance.now();
+        await postgres.start();
+        outages.push({ mode, down, restarting, up: performance.now() });
+        await sleep(1_200);
+      }
+    } finally {
+      await load.stop();
+    }
+    assert.equal(service.process.exitCode, null, `the service died: ${service.stderr.join('')}`);
+    const attempts = load.attempts;
+    const statuses = new Set(attempts.map((attempt) => attempt.status));
+    for (const status of statuses) assert.ok([201, 409, 503].includes(status as number), `unexpected answer ${status}`);
+
+    const whileDown = (attempt: OrderAttempt) => outages.some(({ down, restarting }) => attempt.startedAt >= down && attempt.startedAt < restarting);
+    const downLatencies = attempts.filter(whileDown).map((attempt) => attempt.endedAt - attempt.startedAt);
+    assert.ok(downLatencies.length > 50, `only ${downLatencies.length} requests while Postgres was down`);
+    const p99 = percentile(downLatencies, 99);
+    assert.ok(p99 < 1_000, `p99 while Postgres was down: ${p99.toFixed(0)} ms`);
+    for (const attempt of attempts.filter(whileDown)) assert.equal(attempt.status, 503);
+
+    for (const { mode, up } of outages) {
+      const firstAfter = attempts.filter((attempt) => attempt.status === 201 && attempt.startedAt >= up).sort((a, b) => a.startedAt - b.startedAt)[0];
+      assert.ok(firstAfter, `no order succeeded after the ${mode} restart`);
+      const recoveryMs = firstAfter.endedAt - up;
+      assert.ok(recoveryMs < 1_000, `first order acknowledged ${recoveryMs.toFixed(0)} ms after Postgres (${mode}) came back`);
+    }
+
+    const finals = await settleOrders(service, attempts);
+    assert.deepEqual(await ledgerProblems(postgres.url, initialStock, finals), []);
+  });
+});
+
+describe('an order whose commit reply is lost', () => {
+  it('is answered 503 order_outcome_unknown, and the replay with the same key returns the order that was committed', async () => {
+    const proxy = await startCuttingProxy(postgres.url);
+    const viaProxy = await startService({ databaseUrl: proxy.url, redisUrl: redis.url, extra: { DB_POOL_MAX: '1' } });
+    try {
+      const created = await viaProxy.fetch('/api/items', jsonRequest('POST', { name: 'lost-reply', priceCents: 250, stock: 10 }));
+      const item = (await created.json()) as { id: number };
+      const order = { itemId: item.id, quantity: 3 };
+      const key = { 'idempotency-key': `lost-reply-${Date.now()}` };
+      // The item's insert ran in no transaction: the first `commit` on the wire is the order's.
+      const cut = proxy.cutAfter('commit');
+      const first = await viaProxy.fetch('/api/orders', jsonRequest('POST', order, key));
+      await cut;
+      assert.equal(first.status, 503);
+      assert.equal(first.headers.get('retry-after'), '1');
+      const body = (await first.json()) as { error: { code: string; message: string } };
+
+      assert.equal(body.error.code, 'order_outcome_unknown');
+      assert.match(body.error.message, /same request with Idempotency-Key/);
+
+      const replay = await viaProxy.fetch('/api/orders', jsonRequest('POST', order, key));
+      assert.equal(replay.status, 201);
+      assert.equal(replay.headers.get('idempotent-replayed'), 'true', 'the commit had happened: the replay reports it');
+      const stock = ((await (await viaProxy.fetch(`/api/items/${item.id}`)).json()) as { stock: number }).stock;
+      assert.equal(stock, 7, 'stock taken once');
+    } finally {
+      await viaProxy.stop();
+      await proxy.close();
+    }
+  });
+});
+
+describe('the heavy-task queue', () => {
+  it('accepts no more than its limit under concurrent submissions and tells the rest when to retry', async () => {
+    const limited = await startService({
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      extra: { HEAVY_TASK_QUEUE_LIMIT: '10', HEAVY_TASK_CONCURRENCY: '1' },
+    });
+    try {
+      const responses = await Promise.all(
+        Array.from({ length: 100 }, () => limited.fetch('/simulate/heavy-task', jsonRequest('POST', { workMs: 1_500 }))),
+      );
+      const accepted = responses.filter((response) => response.status === 202);
+      const refused = responses.filter((response) => response.status === 429);
+      assert.equal(accepted.length, 10);
+      assert.equal(refused.length, 90);
+      for (const response of refused) {
+        const retryAfter = Number(response.headers.get('retry-after'));
+        assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 2, `Retry-After ${response.headers.get('retry-after')}`);
+      }
+    } finally {
+      await limited.stop();
+    }
+  });
+});
+
+/** A keep-alive client that sends GETs back to back on one socket until the server stops answering. */
+async function busyKeepAliveClient(baseUrl: string, agent: http.Agent) {
+  const tally = { ok: 0, closeHeaders: 0, refused: 0, resets: 0 };
+  for (;;) {
+    const outcome = await new Promise<'ok' | 'close' | 'refused' | 'reset'>((resolve) => {
+      const request = http.get(`${baseUrl}/simulate/latency?ms=20`, { agent }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.headers.connection === 'close' ? 'close' : 'ok'));
+      });
+      request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'reset'));
+    });
+    if (outcome === 'refused') {
+      tally.refused++;
+      return tally;
+    }
+    if (outcome === 'reset') tally.resets++;
+    else if (outcome === 'close') tally.closeHeaders++;
+    else tally.ok++;
+  }
+}
+
+describe('SIGTERM under keep-alive load', () => {
+  it('answers with Connection: close, resets no request, and exits 0 within the grace with the collector unreachable', async () => {
+    const graceMs = 3_000;
+    const draining = await startService({
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      // A port nothing listens on: every telemetry export fails until the flush gives up.
+      otlpEndpoint: 'http://127.0.0.1:9',
+      extra: { SHUTDOWN_GRACE_MS: String(graceMs) },
+    });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 12 });
+    try {
+      const clients = Array.from({ length: 12 }, () => busyKeepAliveClient(draining.baseUrl, agent));
+      await sleep(500);
+      const signalled = performance.now();
+      const exitCode = await draining.stop('SIGTERM');
+      const exitedAfterMs = performance.now() - signalled;
+      const tallies = await Promise.all(clients);
+      assert.equal(exitCode, 0, draining.stderr.join(''));
+      assert.ok(exitedAfterMs < graceMs, `exited ${exitedAfterMs.toFixed(0)} ms after SIGTERM`);
+      const resets = tallies.reduce((sum, tally) => sum + tally.resets, 0);
+      const closes = tallies.reduce((sum, tally) => sum + tally.closeHeaders, 0);
+      assert.equal(resets, 0, `requests reset: ${JSON.stringify(tallies)}`);
+      assert.ok(closes >= 1, 'responses after SIGTERM say Connection: close');
+      assert.ok(tallies.every((tally) => tally.ok > 0));
+    } finally {
+      agent.destroy();
+    }
+  });
+});
