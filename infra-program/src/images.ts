@@ -1,3 +1,5 @@
+import * as docker from '@pulumi/docker';
+import * as pulumi from '@pulumi/pulumi';
 import { k6Image } from '@lab/load';
 
 /**
@@ -20,8 +22,44 @@ export const images = {
   tempo: 'grafana/tempo:2.10.8',
   loki: 'grafana/loki:3.7.8',
   prometheus: 'prom/prometheus:v3.14.0',
+  // 0.34.2 is the newest patch of the newest line whose source could be read here (v0.34.0; 0.35.x exists
+  // per the Go module index, its config reference unread). See README.
+  alertmanager: 'prom/alertmanager:v0.34.2',
   grafana: 'grafana/grafana:13.2.2',
   // Pinned by @lab/load, whose scripts target that k6 version.
   k6: k6Image,
 } as const;
 
+
+export type UpstreamImage = keyof typeof images;
+
+/**
+ * The upstream images, each pulled once by a `RemoteImage` (through the lab's Docker provider, so with its
+ * registry credentials) instead of by the containers themselves: the provider then removes each one on
+ * `pulumi destroy` unless `keepLocally` is set. An image is pulled only when some container asks for it.
+ */
+export class PlatformImages extends pulumi.ComponentResource {
+  private readonly pulled = new Map<UpstreamImage, docker.RemoteImage>();
+  private readonly keepLocally: boolean;
+
+  constructor(name: string, args: { keepLocally: boolean }, opts?: pulumi.ComponentResourceOptions) {
+    super('lab:platform:Images', name, {}, opts);
+    this.keepLocally = args.keepLocally;
+    this.registerOutputs({});
+  }
+
+  /**
+   * The image as a container takes it: its repo digest (`repo@sha256:...`), the exact content pulled,
+   * which the provider can pull again by digest if the local copy went missing; the image id when the
+   * image has no repo digest. Using the output also orders the container after the pull, and its
+   * deletion before the image's.
+   */
+  pull(key: UpstreamImage): pulumi.Output<string> {
+    let image = this.pulled.get(key);
+    if (!image) {
+      image = new docker.RemoteImage(`image-${key}`, { name: images[key], keepLocally: this.keepLocally }, { parent: this });
+      this.pulled.set(key, image);
+    }
+    return pulumi.all([image.repoDigest, image.imageId]).apply(([repoDigest, imageId]) => repoDigest || imageId);
+  }
+}

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { buildDashboards, buildPrometheusRuleFiles, grafanaDatasourceUids } from '@lab/dashboards';
+import { Alertmanager } from './components/alertmanager';
 import { Collector, collectorAddress } from './components/collector';
 import { PostgresExporter, RedisExporter } from './components/exporters';
 import { Grafana } from './components/grafana';
@@ -13,6 +14,8 @@ import { Redis } from './components/redis';
 import { serviceReadinessPath, ShopService } from './components/shop-service';
 import { Tempo, tempoAddress } from './components/tempo';
 import { Traefik, traefikAddress } from './components/traefik';
+import { dockerProvider, type RegistryAuth } from './docker-provider';
+import { PlatformImages } from './images';
 import { platformRuleFile } from './configs/prometheus';
 import { appHealthCheckDetectionMs } from './configs/traefik';
 import { naming as makeNaming } from './naming';
@@ -23,6 +26,7 @@ export interface PlatformOutputs {
   readonly appUrl: string;
   readonly grafanaUrl: string;
   readonly prometheusUrl: string;
+  readonly alertmanagerUrl: string;
   readonly traefikDashboardUrl: string;
   readonly minioConsoleUrl: string;
   readonly grafanaAdminUser: string;
@@ -38,16 +42,19 @@ export const repositoryRoot = path.resolve(__dirname, '..', '..');
  * outputs. Where two parts point at each other (Prometheus scrapes the Collector, the Collector pushes to
  * Prometheus) the address comes from the part's own module before the part exists.
  */
-export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
+export function buildPlatform(settings: PlatformSettings, registryAuth?: RegistryAuth): PlatformOutputs {
   const naming = makeNaming(pulumi.getProject(), pulumi.getStack());
-  const networks = new PlatformNetworks('networks', { naming });
+  // Every part's Docker resources go through one explicit provider (its registry credentials included).
+  const inLab: pulumi.ComponentResourceOptions = { providers: [dockerProvider(registryAuth)] };
+  const networks = new PlatformNetworks('networks', { naming }, inLab);
+  const images = new PlatformImages('images', { keepLocally: settings.keepImages }, inLab);
   const publish = (external: number) => ({ external, bindAddress: settings.bindAddress });
 
-  const postgres = new Postgres('postgres', { naming, networks });
-  const redis = new Redis('redis', { naming, networks });
-  const minio = new Minio('minio', { naming, networks });
-  const postgresExporter = new PostgresExporter('postgres-exporter', { naming, networks, postgres: postgres.connection });
-  const redisExporter = new RedisExporter('redis-exporter', { naming, networks, redis: redis.connection });
+  const postgres = new Postgres('postgres', { naming, networks, images }, inLab);
+  const redis = new Redis('redis', { naming, networks, images }, inLab);
+  const minio = new Minio('minio', { naming, networks, images }, inLab);
+  const postgresExporter = new PostgresExporter('postgres-exporter', { naming, networks, images, postgres: postgres.connection }, inLab);
+  const redisExporter = new RedisExporter('redis-exporter', { naming, networks, images, redis: redis.connection }, inLab);
 
   const collectorAt = collectorAddress(naming);
   const traefikAt = traefikAddress(naming);
@@ -55,9 +62,11 @@ export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
   const tempoAt = tempoAddress(naming);
   const lokiAt = lokiAddress(naming);
 
+  const alertmanager = new Alertmanager('alertmanager', { naming, networks, images, publish: publish(settings.alertmanagerPort) }, inLab);
   const prometheus = new Prometheus('prometheus', {
     naming,
     networks,
+    images,
     targets: [
       traefikAt.metrics,
       postgresExporter.target,
@@ -65,23 +74,26 @@ export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
       collectorAt.selfMetrics,
       tempoAt.metrics,
       lokiAt.metrics,
+      alertmanager.address.metrics,
     ],
     ruleFiles: [platformRuleFile(), ...buildPrometheusRuleFiles()],
+    alertmanagers: [alertmanager.address.http],
     publish: publish(settings.prometheusPort),
-  });
+  }, inLab);
 
-  const tempo = new Tempo('tempo', { naming, networks, store: minio.store, prometheusRemoteWriteUrl: prometheus.address.remoteWriteUrl });
-  const loki = new Loki('loki', { naming, networks, store: minio.store });
+  const tempo = new Tempo('tempo', { naming, networks, images, store: minio.store, prometheusRemoteWriteUrl: prometheus.address.remoteWriteUrl }, inLab);
+  const loki = new Loki('loki', { naming, networks, images, store: minio.store }, inLab);
   const collector = new Collector('otel-collector', {
     naming,
     networks,
+    images,
     destinations: {
       tempoOtlpGrpc: tempo.address.otlpGrpc,
       lokiHttp: loki.address.http,
       prometheusOtlpBaseUrl: prometheus.address.otlpBaseUrl,
     },
     traceSampleRatio,
-  });
+  }, inLab);
 
   const service = new ShopService('shop-api', {
     naming,
@@ -95,11 +107,12 @@ export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
     redis: redis.connection,
     collectorOtlpHttp: collector.address.otlpHttp,
     repositoryRoot,
-  });
+  }, inLab);
 
   const traefik = new Traefik('traefik', {
     naming,
     networks,
+    images,
     collectorOtlpHttp: collector.address.otlpHttp,
     traceSampleRatio,
     routes: {
@@ -113,6 +126,7 @@ export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
     appPort: settings.appPort,
     dashboardPort: settings.traefikDashboardPort,
   }, {
+    ...inLab,
     // Started after the replicas are healthy, its first load-balancer health check already finds them:
     // otherwise the k6 smoke could meet 503s until Traefik's next check.
     dependsOn: [service],
@@ -122,12 +136,18 @@ export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
   const grafana = new Grafana('grafana', {
     naming,
     networks,
-    datasources: { prometheus: prometheus.address.http, loki: loki.address.http, tempo: tempo.address.http },
+    images,
+    datasources: {
+      prometheus: prometheus.address.http,
+      loki: loki.address.http,
+      tempo: tempo.address.http,
+      alertmanager: alertmanager.address.http,
+    },
     uids,
     dashboards: buildDashboards(uids),
     adminUser: settings.grafanaAdminUser,
     publish: publish(settings.grafanaPort),
-  });
+  }, inLab);
 
   const loadTest = settings.k6Enabled
     ? new LoadTest(
@@ -135,6 +155,7 @@ export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
         {
           naming,
           networks,
+          images,
           scenario: settings.k6Scenario,
           params: settings.k6Params,
           traefikWeb: traefik.address.web,
@@ -147,7 +168,7 @@ export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
         },
         // It proves the deploy: it starts only once everything it checks exists (and is healthy where
         // the part has a health check).
-        { dependsOn: [traefik, service, collector, tempo, loki, prometheus, grafana] },
+        { ...inLab, dependsOn: [traefik, service, collector, tempo, loki, prometheus, grafana] },
       )
     : undefined;
 
@@ -155,6 +176,7 @@ export function buildPlatform(settings: PlatformSettings): PlatformOutputs {
     appUrl: traefik.appUrl,
     grafanaUrl: grafana.hostUrl,
     prometheusUrl: prometheus.hostUrl,
+    alertmanagerUrl: alertmanager.hostUrl,
     traefikDashboardUrl: traefik.dashboardUrl,
     minioConsoleUrl: traefik.minioConsoleUrl,
     grafanaAdminUser: grafana.adminUser,

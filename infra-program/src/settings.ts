@@ -17,6 +17,8 @@ export interface PlatformSettings {
   readonly appPort: number;
   readonly grafanaPort: number;
   readonly prometheusPort: number;
+  /** Host port of Alertmanager's UI and API. */
+  readonly alertmanagerPort: number;
   readonly traefikDashboardPort: number;
   readonly serviceName: string;
   readonly logLevel: LogLevel;
@@ -31,6 +33,8 @@ export interface PlatformSettings {
   readonly k6Params: Readonly<Record<string, string>>;
   /** Whether `pulumi up` runs the k6 scenario at all. */
   readonly k6Enabled: boolean;
+  /** Whether `pulumi destroy` leaves the pulled upstream images on the host (the next run skips the pulls). */
+  readonly keepImages: boolean;
 }
 
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -45,6 +49,7 @@ export const defaultSettings: PlatformSettings = {
   appPort: 8000,
   grafanaPort: 3000,
   prometheusPort: 9090,
+  alertmanagerPort: 9093,
   traefikDashboardPort: 8080,
   serviceName: 'shop-api',
   logLevel: 'info',
@@ -53,6 +58,7 @@ export const defaultSettings: PlatformSettings = {
   k6Scenario: 'smoke',
   k6Params: {},
   k6Enabled: true,
+  keepImages: false,
 };
 
 /** Raised for any invalid knob; the message names the fully qualified key so `pulumi up` says what to fix. */
@@ -140,6 +146,7 @@ export function readSettings(project: string, raw: RawConfig): PlatformSettings 
     appPort: integer('appPort', 1, 65535),
     grafanaPort: integer('grafanaPort', 1, 65535),
     prometheusPort: integer('prometheusPort', 1, 65535),
+    alertmanagerPort: integer('alertmanagerPort', 1, 65535),
     traefikDashboardPort: integer('traefikDashboardPort', 1, 65535),
     serviceName: text('serviceName', /^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
     logLevel: oneOf('logLevel', logLevels),
@@ -148,9 +155,10 @@ export function readSettings(project: string, raw: RawConfig): PlatformSettings 
     k6Scenario: oneOf('k6Scenario', scenarioNames),
     k6Params: params('k6Params'),
     k6Enabled: flag('k6Enabled'),
+    keepImages: flag('keepImages'),
   };
 
-  const published = ['appPort', 'grafanaPort', 'prometheusPort', 'traefikDashboardPort'] as const;
+  const published = ['appPort', 'grafanaPort', 'prometheusPort', 'alertmanagerPort', 'traefikDashboardPort'] as const;
   const seen = new Map<number, string>();
   for (const name of published) {
     const other = seen.get(settings[name]);

@@ -4,7 +4,7 @@
  * which host:port each one talks to.
  */
 import { parse as parseYaml } from 'yaml';
-import type { Recorded } from './harness';
+import { mockPulled, type Recorded } from './harness';
 
 const secretSig = '4dabf18193072939515e22adb298388d';
 
@@ -31,7 +31,10 @@ export interface Upload {
 export interface ContainerView {
   readonly logicalName: string;
   readonly name: string;
+  /** The image name as pinned (`postgres:18.6`), read back from the RemoteImage the container runs. */
   readonly image: string;
+  /** What the container's `image` input actually is: a repo digest or an image id. */
+  readonly imageRef: string;
   readonly networks: string[];
   readonly env: Record<string, string>;
   readonly command: string[];
@@ -52,6 +55,13 @@ function parseDocument(file: string, content: string): unknown {
 }
 
 export function containers(resources: Recorded[]): ContainerView[] {
+  // A container runs a RemoteImage's repo digest or id: read back the image name it was pulled as.
+  const pulledAs = new Map<string, string>();
+  for (const r of resources.filter((r) => r.type === 'docker:index/remoteImage:RemoteImage')) {
+    const pulled = mockPulled(r.inputs.name);
+    pulledAs.set(pulled.imageId, r.inputs.name);
+    if (pulled.repoDigest) pulledAs.set(pulled.repoDigest, r.inputs.name);
+  }
   return resources
     .filter((r) => r.type === 'docker:index/container:Container')
     .map((r) => {
@@ -65,7 +75,8 @@ export function containers(resources: Recorded[]): ContainerView[] {
       return {
         logicalName: r.name,
         name: inputs.name,
-        image: inputs.image,
+        image: pulledAs.get(inputs.image) ?? inputs.image,
+        imageRef: inputs.image,
         networks: (inputs.networksAdvanced ?? []).map((n: { name: string }) => n.name),
         env,
         command: inputs.command ?? [],
@@ -150,6 +161,7 @@ export function listenPorts(view: ContainerView): number[] {
     return [config.server.http_listen_port, config.server.grpc_listen_port];
   }
   if (image.startsWith('prom/prometheus:')) return [portOf(flag(view.command, '--web.listen-address') ?? ':9090')];
+  if (image.startsWith('prom/alertmanager:')) return [portOf(flag(view.command, '--web.listen-address') ?? ':9093')];
   if (image.startsWith('grafana/grafana:')) return [Number(view.env.GF_SERVER_HTTP_PORT ?? 3000)];
   if (image.startsWith('traefik:')) {
     const config = upload(view, 'traefik.yml');

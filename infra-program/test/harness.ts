@@ -3,6 +3,8 @@
  * the order the engine would see them. One test file per process: the mocks live on a global.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { createHash } from 'node:crypto';
+import { readRegistryAuth } from '../src/docker-provider';
 import { buildPlatform } from '../src/platform';
 import { readSettings } from '../src/settings';
 
@@ -20,6 +22,8 @@ export interface Recorded {
   readonly custom: boolean;
   readonly inputs: Record<string, any>;
   readonly parent?: string;
+  /** The provider reference (`urn::id`) the resource was registered with, if any. */
+  readonly provider?: string;
   /** Registration order: a resource whose inputs wait on another's outputs registers after it. */
   readonly registeredAt: number;
   completedAt: number;
@@ -32,9 +36,22 @@ export interface RunOptions {
   readonly delays?: Record<string, number>;
   /** Exit codes of one-shot containers, by logical name (default 0). */
   readonly exitCodes?: Record<string, number>;
+  /** Config keys (without the project prefix) set as secrets, as `pulumi config set --secret` does. */
+  readonly secretKeys?: readonly string[];
 }
 
 let runCounter = 0;
+
+/**
+ * What the provider reads back for an image it found or pulled: the id, and for a pulled image its repo
+ * digest (`repo@sha256:...`, no tag); a local build (named by its id) has none (`determineRepoDigest`).
+ */
+export function mockPulled(name: string): { imageId: string; repoDigest: string } {
+  if (name.startsWith('sha256:')) return { imageId: name, repoDigest: '' };
+  const digest = createHash('sha256').update(name).digest('hex');
+  const repository = name.slice(0, name.lastIndexOf(':'));
+  return { imageId: `sha256:${digest.slice(0, 32)}`, repoDigest: `${repository}@sha256:${digest}` };
+}
 
 function mockOutputs(args: pulumi.runtime.MockResourceArgs, exitCodes: Record<string, number>): Record<string, any> {
   switch (args.type) {
@@ -42,6 +59,8 @@ function mockOutputs(args: pulumi.runtime.MockResourceArgs, exitCodes: Record<st
       return { ...args.inputs, result: `${mockSecretPrefix}${args.name}` };
     case 'random:index/randomString:RandomString':
       return { ...args.inputs, result: `rnd${args.name.length}` };
+    case 'docker:index/remoteImage:RemoteImage':
+      return { ...args.inputs, ...mockPulled(args.inputs.name) };
     case 'docker:index/image:Image':
       return { ...args.inputs, repoDigest: 'sha256:0123456789abcdef', imageName: args.inputs.imageName };
     case 'docker:index/container:Container':
@@ -79,6 +98,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
           name: args.name,
           custom: args.custom ?? true,
           inputs: args.inputs,
+          provider: args.provider,
           registeredAt: clock++,
           completedAt: Number.POSITIVE_INFINITY,
         };
@@ -95,10 +115,12 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     false,
   );
   const config = Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) => [`${project}:${key}`, value]));
-  pulumi.runtime.setAllConfig(config);
+  const secretKeys = (options.secretKeys ?? []).map((key) => `${project}:${key}`);
+  pulumi.runtime.setAllConfig(config, secretKeys);
 
-  const settings = readSettings(project, (key) => config[`${project}:${key}`]);
-  const platform = buildPlatform(settings);
+  const raw = (key: string) => config[`${project}:${key}`];
+  const settings = readSettings(project, raw);
+  const platform = buildPlatform(settings, readRegistryAuth(project, raw, (key) => secretKeys.includes(key)));
 
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(platform)) {

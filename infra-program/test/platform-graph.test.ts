@@ -14,6 +14,7 @@ const parts = [
   'postgres-exporter',
   'redis-exporter',
   'prometheus',
+  'alertmanager',
   'tempo',
   'loki',
   'otel-collector',
@@ -33,6 +34,7 @@ const components = [
   'lab:platform:PostgresExporter',
   'lab:platform:RedisExporter',
   'lab:platform:Prometheus',
+  'lab:platform:Alertmanager',
   'lab:platform:Tempo',
   'lab:platform:Loki',
   'lab:platform:Collector',
@@ -71,7 +73,7 @@ describe('the platform graph with default config', () => {
   });
 
   test('every container, network and volume name carries project and stack', () => {
-    const named = run.resources.filter((r) => r.type.startsWith('docker:index/') && r.type !== 'docker:index/image:Image');
+    const named = run.resources.filter((r) => r.type.startsWith('docker:index/') && r.type !== 'docker:index/image:Image' && r.type !== 'docker:index/remoteImage:RemoteImage');
     assert.ok(named.length > 20);
     for (const r of named) {
       assert.match(unwrap(r.inputs).name, /^observability-lab-dev-/, `${r.type} ${r.name}`);
@@ -146,7 +148,7 @@ describe('the platform graph with default config', () => {
 
   test('published ports bind loopback and come from config; Postgres, Redis and MinIO publish nothing', () => {
     const published = views.filter((v) => v.ports.length > 0).map((v) => v.labels['lab.part']).sort();
-    assert.deepEqual(published, ['grafana', 'prometheus', 'traefik']);
+    assert.deepEqual(published, ['alertmanager', 'grafana', 'prometheus', 'traefik']);
     for (const view of views) {
       for (const port of view.ports) {
         assert.equal(port.ip, '127.0.0.1', `${view.name} publishes ${port.internal} on ${port.ip}`);
@@ -156,10 +158,11 @@ describe('the platform graph with default config', () => {
     assert.deepEqual(byPart(views, 'traefik').ports.map((p) => p.external).sort(), [8000, 8080]);
     assert.deepEqual(byPart(views, 'grafana').ports.map((p) => p.external), [3000]);
     assert.deepEqual(byPart(views, 'prometheus').ports.map((p) => p.external), [9090]);
+    assert.deepEqual(byPart(views, 'alertmanager').ports.map((p) => p.external), [9093]);
   });
 
   test('long-running parts whose image has the tools for it have health checks and are waited for', () => {
-    for (const part of ['postgres', 'redis', 'minio', 'postgres-exporter', 'redis-exporter', 'prometheus', 'grafana', 'traefik', 'shop-api-1', 'shop-api-2']) {
+    for (const part of ['postgres', 'redis', 'minio', 'postgres-exporter', 'redis-exporter', 'prometheus', 'alertmanager', 'grafana', 'traefik', 'shop-api-1', 'shop-api-2']) {
       const view = byPart(views, part);
       assert.ok(view.healthcheck && view.healthcheck.tests.length > 1, `${part} has a health check`);
       assert.equal(view.raw.inputs.wait, true, `${part} is waited for until healthy`);
@@ -207,6 +210,7 @@ describe('the platform graph with default config', () => {
       'postgres-exporter': ['data', 'telemetry'],
       'redis-exporter': ['data', 'telemetry'],
       prometheus: ['telemetry'],
+      alertmanager: ['telemetry'],
       tempo: ['telemetry'],
       loki: ['telemetry'],
       'otel-collector': ['telemetry'],

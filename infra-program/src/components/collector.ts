@@ -3,7 +3,7 @@ import { ConfigFile } from '../config-file';
 import { collectorConfig, collectorPorts, type CollectorDestinations } from '../configs/collector';
 import { platformContainer } from '../container';
 import { endpoint, type Endpoint } from '../endpoint';
-import { images } from '../images';
+import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import type { ScrapeTarget } from './exporters';
@@ -27,6 +27,9 @@ export function collectorAddress(naming: Naming): CollectorAddress {
   };
 }
 
+/** Its container's hard limit; the memory_limiter's limits are derived from it. */
+export const collectorMemoryMb = 512;
+
 export class Collector extends pulumi.ComponentResource {
   readonly address: CollectorAddress;
   readonly config: ConfigFile;
@@ -36,6 +39,7 @@ export class Collector extends pulumi.ComponentResource {
     args: {
       naming: Naming;
       networks: PlatformNetworks;
+      images: PlatformImages;
       destinations: CollectorDestinations;
       /** The share of traces kept at the edge (0 to 1), stamped on spans for Tempo's span metrics. */
       traceSampleRatio: number;
@@ -46,17 +50,18 @@ export class Collector extends pulumi.ComponentResource {
     this.address = collectorAddress(args.naming);
     this.config = new ConfigFile(
       'otel-collector-config',
-      { path: '/etc/otelcol-contrib/config.yaml', format: 'yaml', document: collectorConfig(args.destinations, args.traceSampleRatio) },
+      { path: '/etc/otelcol-contrib/config.yaml', format: 'yaml', document: collectorConfig(args.destinations, args.traceSampleRatio, collectorMemoryMb) },
       { parent: this },
     );
     platformContainer(
       {
         naming: args.naming,
         part: 'otel-collector',
-        image: images.collector,
+        image: args.images.pull('collector'),
         networks: args.networks.pick('telemetry'),
         command: [`--config=${this.config.path}`],
         configFiles: [this.config],
+        memoryMb: collectorMemoryMb,
         // On SIGTERM the exporters drain their sending queues to Tempo, Loki and Prometheus.
         stopTimeoutSeconds: 15,
         // The contrib image has no shell or HTTP client for a Docker health check; its health_check

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { platformContainer } from '../container';
 import { bindAll, endpoint, type Endpoint } from '../endpoint';
-import { images } from '../images';
+import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import type { PostgresConnection } from './postgres';
@@ -24,6 +24,9 @@ export function redisExporterTarget(naming: Naming): ScrapeTarget {
   return { job: 'redis-exporter', endpoint: endpoint(naming.of('redis-exporter'), redisExporterPort) };
 }
 
+/** Each exporter's memory limit, MiB: a Go process answering one scrape at a time. */
+export const exporterMemoryMb = 64;
+
 const metricsProbe = (port: number) => ({
   tests: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${port}/metrics || exit 1`],
   interval: '10s',
@@ -35,7 +38,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
   readonly target: ScrapeTarget;
   constructor(
     name: string,
-    args: { naming: Naming; networks: PlatformNetworks; postgres: PostgresConnection },
+    args: { naming: Naming; networks: PlatformNetworks; images: PlatformImages; postgres: PostgresConnection },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super('lab:platform:PostgresExporter', name, {}, opts);
@@ -45,7 +48,8 @@ export class PostgresExporter extends pulumi.ComponentResource {
       {
         naming: args.naming,
         part: 'postgres-exporter',
-        image: images.postgresExporter,
+        image: args.images.pull('postgresExporter'),
+        memoryMb: exporterMemoryMb,
         networks: args.networks.pick('data', 'telemetry'),
         command: [`--web.listen-address=${bindAll(this.target.endpoint.port)}`],
         envs: {
@@ -65,7 +69,7 @@ export class RedisExporter extends pulumi.ComponentResource {
   readonly target: ScrapeTarget;
   constructor(
     name: string,
-    args: { naming: Naming; networks: PlatformNetworks; redis: RedisConnection },
+    args: { naming: Naming; networks: PlatformNetworks; images: PlatformImages; redis: RedisConnection },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super('lab:platform:RedisExporter', name, {}, opts);
@@ -74,7 +78,8 @@ export class RedisExporter extends pulumi.ComponentResource {
       {
         naming: args.naming,
         part: 'redis-exporter',
-        image: images.redisExporter,
+        image: args.images.pull('redisExporter'),
+        memoryMb: exporterMemoryMb,
         networks: args.networks.pick('data', 'telemetry'),
         envs: {
           REDIS_ADDR: pulumi.interpolate`redis://${args.redis.host}:${args.redis.endpoint.port}`,

@@ -13,7 +13,7 @@ import { platformContainer, platformVolume, type PublishedPort } from '../contai
 import { escapeGrafanaEnvExpansion } from '../render';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
-import { images } from '../images';
+import type { PlatformImages } from '../images';
 import { generatedPassword } from '../secrets';
 
 export interface GrafanaDashboardFile {
@@ -25,12 +25,16 @@ export interface GrafanaDashboardFile {
 export interface GrafanaArgs {
   readonly naming: Naming;
   readonly networks: PlatformNetworks;
+  readonly images: PlatformImages;
   readonly datasources: DatasourceTargets;
   readonly uids: DatasourceUids;
   readonly dashboards: readonly GrafanaDashboardFile[];
   readonly adminUser: string;
   readonly publish: Omit<PublishedPort, 'internal'>;
 }
+
+/** Its container's memory limit, MiB: SQLite, a handful of dashboards, one or two users. */
+export const grafanaMemoryMb = 384;
 
 export class Grafana extends pulumi.ComponentResource {
   readonly adminUser: string;
@@ -75,7 +79,8 @@ export class Grafana extends pulumi.ComponentResource {
       {
         naming: args.naming,
         part: 'grafana',
-        image: images.grafana,
+        image: args.images.pull('grafana'),
+        memoryMb: grafanaMemoryMb,
         networks: args.networks.pick('telemetry'),
         envs: {
           GF_SERVER_HTTP_PORT: String(grafanaPort),

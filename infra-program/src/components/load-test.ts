@@ -2,13 +2,14 @@ import * as pulumi from '@pulumi/pulumi';
 import { k6Invocation, k6ScriptDir, k6Scripts, plannedDurationSeconds, scenarioParams, type ScenarioName } from '@lab/load';
 import { platformContainer } from '../container';
 import { httpUrl, type Endpoint } from '../endpoint';
-import { images } from '../images';
+import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 
 export interface LoadTestArgs {
   readonly naming: Naming;
   readonly networks: PlatformNetworks;
+  readonly images: PlatformImages;
   readonly scenario: ScenarioName;
   readonly params: Readonly<Record<string, string>>;
   readonly traefikWeb: Endpoint;
@@ -36,6 +37,9 @@ export interface LoadTestResult {
  * call, which times out after 20 minutes; longer runs (a soak) are started detached instead.
  */
 export const attachedRunLimitSeconds = 15 * 60;
+
+/** k6's memory limit, MiB: about 2 MiB per VU for these scripts, and the spike scenario allows 400. */
+export const k6MemoryMb = 1024;
 
 /**
  * Runs one k6 scenario against Traefik from inside the Docker network, attached, so its exit code and
@@ -70,7 +74,8 @@ export class LoadTest extends pulumi.ComponentResource {
       {
         naming: args.naming,
         part: 'k6',
-        image: images.k6,
+        image: args.images.pull('k6'),
+        memoryMb: k6MemoryMb,
         networks: args.networks.pick('edge', 'telemetry'),
         command: invocation.command,
         envs: invocation.env,

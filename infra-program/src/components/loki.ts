@@ -3,7 +3,7 @@ import { ConfigFile } from '../config-file';
 import { lokiConfig, lokiDataDir, lokiPorts } from '../configs/loki';
 import { platformContainer, platformVolume } from '../container';
 import { endpoint, type Endpoint } from '../endpoint';
-import { images } from '../images';
+import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import type { ScrapeTarget } from './exporters';
@@ -19,13 +19,16 @@ export function lokiAddress(naming: Naming): LokiAddress {
   return { http: endpoint(host, lokiPorts.http), metrics: { job: 'loki', endpoint: endpoint(host, lokiPorts.http) } };
 }
 
+/** Its container's memory limit, MiB: ingester chunks of a few streams, and query buffers. */
+export const lokiMemoryMb = 768;
+
 export class Loki extends pulumi.ComponentResource {
   readonly address: LokiAddress;
   readonly config: ConfigFile;
 
   constructor(
     name: string,
-    args: { naming: Naming; networks: PlatformNetworks; store: S3Store },
+    args: { naming: Naming; networks: PlatformNetworks; images: PlatformImages; store: S3Store },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super('lab:platform:Loki', name, {}, opts);
@@ -49,7 +52,8 @@ export class Loki extends pulumi.ComponentResource {
       {
         naming: args.naming,
         part: 'loki',
-        image: images.loki,
+        image: args.images.pull('loki'),
+        memoryMb: lokiMemoryMb,
         networks: args.networks.pick('telemetry'),
         command: [`-config.file=${this.config.path}`, '-config.expand-env=true'],
         envs: { S3_ACCESS_KEY: args.store.accessKey, S3_SECRET_KEY: args.store.secretKey },

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { platformContainer, platformVolume, requireSuccess } from '../container';
 import { endpoint, httpUrl, type Endpoint } from '../endpoint';
-import { images } from '../images';
+import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import { generatedName, generatedPassword } from '../secrets';
@@ -25,6 +25,12 @@ export interface S3Store {
   readonly bucketsReady: pulumi.Output<string>;
 }
 
+/** The bucket job's memory limit, MiB: one `mc` run. */
+export const minioClientMemoryMb = 64;
+
+/** Its container's memory limit, MiB: Loki's chunks and Tempo's blocks pass through it; it holds none in memory for long. */
+export const minioMemoryMb = 384;
+
 export class Minio extends pulumi.ComponentResource {
   readonly store: S3Store;
   /** The console, which only Traefik reaches (MinIO publishes no host port). */
@@ -32,7 +38,7 @@ export class Minio extends pulumi.ComponentResource {
   readonly containerName: pulumi.Output<string>;
   readonly bucketJobName: pulumi.Output<string>;
 
-  constructor(name: string, args: { naming: Naming; networks: PlatformNetworks }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: { naming: Naming; networks: PlatformNetworks; images: PlatformImages }, opts?: pulumi.ComponentResourceOptions) {
     super('lab:platform:Minio', name, {}, opts);
     const part = 'minio';
     const rootUser = generatedName('minio-root-user', 'lab', { parent: this });
@@ -43,7 +49,8 @@ export class Minio extends pulumi.ComponentResource {
       {
         naming: args.naming,
         part,
-        image: images.minio,
+        image: args.images.pull('minio'),
+        memoryMb: minioMemoryMb,
         networks,
         envs: { MINIO_ROOT_USER: rootUser, MINIO_ROOT_PASSWORD: rootPassword },
         command: ['server', '/data', '--address', `:${minioPorts.api}`, '--console-address', `:${minioPorts.console}`],
@@ -65,7 +72,8 @@ export class Minio extends pulumi.ComponentResource {
       {
         naming: args.naming,
         part: 'minio-buckets',
-        image: images.minioClient,
+        image: args.images.pull('minioClient'),
+        memoryMb: minioClientMemoryMb,
         networks,
         envs: { MINIO_ROOT_USER: rootUser, MINIO_ROOT_PASSWORD: rootPassword },
         entrypoints: ['/bin/sh', '-c'],

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { platformContainer, platformVolume } from '../container';
 import { endpoint, type Endpoint } from '../endpoint';
-import { images } from '../images';
+import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import { generatedPassword } from '../secrets';
@@ -12,6 +12,7 @@ export const postgresPort = 5432;
 export interface PostgresArgs {
   readonly naming: Naming;
   readonly networks: PlatformNetworks;
+  readonly images: PlatformImages;
 }
 
 /** What a client needs: where, as whom, which database. The password is a secret output. */
@@ -25,6 +26,9 @@ export interface PostgresConnection {
   /** `postgres://user:password@host:port/db` (secret). */
   readonly url: pulumi.Output<string>;
 }
+
+/** Its container's memory limit, MiB: shared_buffers' default 128 MB plus a backend per pooled connection of every replica. */
+export const postgresMemoryMb = 512;
 
 export class Postgres extends pulumi.ComponentResource {
   readonly connection: PostgresConnection;
@@ -41,7 +45,8 @@ export class Postgres extends pulumi.ComponentResource {
       {
         naming: args.naming,
         part,
-        image: images.postgres,
+        image: args.images.pull('postgres'),
+        memoryMb: postgresMemoryMb,
         networks: args.networks.pick('data'),
         envs: { POSTGRES_USER: user, POSTGRES_DB: database, POSTGRES_PASSWORD: password },
         // Postgres 18 images keep data under /var/lib/postgresql/<major>/docker and refuse a volume on

@@ -4,7 +4,7 @@ import { ConfigFile } from '../config-file';
 import { prometheusConfig, prometheusPort, prometheusRulesDir, type PrometheusRuleFile } from '../configs/prometheus';
 import { platformContainer, platformVolume, type PublishedPort } from '../container';
 import { bindAll, endpoint, httpUrl, type Endpoint } from '../endpoint';
-import { images } from '../images';
+import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import type { ScrapeTarget } from './exporters';
@@ -31,11 +31,17 @@ export function prometheusAddress(naming: Naming): PrometheusAddress {
 export interface PrometheusArgs {
   readonly naming: Naming;
   readonly networks: PlatformNetworks;
+  readonly images: PlatformImages;
   /** Everything else it scrapes; it always scrapes itself too. */
   readonly targets: readonly ScrapeTarget[];
   readonly ruleFiles: readonly PrometheusRuleFile[];
+  /** The Alertmanager(s) its rules' alerts are sent to. */
+  readonly alertmanagers: readonly Endpoint[];
   readonly publish: Omit<PublishedPort, 'internal'>;
 }
+
+/** Its container's memory limit, MiB: the head block of the lab's series (two hours), the 30-day rules' queries, exemplar storage. */
+export const prometheusMemoryMb = 1024;
 
 export class Prometheus extends pulumi.ComponentResource {
   readonly address: PrometheusAddress;
@@ -51,7 +57,11 @@ export class Prometheus extends pulumi.ComponentResource {
       {
         path: '/etc/prometheus/prometheus.yml',
         format: 'yaml',
-        document: prometheusConfig({ stack: args.naming.stack, targets: [this.address.self, ...args.targets] }),
+        document: prometheusConfig({
+          stack: args.naming.stack,
+          targets: [this.address.self, ...args.targets],
+          alertmanagers: args.alertmanagers,
+        }),
       },
       { parent: this },
     );
@@ -70,7 +80,8 @@ export class Prometheus extends pulumi.ComponentResource {
       {
         naming: args.naming,
         part: 'prometheus',
-        image: images.prometheus,
+        image: args.images.pull('prometheus'),
+        memoryMb: prometheusMemoryMb,
         networks: args.networks.pick('telemetry'),
         command: [
           `--config.file=${this.config.path}`,

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { platformContainer, platformVolume } from '../container';
 import { endpoint, type Endpoint } from '../endpoint';
-import { images } from '../images';
+import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import { generatedPassword } from '../secrets';
@@ -17,11 +17,14 @@ export interface RedisConnection {
   readonly url: pulumi.Output<string>;
 }
 
+/** Its container's memory limit, MiB: the item cache, small values with TTLs (Redis has no maxmemory here, so this is its ceiling). */
+export const redisMemoryMb = 256;
+
 export class Redis extends pulumi.ComponentResource {
   readonly connection: RedisConnection;
   readonly containerName: pulumi.Output<string>;
 
-  constructor(name: string, args: { naming: Naming; networks: PlatformNetworks }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: { naming: Naming; networks: PlatformNetworks; images: PlatformImages }, opts?: pulumi.ComponentResourceOptions) {
     super('lab:platform:Redis', name, {}, opts);
     const part = 'redis';
     const password = generatedPassword('redis-password', 32, { parent: this });
@@ -30,7 +33,8 @@ export class Redis extends pulumi.ComponentResource {
       {
         naming: args.naming,
         part,
-        image: images.redis,
+        image: args.images.pull('redis'),
+        memoryMb: redisMemoryMb,
         networks: args.networks.pick('data'),
         envs: { REDIS_PASSWORD: password },
         // The password comes from the environment so it is not part of the command line in `docker inspect`.

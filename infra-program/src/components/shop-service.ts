@@ -34,6 +34,12 @@ export interface ShopServiceArgs {
 }
 
 /**
+ * Each replica's (and the migration's) memory limit, MiB: Node 24 sizes its heap from the cgroup limit, and
+ * a replica holds a connection pool, the OTel SDK's buffers and in-flight requests.
+ */
+export const shopApiMemoryMb = 256;
+
+/**
  * The shop API: its image built from service/Dockerfile, a one-shot migration, then N replicas that are
  * created only once the migration has exited 0.
  */
@@ -56,8 +62,16 @@ export class ShopService extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    // For a local image repoDigest is the image id: a rebuild changes it and so rolls the replicas.
-    const imageRef = image.repoDigest;
+    // docker.Image deletes nothing on destroy (pulumi-docker provider.go: Delete is a no-op). A RemoteImage
+    // named by the built image's id finds it locally (no pull) and removes it when it is destroyed, or
+    // replaced after a rebuild (new id): neither the last build nor the ones before it stay behind. For a
+    // local image repoDigest is the image id: a rebuild changes it and so rolls the replicas.
+    const built = new docker.RemoteImage(
+      'shop-api-image-local',
+      { name: image.repoDigest, keepLocally: false, forceRemove: true },
+      { parent: this },
+    );
+    const imageRef = built.imageId;
 
     const migration = platformContainer(
       {
@@ -66,6 +80,7 @@ export class ShopService extends pulumi.ComponentResource {
         image: imageRef,
         networks: args.networks.pick('data'),
         command: ['node', 'dist/migrate.js'],
+        memoryMb: shopApiMemoryMb,
         envs: { DATABASE_URL: args.postgres.url, LOG_LEVEL: args.logLevel, OTEL_SDK_DISABLED: 'true' },
         oneShot: true,
       },
@@ -88,6 +103,7 @@ export class ShopService extends pulumi.ComponentResource {
           part,
           image: imageRef,
           networks: args.networks.pick('edge', 'data', 'telemetry'),
+          memoryMb: shopApiMemoryMb,
           envs: {
             PORT: String(servicePort),
             DATABASE_URL: args.postgres.url,

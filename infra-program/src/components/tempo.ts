@@ -3,7 +3,7 @@ import { ConfigFile } from '../config-file';
 import { tempoConfig, tempoDataDir, tempoPorts } from '../configs/tempo';
 import { platformContainer, platformVolume } from '../container';
 import { endpoint, type Endpoint } from '../endpoint';
-import { images } from '../images';
+import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import type { ScrapeTarget } from './exporters';
@@ -26,13 +26,16 @@ export function tempoAddress(naming: Naming): TempoAddress {
   };
 }
 
+/** Its container's memory limit, MiB: live traces, the head block and the metrics generator's series. */
+export const tempoMemoryMb = 768;
+
 export class Tempo extends pulumi.ComponentResource {
   readonly address: TempoAddress;
   readonly config: ConfigFile;
 
   constructor(
     name: string,
-    args: { naming: Naming; networks: PlatformNetworks; store: S3Store; prometheusRemoteWriteUrl: string },
+    args: { naming: Naming; networks: PlatformNetworks; images: PlatformImages; store: S3Store; prometheusRemoteWriteUrl: string },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super('lab:platform:Tempo', name, {}, opts);
@@ -57,7 +60,8 @@ export class Tempo extends pulumi.ComponentResource {
       {
         naming: args.naming,
         part: 'tempo',
-        image: images.tempo,
+        image: args.images.pull('tempo'),
+        memoryMb: tempoMemoryMb,
         networks: args.networks.pick('telemetry'),
         command: [`-config.file=${this.config.path}`, '-config.expand-env=true'],
         envs: { S3_ACCESS_KEY: args.store.accessKey, S3_SECRET_KEY: args.store.secretKey },

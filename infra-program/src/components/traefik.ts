@@ -10,7 +10,7 @@ import {
 } from '../configs/traefik';
 import { platformContainer, type PublishedPort } from '../container';
 import { endpoint, type Endpoint } from '../endpoint';
-import { images } from '../images';
+import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import type { ScrapeTarget } from './exporters';
@@ -35,6 +35,7 @@ export function traefikAddress(naming: Naming): TraefikAddress {
 export interface TraefikArgs {
   readonly naming: Naming;
   readonly networks: PlatformNetworks;
+  readonly images: PlatformImages;
   readonly collectorOtlpHttp: Endpoint;
   /** Share of requests the edge starts a sampled trace for. */
   readonly traceSampleRatio: number;
@@ -43,6 +44,9 @@ export interface TraefikArgs {
   readonly appPort: number;
   readonly dashboardPort: number;
 }
+
+/** Its container's memory limit, MiB: a Go proxy holding a few hundred connections. */
+export const traefikMemoryMb = 192;
 
 export class Traefik extends pulumi.ComponentResource {
   readonly address: TraefikAddress;
@@ -74,7 +78,8 @@ export class Traefik extends pulumi.ComponentResource {
       {
         naming: args.naming,
         part: 'traefik',
-        image: images.traefik,
+        image: args.images.pull('traefik'),
+        memoryMb: traefikMemoryMb,
         networks: args.networks.pick('edge', 'telemetry'),
         command: [`--configFile=${traefikStaticPath}`],
         configFiles: [this.staticConfig, this.dynamicConfig],
