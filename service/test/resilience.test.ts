@@ -86,6 +86,7 @@ describe('Postgres restarted under contending orders', () => {
     const downLatencies = attempts.filter(whileDown).map((attempt) => attempt.endedAt - attempt.startedAt);
     assert.ok(downLatencies.length > 50, `only ${downLatencies.length} requests while Postgres was down`);
     const p99 = percentile(downLatencies, 99);
+    t.diagnostic(`while down: ${downLatencies.length} answers, p50 ${percentile(downLatencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
     assert.ok(p99 < 1_000, `p99 while Postgres was down: ${p99.toFixed(0)} ms`);
     for (const attempt of attempts.filter(whileDown)) assert.equal(attempt.status, 503);
 
@@ -93,10 +94,13 @@ describe('Postgres restarted under contending orders', () => {
       const firstAfter = attempts.filter((attempt) => attempt.status === 201 && attempt.startedAt >= up).sort((a, b) => a.startedAt - b.startedAt)[0];
       assert.ok(firstAfter, `no order succeeded after the ${mode} restart`);
       const recoveryMs = firstAfter.endedAt - up;
+      t.diagnostic(`${mode}: first order acknowledged ${recoveryMs.toFixed(0)} ms after Postgres accepted connections again`);
       assert.ok(recoveryMs < 1_000, `first order acknowledged ${recoveryMs.toFixed(0)} ms after Postgres (${mode}) came back`);
     }
 
     const finals = await settleOrders(service, attempts);
+    const acknowledged = [...finals.values()].filter((answer) => answer.status === 201).length;
+    t.diagnostic(`${attempts.length} orders sent, ${acknowledged} acknowledged after same-key retries`);
     assert.deepEqual(await ledgerProblems(postgres.url, initialStock, finals), []);
   });
 });
