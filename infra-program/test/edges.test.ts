@@ -55,8 +55,9 @@ describe('graph edges', () => {
       'otel-collector:8888',
       'tempo:3200',
       'loki:3100',
+      'alertmanager:9093',
     );
-    expect('grafana', 'prometheus:9090', 'loki:3100', 'tempo:3200');
+    expect('grafana', 'prometheus:9090', 'loki:3100', 'tempo:3200', 'alertmanager:9093');
     expect('traefik', 'shop-api-1:8080', 'shop-api-2:8080', 'minio:9001', 'otel-collector:4318');
     expect('k6', 'traefik:8000', 'tempo:3200', 'loki:3100', 'prometheus:9090');
   });

@@ -25,6 +25,7 @@ test('index.ts exports every stack output, the admin password as a secret', asyn
   // Loaded only now, after the mocks are in place: importing it runs the program.
   const program = require('../index') as Record<string, unknown>;
   assert.deepEqual(Object.keys(program).sort(), [
+    'alertmanagerUrl',
     'appUrl',
     'grafanaAdminPassword',
     'grafanaAdminUser',
@@ -35,6 +36,7 @@ test('index.ts exports every stack output, the admin password as a secret', asyn
     'traefikDashboardUrl',
   ]);
   assert.equal(program.appUrl, 'http://shop.localhost:8000');
+  assert.equal(program.alertmanagerUrl, 'http://127.0.0.1:9093');
   assert.ok(pulumi.Output.isInstance(program.grafanaAdminPassword));
   assert.equal(await (program.grafanaAdminPassword as any).isSecret, true);
   const result = await new Promise<Record<string, unknown>>((resolve) => (program.k6Result as pulumi.Output<Record<string, unknown>>).apply(resolve));

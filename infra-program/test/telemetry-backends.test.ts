@@ -169,14 +169,16 @@ describe('telemetry backends against their pinned versions', () => {
 
     test('own metrics pulled on every interface at 8888, health_check on every interface', () => {
       const telemetry = config().service.telemetry.metrics;
-      assert.deepEqual(telemetry.readers, [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: 8888 } } } }]);
+      assert.equal(telemetry.readers.length, 1);
+      assert.equal(telemetry.readers[0].pull.exporter.prometheus.host, '0.0.0.0');
+      assert.equal(telemetry.readers[0].pull.exporter.prometheus.port, 8888);
       assert.equal(config().extensions.health_check.endpoint, '0.0.0.0:13133');
       assert.deepEqual(config().service.extensions, ['health_check']);
     });
 
-    test('memory limiter as a percentage of the container memory, before anything else', () => {
+    test('memory limiter in MiB below the container limit (memory-limits.test.ts), before anything else', () => {
       const limiter = config().processors.memory_limiter;
-      assert.ok(limiter.spike_limit_percentage < limiter.limit_percentage);
+      assert.ok(limiter.spike_limit_mib < limiter.limit_mib);
       assert.match(limiter.check_interval, /^\d+(ms|s)$/);
       for (const pipeline of Object.values<any>(config().service.pipelines)) assert.equal(pipeline.processors[0], 'memory_limiter');
     });

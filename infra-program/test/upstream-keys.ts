@@ -100,8 +100,9 @@ export const collector161 = {
     'receivers.otlp.protocols.grpc.endpoint',
     'receivers.otlp.protocols.http.endpoint',
     'processors.memory_limiter.check_interval',
-    'processors.memory_limiter.limit_percentage',
-    'processors.memory_limiter.spike_limit_percentage',
+    // internal/memorylimiter/config.go at v0.159.0.
+    'processors.memory_limiter.limit_mib',
+    'processors.memory_limiter.spike_limit_mib',
     'processors.transform.error_mode',
     'processors.transform.trace_statements[]',
     'exporters.otlp_grpc.endpoint',
@@ -120,6 +121,10 @@ export const collector161 = {
     'service.telemetry.metrics.level',
     'service.telemetry.metrics.readers[].pull.exporter.prometheus.host',
     'service.telemetry.metrics.readers[].pull.exporter.prometheus.port',
+    // contrib otelconf v0.25.0 (v0.3.0 schema) `Prometheus`, which the Collector's telemetry config embeds.
+    'service.telemetry.metrics.readers[].pull.exporter.prometheus.without_units',
+    'service.telemetry.metrics.readers[].pull.exporter.prometheus.without_type_suffix',
+    'service.telemetry.metrics.readers[].pull.exporter.prometheus.without_scope_info',
   ],
 } as const;
 
@@ -146,3 +151,27 @@ export function matchesKey(path: string, allowed: readonly string[]): boolean {
     return want.length === got.length && want.every((part, i) => part === got[i] || (part === '*' && got[i] !== ''));
   });
 }
+
+/**
+ * Grafana's Tempo datasource `jsonData`: `TempoJsonData` (src/types.ts) and what datasource.ts reads, in
+ * grafana/grafana-tempo-datasource at v13.1.5 (the plugin Grafana bundles since 12.3; the newest tag this
+ * machine can read). The trace-to-logs and trace-to-metrics links are the `tracesToLogsV2` and
+ * `tracesToMetrics` keys of @grafana/o11y-ds-frontend's sections, which its ConfigEditor renders.
+ */
+export const grafanaTempoJsonData = {
+  keys: [
+    'tracesToLogsV2',
+    'tracesToMetrics',
+    'tracesToProfiles',
+    'serviceMap',
+    'search',
+    'nodeGraph',
+    'spanBar',
+    'tagLimit',
+    'traceQuery',
+    'streamingEnabled',
+    'timeRangeForTags',
+  ],
+  /** datasource.ts reads `streamingEnabled.search` and `streamingEnabled.metrics`. */
+  streaming: ['search', 'metrics'],
+} as const;

@@ -1,3 +1,4 @@
+import { collectorPrometheusReaderOptions, type CollectorPrometheusReaderOptions } from '@lab/dashboards';
 import { bindAll, hostPort, httpUrl, type Endpoint } from '../endpoint';
 import { ottlFloat, traceSampleRatioAttribute } from './sampling';
 
@@ -5,7 +6,7 @@ import { ottlFloat, traceSampleRatioAttribute } from './sampling';
 export interface CollectorConfig {
   receivers: { otlp: { protocols: { grpc: { endpoint: string }; http: { endpoint: string } } } };
   processors: {
-    memory_limiter: { check_interval: string; limit_percentage: number; spike_limit_percentage: number };
+    memory_limiter: MemoryLimiter;
     /** Basic style (0.120 and later): the OTTL context is inferred from each statement's path prefix. */
     transform: { error_mode: 'ignore' | 'silent' | 'propagate'; trace_statements: string[] };
   };
@@ -16,8 +17,35 @@ export interface CollectorConfig {
     pipelines: Record<'traces' | 'metrics' | 'logs', { receivers: string[]; processors: string[]; exporters: string[] }>;
     telemetry: {
       logs: { level: string };
-      metrics: { level: string; readers: { pull: { exporter: { prometheus: { host: string; port: number } } } }[] };
+      metrics: {
+        level: string;
+        readers: { pull: { exporter: { prometheus: { host: string; port: number } & CollectorPrometheusReaderOptions } } }[];
+      };
     };
+  };
+}
+
+/** internal/memorylimiter/config.go at v0.159.0: absolute limits in MiB. */
+export interface MemoryLimiter {
+  check_interval: string;
+  limit_mib: number;
+  spike_limit_mib: number;
+}
+
+/**
+ * The limiter's limits as shares of the container's hard limit: it refuses data above 80% (the hard limit)
+ * and starts forcing GC at 60% (hard minus spike), leaving the rest to the Go runtime's overhead above the
+ * heap it measures, so the container is not OOM-killed first. In MiB rather than percent: a percentage
+ * reads the cgroup limit, and the host's memory when there is none, which the limit's absence would hide.
+ */
+export function memoryLimiterFor(containerMemoryMib: number): MemoryLimiter {
+  if (!Number.isInteger(containerMemoryMib) || containerMemoryMib < 64) {
+    throw new Error(`the Collector needs a container memory limit of at least 64 MiB (got ${containerMemoryMib})`);
+  }
+  return {
+    check_interval: '1s',
+    limit_mib: Math.floor(containerMemoryMib * 0.8),
+    spike_limit_mib: Math.floor(containerMemoryMib * 0.2),
   };
 }
 
@@ -46,7 +74,7 @@ export interface CollectorDestinations {
  * back-pressure on). Exporter names use the snake_case ids (`otlp_grpc`, `otlp_http`) the Collector
  * adopted in 0.144; the old ones are deprecated.
  */
-export function collectorConfig(to: CollectorDestinations, traceSampleRatio: number): CollectorConfig {
+export function collectorConfig(to: CollectorDestinations, traceSampleRatio: number, containerMemoryMib: number): CollectorConfig {
   const processors = ['memory_limiter'];
   const sending_queue: ExporterQueue = { enabled: true, batch: {} };
   return {
@@ -59,7 +87,7 @@ export function collectorConfig(to: CollectorDestinations, traceSampleRatio: num
       },
     },
     processors: {
-      memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 },
+      memory_limiter: memoryLimiterFor(containerMemoryMib),
       // `ignore` (the default, spelled out): a failing statement is logged and the spans go on, where
       // `propagate` would drop them.
       transform: {
@@ -83,10 +111,20 @@ export function collectorConfig(to: CollectorDestinations, traceSampleRatio: num
       },
       telemetry: {
         logs: { level: 'info' },
-        // The Collector's own metrics (accepted, refused, dropped), pulled by Prometheus.
+        // The Collector's own metrics (accepted, refused, dropped), pulled by Prometheus. The reader's
+        // naming options are the ones @lab/dashboards queries by (see its metrics/known/otel-collector.ts):
+        // left unset, they all default to true and the counters lose their `_total`.
         metrics: {
           level: 'detailed',
-          readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: collectorPorts.selfMetrics } } } }],
+          readers: [
+            {
+              pull: {
+                exporter: {
+                  prometheus: { host: '0.0.0.0', port: collectorPorts.selfMetrics, ...collectorPrometheusReaderOptions },
+                },
+              },
+            },
+          ],
         },
       },
     },

@@ -8,13 +8,14 @@ export interface DatasourceUids {
   readonly prometheus: string;
   readonly loki: string;
   readonly tempo: string;
+  readonly alertmanager: string;
 }
 
 /** One entry of a Grafana datasource provisioning file (apiVersion 1). */
 export interface GrafanaDatasource {
   name: string;
   uid: string;
-  type: 'prometheus' | 'loki' | 'tempo';
+  type: 'prometheus' | 'loki' | 'tempo' | 'alertmanager';
   access: 'proxy';
   url: string;
   isDefault: boolean;
@@ -34,6 +35,7 @@ export interface DatasourceTargets {
   readonly prometheus: Endpoint;
   readonly loki: Endpoint;
   readonly tempo: Endpoint;
+  readonly alertmanager: Endpoint;
 }
 
 /**
@@ -97,6 +99,10 @@ export function grafanaDatasources(to: DatasourceTargets, uids: DatasourceUids):
         url: httpUrl(to.tempo),
         isDefault: false,
         editable: false,
+        // Keys of TempoJsonData (grafana/grafana-tempo-datasource src/types.ts and datasource.ts at v13.1.5,
+        // the plugin bundled with Grafana since 12.3): serviceMap, search, nodeGraph, streamingEnabled
+        // (search, metrics); the trace-to-logs/metrics links are @grafana/o11y-ds-frontend's sections. No
+        // `lokiSearch`: Loki search left the Tempo datasource long ago and nothing reads the key.
         jsonData: {
           tracesToLogsV2: {
             datasourceUid: uids.loki,
@@ -127,8 +133,23 @@ export function grafanaDatasources(to: DatasourceTargets, uids: DatasourceUids):
           serviceMap: { datasourceUid: uids.prometheus },
           nodeGraph: { enabled: true },
           search: { hide: false },
-          lokiSearch: { datasourceUid: uids.loki },
           streamingEnabled: { search: true, metrics: true },
+        },
+      },
+      {
+        name: 'Alertmanager',
+        uid: uids.alertmanager,
+        type: 'alertmanager',
+        access: 'proxy',
+        url: httpUrl(to.alertmanager),
+        isDefault: false,
+        editable: false,
+        jsonData: {
+          // Prometheus's Alertmanager: silences are managed from Grafana, routes and receivers are shown
+          // read-only (its API cannot change them).
+          implementation: 'prometheus',
+          // Grafana-managed alert rules stay in Grafana's own Alertmanager; this one gets Prometheus's.
+          handleGrafanaManagedAlerts: false,
         },
       },
     ],

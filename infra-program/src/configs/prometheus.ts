@@ -1,4 +1,4 @@
-import { hostPort } from '../endpoint';
+import { hostPort, type Endpoint } from '../endpoint';
 import type { ScrapeTarget } from '../components/exporters';
 
 export const prometheusPort = 9090;
@@ -8,8 +8,10 @@ export const prometheusRulesDir = '/etc/prometheus/rules';
 export interface PrometheusConfig {
   global: { scrape_interval: string; evaluation_interval: string; external_labels: Record<string, string> };
   rule_files: string[];
+  /** Where firing alerts go (config/config.go AlertingConfig and AlertmanagerConfig at v3.14.0). */
+  alerting: { alertmanagers: { api_version: 'v2'; static_configs: { targets: string[] }[] }[] };
   scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
-  storage: { tsdb: { out_of_order_time_window: string } };
+  storage: { tsdb: { out_of_order_time_window: string; retention: { time: string } } };
   /** Prometheus 3 only: how OTLP metrics are named and which resource attributes become labels. */
   otlp: { translation_strategy: OtlpTranslationStrategy; promote_resource_attributes: string[] };
 }
@@ -27,12 +29,26 @@ export type OtlpTranslationStrategy = 'UnderscoreEscapingWithSuffixes';
  */
 export const identifyingResourceAttributes = ['service.name', 'service.namespace', 'service.instance.id'] as const;
 
-/** Keys Prometheus 3 knows and the promtool on Debian (2.42) does not: the test strips exactly these. */
-export const prometheus3OnlyKeys = ['otlp'] as const;
+/**
+ * Dotted paths Prometheus 3 knows and the promtool on Debian (2.42) does not (its TSDBConfig has only
+ * `out_of_order_time_window`, config/config.go at v2.42.0): the test strips exactly these.
+ */
+export const prometheus3OnlyKeys = ['otlp', 'storage.tsdb.retention'] as const;
+
+/**
+ * How long Prometheus keeps samples. Its default is 15 days (`defaultRetentionString`, cmd/prometheus/main.go
+ * at v3.14.0), shorter than the SLOs' 28-day window: the budget-remaining series would silently cover only
+ * the last 15 days. Set in the config file (`storage.tsdb.retention.time`, config/config.go
+ * TSDBRetentionConfig at v3.14.0), where 3.x moved it; the flag is deprecated. A test derives the longest
+ * range of every rule expression and keeps this above it.
+ */
+export const prometheusRetention = '30d';
 
 export interface PrometheusConfigArgs {
   readonly stack: string;
   readonly targets: readonly ScrapeTarget[];
+  /** Alertmanagers to send alerts to; without any, rules fire and nothing is notified. */
+  readonly alertmanagers: readonly Endpoint[];
 }
 
 /**
@@ -49,11 +65,13 @@ export function prometheusConfig(args: PrometheusConfigArgs): PrometheusConfig {
   return {
     global: { scrape_interval: '15s', evaluation_interval: '15s', external_labels: { stack: args.stack } },
     rule_files: [`${prometheusRulesDir}/*.yml`],
+    // `v2` is the only API version 3.x accepts (SupportedAlertmanagerAPIVersions); written out all the same.
+    alerting: { alertmanagers: [{ api_version: 'v2', static_configs: [{ targets: args.alertmanagers.map(hostPort) }] }] },
     scrape_configs: args.targets.map((target) => ({
       job_name: target.job,
       static_configs: [{ targets: [hostPort(target.endpoint)] }],
     })),
-    storage: { tsdb: { out_of_order_time_window: '30m' } },
+    storage: { tsdb: { out_of_order_time_window: '30m', retention: { time: prometheusRetention } } },
     otlp: {
       translation_strategy: 'UnderscoreEscapingWithSuffixes',
       promote_resource_attributes: ['service.version', 'deployment.environment.name'],

@@ -1,0 +1,151 @@
+/**
+ * Alerts go somewhere a lab user sees, and the data they are computed from is still there: Prometheus
+ * keeps samples longer than any rule looks back, sends its alerts to the Alertmanager the program makes,
+ * whose generated config the real `amtool` accepts and routes by severity; Grafana reads it.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { grafanaDatasourceUids, severities } from '@lab/dashboards';
+import { fallbackReceiver, receiverFor } from '../src/configs/alertmanager';
+import { byPart, containers, listenPorts, upload, type ContainerView } from './graph';
+import { runProgram } from './harness';
+import { grafanaTempoJsonData } from './upstream-keys';
+
+const unitMs: Record<string, number> = { y: 365 * 86_400_000, w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+
+/** A Prometheus duration (`28d`, `1h30m`, `500ms`) in milliseconds. */
+function durationMs(text: string): number {
+  const parts = [...text.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)];
+  assert.ok(parts.length > 0 && parts.map((p) => p[0]).join('') === text, `"${text}" is a Prometheus duration`);
+  return parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * unitMs[unit!]!, 0);
+}
+
+/**
+ * How far back an expression reads: each range selector `[5m]`, subquery `[1h:5m]` and `offset 1d`
+ * (an offset adds to the range before it; counted on its own here, which only overstates).
+ */
+function lookbacksMs(expr: string): number[] {
+  const ranges = [...expr.matchAll(/\[\s*([0-9a-z]+)\s*(?::\s*[0-9a-z]*\s*)?\]/g)].map((m) => durationMs(m[1]!));
+  const offsets = [...expr.matchAll(/\boffset\s+([0-9a-z]+)/g)].map((m) => durationMs(m[1]!));
+  return [...ranges, ...offsets];
+}
+
+interface Rule {
+  record?: string;
+  alert?: string;
+  expr: string;
+  labels?: Record<string, string>;
+}
+
+const amtool = '/usr/bin/amtool';
+
+function runAmtool(args: string[]): { status: number | null; output: string } {
+  const result = spawnSync(amtool, args, { encoding: 'utf8', timeout: 60_000 });
+  if (result.error) throw new Error(`amtool (Debian prometheus-alertmanager, installed by .ci/run): ${result.error.message}`);
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe('alerting', () => {
+  let views: ContainerView[];
+  let outputs: Record<string, unknown>;
+  let rules: Rule[];
+  let alertmanagerYaml: string;
+
+  before(async () => {
+    const run = await runProgram({ stack: 'dev', config: { alertmanagerPort: '19093' } });
+    views = containers(run.resources);
+    outputs = run.outputs;
+    const prometheus = byPart(views, 'prometheus');
+    rules = prometheus.uploads
+      .filter((u) => u.file.startsWith('/etc/prometheus/rules/'))
+      .flatMap((u) => (u.document as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules));
+    alertmanagerYaml = byPart(views, 'alertmanager').uploads.find((u) => u.file.endsWith('alertmanager.yml'))!.content;
+  });
+
+  test('Prometheus keeps samples longer than the longest window any rule reads', () => {
+    const config = upload(byPart(views, 'prometheus'), 'prometheus.yml');
+    const retention = durationMs(config.storage.tsdb.retention.time);
+    const longest = Math.max(...rules.flatMap((rule) => lookbacksMs(rule.expr)));
+    // The SLOs' 28-day window is among them: the derivation found the ranges it should.
+    assert.ok(longest >= durationMs('28d'), `longest rule window ${longest / 86_400_000}d`);
+    assert.ok(retention > longest, `retention ${config.storage.tsdb.retention.time} exceeds ${longest / 86_400_000}d`);
+    // Prometheus's own default (15d, cmd/prometheus at v3.14.0) would not.
+    assert.ok(durationMs('15d') < longest);
+  });
+
+  test('Prometheus sends its alerts to the Alertmanager container, at the port it listens on', () => {
+    const config = upload(byPart(views, 'prometheus'), 'prometheus.yml');
+    const alertmanager = byPart(views, 'alertmanager');
+    assert.equal(config.alerting.alertmanagers.length, 1);
+    const [am] = config.alerting.alertmanagers;
+    assert.equal(am.api_version, 'v2');
+    assert.deepEqual(am.static_configs, [{ targets: [`${alertmanager.name}:${listenPorts(alertmanager)[0]}`] }]);
+    assert.ok(config.scrape_configs.some((s: any) => s.static_configs[0].targets[0] === `${alertmanager.name}:${listenPorts(alertmanager)[0]}`));
+  });
+
+  test('amtool accepts the generated Alertmanager config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alertmanager-'));
+    const path = join(dir, 'alertmanager.yml');
+    writeFileSync(path, alertmanagerYaml);
+    const checked = runAmtool(['check-config', path]);
+    assert.equal(checked.status, 0, checked.output);
+    assert.match(checked.output, /SUCCESS/);
+    // The checker is real: a route to a receiver that does not exist fails it.
+    writeFileSync(path, alertmanagerYaml.replace(`receiver: ${receiverFor.page}`, 'receiver: nobody'));
+    assert.notEqual(runAmtool(['check-config', path]).status, 0);
+  });
+
+  test('amtool routes every alert the rules can fire by its severity: page to the pager, the rest to tickets', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alertmanager-'));
+    const path = join(dir, 'alertmanager.yml');
+    writeFileSync(path, alertmanagerYaml);
+    const routeOf = (labels: Record<string, string>) => {
+      const result = runAmtool(['config', 'routes', 'test', `--config.file=${path}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
+      assert.equal(result.status, 0, result.output);
+      return result.output.split('\n')[0]!.trim();
+    };
+    assert.equal(routeOf({ severity: 'page' }), 'pager');
+    assert.equal(routeOf({ severity: 'ticket' }), 'ticket');
+    for (const severity of severities) assert.equal(routeOf({ severity }), receiverFor[severity], severity);
+    const alerts = rules.filter((rule) => rule.alert);
+    assert.ok(alerts.length >= 5, `${alerts.length} alerting rules`);
+    for (const alert of alerts) {
+      const severity = alert.labels?.severity;
+      assert.ok(severity, `${alert.alert} has a severity label`);
+      const expected = (severities as readonly string[]).includes(severity) ? receiverFor[severity as keyof typeof receiverFor] : fallbackReceiver;
+      assert.equal(routeOf({ alertname: alert.alert!, ...alert.labels }), expected, `${alert.alert} (${severity})`);
+    }
+  });
+
+  test('Alertmanager is published on its knob, and the stack output points there', () => {
+    const alertmanager = byPart(views, 'alertmanager');
+    assert.deepEqual(
+      alertmanager.ports.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip })),
+      [{ internal: listenPorts(alertmanager)[0], external: 19093, ip: '127.0.0.1' }],
+    );
+    assert.equal(outputs.alertmanagerUrl, 'http://127.0.0.1:19093');
+    assert.ok(alertmanager.command.includes('--web.external-url=http://127.0.0.1:19093/'));
+    assert.ok(alertmanager.healthcheck?.tests.join(' ').includes('/-/ready'));
+  });
+
+  test('Grafana reads that Alertmanager through a datasource with an explicit uid', () => {
+    const file = upload(byPart(views, 'grafana'), 'datasources.yaml');
+    const datasource = file.datasources.find((d: any) => d.type === 'alertmanager');
+    const alertmanager = byPart(views, 'alertmanager');
+    assert.equal(datasource.uid, grafanaDatasourceUids.alertmanager);
+    assert.equal(datasource.url, `http://${alertmanager.name}:${listenPorts(alertmanager)[0]}`);
+    assert.deepEqual(datasource.jsonData, { implementation: 'prometheus', handleGrafanaManagedAlerts: false });
+  });
+
+  test("Grafana's Tempo datasource sets only keys the bundled Tempo plugin reads (no lokiSearch)", () => {
+    const file = upload(byPart(views, 'grafana'), 'datasources.yaml');
+    const tempo = file.datasources.find((d: any) => d.type === 'tempo');
+    for (const key of Object.keys(tempo.jsonData)) assert.ok((grafanaTempoJsonData.keys as readonly string[]).includes(key), `Tempo jsonData.${key}`);
+    assert.ok(!('lokiSearch' in tempo.jsonData));
+    for (const key of Object.keys(tempo.jsonData.streamingEnabled)) assert.ok((grafanaTempoJsonData.streaming as readonly string[]).includes(key), key);
+  });
+});
