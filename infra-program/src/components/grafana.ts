@@ -33,8 +33,11 @@ export interface GrafanaArgs {
   readonly publish: Omit<PublishedPort, 'internal'>;
 }
 
-/** Its container's memory limit, MiB: SQLite, a handful of dashboards, one or two users. */
-export const grafanaMemoryMb = 384;
+/**
+ * Its container's memory limit, MiB: SQLite, a handful of dashboards, one or two users; its first start runs
+ * the database migrations, its busiest moment.
+ */
+export const grafanaMemoryMb = 512;
 
 export class Grafana extends pulumi.ComponentResource {
   readonly adminUser: string;
