@@ -1,0 +1,2 @@
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const now = () => performance.now();
