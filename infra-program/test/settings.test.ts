@@ -39,6 +39,8 @@ describe('stack settings', () => {
     ['k6Params', { k6Scenario: 'smoke', k6Params: '["RATE=5"]' }],
     ['k6Enabled', { k6Enabled: 'yes' }],
     ['grafanaPort', { grafanaPort: '8000' }],
+    ['alertmanagerPort', { alertmanagerPort: '9090' }],
+    ['alertmanagerPort', { alertmanagerPort: '0' }],
     ['minioConsoleHost', { minioConsoleHost: 'shop.localhost' }],
   ];
   for (const [key, values] of invalid) {
