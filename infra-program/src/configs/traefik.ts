@@ -71,6 +71,14 @@ export const appHealthCheck = { intervalSeconds: 5, timeoutSeconds: 2 } as const
 /** The longest Traefik can take to notice a replica whose readiness started failing. */
 export const appHealthCheckDetectionMs = (appHealthCheck.intervalSeconds + appHealthCheck.timeoutSeconds) * 1000;
 
+/**
+ * No retry middleware on the app router, deliberately. It retries only when a server does not answer (or on
+ * status codes chosen in `status`, pkg/config/dynamic/middlewares.go `Retry` at v3.7.9), so retrying the
+ * retry-storm's 500s here would multiply every client retry and hide the injected errors from the clients
+ * that measure them; and Traefik builds it without the metrics listener (pkg/server/middleware/middlewares.go,
+ * "TODO missing metrics / accessLog"), so `traefik_service_retries_total` would not count its retries anyway.
+ * The storm's retries are counted by k6 (see @lab/dashboards README, "Where the retries are").
+ */
 export function traefikDynamicConfig(routes: TraefikRoutes): TraefikDynamicConfig {
   if (routes.appReplicas.length === 0) throw new Error('Traefik needs at least one app replica to route to');
   return {
