@@ -46,6 +46,9 @@ function closeConnectionsAfterResponse(server: Server) {
   };
 }
 
+/** Time for requests already on their way over keep-alive sockets to arrive before idle sockets are closed. */
+const keepAliveSettleMs = 250;
+
 const settledWithin = (work: Promise<unknown>, ms: number): Promise<boolean> =>
   new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), Math.max(0, ms));
@@ -85,12 +88,13 @@ export function installGracefulShutdown(steps: ShutdownSteps): void {
 
     if (steps.drainDelayMs > 0) {
       steps.logger.info({ drainDelayMs: steps.drainDelayMs }, 'readiness failing; waiting for the load balancer to drain this replica');
-      await new Promise((resolve) => setTimeout(resolve, steps.drainDelayMs));
     }
+    // server.close() closes every idle keep-alive socket at once, and a busy client is often just sending its
+    // next request on one: that request would be reset. Waiting a moment first lets it arrive and be answered
+    // with Connection: close, so the socket ends cleanly.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(steps.drainDelayMs, keepAliveSettleMs)));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // A socket whose response was already under way when shutdown began stays keep-alive: close it as soon as
-    // it is idle.
-    server.closeIdleConnections();
+    // Then whatever is idle (a client gone quiet, a response begun before SIGTERM) is closed as soon as it is.
     const reaper = setInterval(() => server.closeIdleConnections(), 50);
     const drainLeftMs = budget.drainMs - (performance.now() - startedAt);
     const drained = await settledWithin(Promise.all([closed, steps.drainTasks(Math.max(0, drainLeftMs - 100))]), drainLeftMs);
