@@ -6,7 +6,7 @@ import { OrderJournal } from './journal.ts';
 import { checkLedger, type LedgerResult } from './ledger.ts';
 import type { Shop } from './requests.ts';
 import { settleUnknownOrders, type Settlement } from './settle.ts';
-import { Replica } from './supervisor.ts';
+import { Replica } from './replica.ts';
 
 export interface CampaignOptions {
   /** Concurrent keep-alive clients. */

@@ -2,7 +2,7 @@ import type { LedgerResult } from './ledger.ts';
 import { is5xx, type FailureKind, type Sample } from './samples.ts';
 import type { Settlement } from './settle.ts';
 import { byPhase, failureCounts, latencySummary, outcomeCounts, type LatencySummary, type PhaseMark } from './stats.ts';
-import type { Death } from './supervisor.ts';
+import type { Death } from './replica.ts';
 
 /** One thing the campaign requires; any check that fails makes the campaign exit non-zero. */
 export interface Check {

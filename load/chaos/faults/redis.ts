@@ -4,7 +4,7 @@ import { startLoad } from '../load.ts';
 import { mixed } from '../requests.ts';
 import { commonChecks, summarise, type FaultResult } from '../result.ts';
 import type { PhaseMark } from '../stats.ts';
-import type { Replica } from '../supervisor.ts';
+import type { Replica } from '../replica.ts';
 import { now, sleep } from './timing.ts';
 
 const warmMs = 2_000;
