@@ -37,6 +37,8 @@ export function failureCounts(samples: readonly Sample[]): Record<FailureKind, n
   return counts;
 }
 
+const failed5xxOrNoAnswer = (s: Sample): boolean => s.failure !== undefined || (s.status ?? 0) >= 500;
+
 export type Phase = 'before' | 'during' | 'after';
 
 /** When the campaign moved into a phase: the fault injected ('during'), the dependency back ('after'). */
@@ -70,6 +72,11 @@ export function recoveryMs(samples: readonly Sample[], from: number, until: numb
  * that failed (no answer or 5xx): how long failures went on after the dependency was back; 0 when none did.
  */
 export function lastFailureMs(samples: readonly Sample[], from: number, until: number, counts: (s: Sample) => boolean = () => true): number {
-  const failed = samples.filter((s) => s.startedAt >= from && s.startedAt < until && counts(s) && (s.failure !== undefined || (s.status ?? 0) >= 500));
+  const failed = samples.filter((s) => s.startedAt >= from && s.startedAt < until && counts(s) && failed5xxOrNoAnswer(s));
   return failed.length === 0 ? 0 : Math.max(0, Math.max(...failed.map((s) => s.endedAt)) - from);
+}
+
+/** Requests sent in [from, until) that `counts` selects and that failed (no answer, or a 5xx). */
+export function failedBetween(samples: readonly Sample[], from: number, until: number, counts: (s: Sample) => boolean = () => true): number {
+  return samples.filter((s) => s.startedAt >= from && s.startedAt < until && counts(s) && failed5xxOrNoAnswer(s)).length;
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { failureKind } from '../chaos/classify.ts';
 import { OrderJournal, orderStateFor } from '../chaos/journal.ts';
 import { checkLedger, type JournalEntry, type OrderRow } from '../chaos/ledger.ts';
-import { lastFailureMs, latencySummary, outcomeCounts, percentile, phaseAt, recoveryMs } from '../chaos/stats.ts';
+import { failedBetween, lastFailureMs, latencySummary, outcomeCounts, percentile, phaseAt, recoveryMs } from '../chaos/stats.ts';
 import type { Sample } from '../chaos/samples.ts';
 import { hostileCases, judge } from '../chaos/faults/hostile-cases.ts';
 import { schedule } from '../chaos/faults/hostile.ts';
@@ -110,6 +110,8 @@ test('stats: phases and recovery after the dependency returns', () => {
   assert.equal(recoveryMs(samples, 200, 215, postgresOnly), null);
   assert.equal(lastFailureMs(samples, 200, 380, postgresOnly), 150);
   assert.equal(lastFailureMs([sample(210, 220, { status: 200 })], 200, 380), 0);
+  assert.equal(failedBetween(samples, 200, 380, postgresOnly), 2);
+  assert.equal(failedBetween(samples, 225, 380, postgresOnly), 1);
 });
 
 test('classify: fetch failures as undici really reports them', async (t) => {

@@ -4,7 +4,7 @@ import { pauseAfterFailureMs, requestTimeoutMs } from '../lab.ts';
 import { startLoad } from '../load.ts';
 import { mixed } from '../requests.ts';
 import { commonChecks, summarise, type FaultResult } from '../result.ts';
-import { lastFailureMs, recoveryMs, type PhaseMark } from '../stats.ts';
+import { failedBetween, lastFailureMs, recoveryMs, type PhaseMark } from '../stats.ts';
 import { now, sleep } from './timing.ts';
 
 const warmMs = 2_000;
@@ -53,6 +53,9 @@ export async function postgresRestarts(lab: Lab, mode: StopMode): Promise<FaultR
   const recovery = returns.map((at, i) => recoveryMs(samples, at, ends[i]!, touchesPostgres));
   const summary = summarise(samples, marks);
   const outage503 = samples.filter((s) => s.status === 503);
+  // The issue's target: the pool is usable a second after Postgres is back, and no request is answered
+  // from a connection that died with the old server.
+  const lateFailures = returns.map((at, i) => failedBetween(samples, at + 1_000, ends[i]!, touchesPostgres));
   return {
     name,
     description: `${lab.options.cycles}× Postgres stopped with -m ${mode}, down ${downMs / 1000} s, started again; ${lab.options.clients} keep-alive clients, 70% orders on ${lab.shop.hotItems.length} hot rows, 20% cached reads, 10% list pages`,
@@ -72,6 +75,7 @@ export async function postgresRestarts(lab: Lab, mode: StopMode): Promise<FaultR
     goals: [
       { name: 'p99 while Postgres is down < 1 s', ok: summary.during.p99Ms < 1_000, detail: `${Math.round(summary.during.p99Ms)} ms` },
       { name: 'recovered within 1 s of each return', ok: recovery.every((ms) => ms !== null && ms < 1_000), detail: recovery.map((ms) => (ms === null ? 'never' : `${Math.round(ms)} ms`)).join(', ') },
+      { name: 'no Postgres request sent 1 s or more after a return fails', ok: lateFailures.every((n) => n === 0), detail: lateFailures.join(', ') },
       { name: 'every 503 carries Retry-After', ok: outage503.every((s) => s.retryAfter !== undefined), detail: `${outage503.filter((s) => s.retryAfter !== undefined).length} of ${outage503.length}` },
     ],
   };
