@@ -87,6 +87,11 @@ describe('alerting', () => {
     assert.ok(config.scrape_configs.some((s: any) => s.static_configs[0].targets[0] === `${alertmanager.name}:${listenPorts(alertmanager)[0]}`));
   });
 
+  test("an alert's link back to its expression opens Prometheus at its published address", () => {
+    const prometheus = byPart(views, 'prometheus');
+    assert.ok(prometheus.command.includes(`--web.external-url=${outputs.prometheusUrl}`), prometheus.command.join(' '));
+  });
+
   test('amtool accepts the generated Alertmanager config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'alertmanager-'));
     const path = join(dir, 'alertmanager.yml');

@@ -95,7 +95,9 @@ describe('Postgres restarted under contending orders', () => {
       assert.ok(firstAfter, `no order succeeded after the ${mode} restart`);
       const recoveryMs = firstAfter.endedAt - up;
       t.diagnostic(`${mode}: first order acknowledged ${recoveryMs.toFixed(0)} ms after Postgres accepted connections again`);
-      assert.ok(recoveryMs < 1_000, `first order acknowledged ${recoveryMs.toFixed(0)} ms after Postgres (${mode}) came back`);
+      // The goal is a second (50 to 990 ms measured on this 2-core machine, busy or not); the bound leaves room for a
+      // loaded CI runner without letting the driver's old backoff (seconds, growing to 20 s) pass.
+      assert.ok(recoveryMs < 1_500, `first order acknowledged ${recoveryMs.toFixed(0)} ms after Postgres (${mode}) came back`);
     }
 
     const finals = await settleOrders(service, attempts);
@@ -145,8 +147,9 @@ describe('the heavy-task queue', () => {
       extra: { HEAVY_TASK_QUEUE_LIMIT: '10', HEAVY_TASK_CONCURRENCY: '1' },
     });
     try {
+      // Long tasks, so none finishes (and frees a slot) while the 100 submissions are still being answered.
       const responses = await Promise.all(
-        Array.from({ length: 100 }, () => limited.fetch('/simulate/heavy-task', jsonRequest('POST', { workMs: 1_500 }))),
+        Array.from({ length: 100 }, () => limited.fetch('/simulate/heavy-task', jsonRequest('POST', { workMs: 8_000 }))),
       );
       const accepted = responses.filter((response) => response.status === 202);
       const refused = responses.filter((response) => response.status === 429);
@@ -154,10 +157,13 @@ describe('the heavy-task queue', () => {
       assert.equal(refused.length, 90);
       for (const response of refused) {
         const retryAfter = Number(response.headers.get('retry-after'));
-        assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 2, `Retry-After ${response.headers.get('retry-after')}`);
+        assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 8, `Retry-After ${response.headers.get('retry-after')}`);
       }
+      const retryAfters = refused.map((response) => Number(response.headers.get('retry-after')));
+      assert.ok(Math.max(...retryAfters) > 1, 'Retry-After follows the running task, not a constant');
     } finally {
-      await limited.stop();
+      // Not a graceful stop: it would wait for the running task.
+      await limited.stop('SIGKILL');
     }
   });
 });

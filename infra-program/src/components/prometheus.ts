@@ -52,6 +52,7 @@ export class Prometheus extends pulumi.ComponentResource {
   constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
     super('lab:platform:Prometheus', name, {}, opts);
     this.address = prometheusAddress(args.naming);
+    const hostUrl = `http://${args.publish.bindAddress}:${args.publish.external}`;
     this.config = new ConfigFile(
       'prometheus-config',
       {
@@ -90,6 +91,9 @@ export class Prometheus extends pulumi.ComponentResource {
           '--web.enable-otlp-receiver',
           '--web.enable-remote-write-receiver',
           '--enable-feature=exemplar-storage',
+          // Alerts carry a link back to the expression that fired them (rules.SendAlerts uses the external
+          // URL): the published address opens in a browser, the default (the container's hostname) does not.
+          `--web.external-url=${hostUrl}`,
         ],
         configFiles: [this.config, ...this.ruleFiles],
         volumes: [{ volumeName: volume.name, containerPath: '/prometheus' }],
@@ -105,7 +109,7 @@ export class Prometheus extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.hostUrl = `http://${args.publish.bindAddress}:${args.publish.external}`;
+    this.hostUrl = hostUrl;
     this.registerOutputs({ hostUrl: this.hostUrl });
   }
 }
