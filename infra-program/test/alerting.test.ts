@@ -41,7 +41,8 @@ interface Rule {
   labels?: Record<string, string>;
 }
 
-const amtool = '/usr/bin/amtool';
+/** Debian's prometheus-alertmanager (0.25); AMTOOL points elsewhere, as PROMTOOL does for the dashboards' tests. */
+const amtool = process.env.AMTOOL ?? '/usr/bin/amtool';
 
 function runAmtool(args: string[]): { status: number | null; output: string } {
   const result = spawnSync(amtool, args, { encoding: 'utf8', timeout: 60_000 });
