@@ -23,7 +23,7 @@ export interface PlatformContainerArgs {
   readonly extraUploads?: pulumi.Input<docker.types.input.ContainerUpload>[];
   readonly volumes?: { readonly volumeName: pulumi.Input<string>; readonly containerPath: string }[];
   readonly ports?: readonly PublishedPort[];
-  readonly healthcheck?: docker.types.input.ContainerHealthcheck;
+  readonly healthcheck?: HealthCheck;
   readonly user?: string;
   /**
    * Seconds a stop waits after SIGTERM before SIGKILL: on `docker stop` and, as the provider's destroy
@@ -70,6 +70,7 @@ export function platformContainer(
   // The provider's delete stops a container with a timeout of 0 (SIGKILL at once, overriding its own stop
   // timeout) unless destroyGraceSeconds is set; an attached job is not stopped at all (it has exited).
   const stopSeconds = attached ? undefined : (args.stopTimeoutSeconds ?? dockerDefaultStopSeconds);
+  const waited = !oneShot && args.healthcheck !== undefined;
   return new docker.Container(
     args.part,
     {
@@ -87,19 +88,60 @@ export function platformContainer(
       volumes: args.volumes?.map((volume) => ({ ...volume })),
       ports: args.ports?.map((port) => ({ internal: port.internal, external: port.external, ip: port.bindAddress })),
       healthcheck: args.healthcheck,
+      // During the start period failures do not count and a success makes the container healthy at once:
+      // the start period is what absorbs a slow first boot (a database migration, a ring joining).
       labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
       restart: oneShot ? 'no' : 'unless-stopped',
       // Long-running parts wait until healthy, so whatever depends on them starts against a live server.
-      wait: !oneShot && args.healthcheck !== undefined,
-      waitTimeout: 120,
+      // The provider's wait ends only at "healthy" or its timeout, so the timeout covers the whole time
+      // Docker gives the check before calling the container unhealthy.
+      wait: waited,
+      waitTimeout: waited ? healthWaitSeconds(args.healthcheck!) : undefined,
       mustRun: !oneShot,
       attach: attached,
       logs: attached,
       rm: false,
     },
     // Fixed names and host ports collide under create-before-delete; replace by deleting first.
-    { deleteBeforeReplace: true, ...opts },
+    { deleteBeforeReplace: true, ...(waited ? replaceAfterFailedWait : {}), ...opts },
   );
+}
+
+/**
+ * A container whose health wait timed out is recorded with an initialization error and is not waited
+ * for again; with this, the next `pulumi up` replaces it instead (pulumi/pulumi step_generator.go,
+ * applyReplaceOnChanges: a replaceOnChanges path containing `#initerror` turns an init error into a
+ * replacement), so its dependents are created only against a healthy part.
+ */
+export const replaceAfterFailedWait: pulumi.CustomResourceOptions = { replaceOnChanges: ['#initerror'] };
+
+/** A Docker health check, every timing explicit so the wait that follows it can be derived from it. */
+export interface HealthCheck {
+  readonly tests: string[];
+  readonly interval: Duration;
+  readonly timeout: Duration;
+  readonly retries: number;
+  /** Failures in this period do not count; it must cover the part's slowest (first) start. */
+  readonly startPeriod: Duration;
+}
+
+/** A Go-style duration the provider accepts: whole seconds or minutes. */
+export type Duration = `${number}s` | `${number}m`;
+
+export function durationSeconds(duration: Duration): number {
+  const match = /^(\d+)(s|m)$/.exec(duration);
+  if (!match) throw new Error(`duration "${duration}" must be whole seconds or minutes`);
+  return Number(match[1]) * (match[2] === 'm' ? 60 : 1);
+}
+
+/**
+ * How long the provider waits for "healthy": the start period, then every retry running to its timeout,
+ * plus a margin. Docker marks the container unhealthy at about that point; waiting less would fail a
+ * part that is still within what its own health check allows.
+ */
+export function healthWaitSeconds(check: HealthCheck): number {
+  const perTry = durationSeconds(check.interval) + durationSeconds(check.timeout);
+  return durationSeconds(check.startPeriod) + check.retries * perTry + 15;
 }
 
 /** Docker's own stop timeout, used where a part has no longer shutdown. */
@@ -139,4 +181,72 @@ export function assertJobSucceeded(what: string, name: string, exitCode: number 
     throw new Error(`${what} (${name}) exited with code ${exitCode}:\n${logs ?? ''}${rerun}`);
   }
   return name;
+}
+
+export interface ReadinessGateArgs {
+  readonly naming: Naming;
+  /** The probed part's short name; the probe is `<part>-ready`. */
+  readonly part: string;
+  readonly target: docker.Container;
+  /** The readiness URL as the probe reaches it on `networks`. */
+  readonly url: string;
+  /** An image of the graph with /bin/sh, wget and date (busybox): the probe pulls nothing new. */
+  readonly image: pulumi.Input<string>;
+  readonly networks: readonly NetworkMembership[];
+  /** How long the part may take to answer 200, from its creation: its cold start on a laptop. */
+  readonly timeoutSeconds: number;
+}
+
+/**
+ * For a part whose image cannot run a Docker health check (no shell, no HTTP client, no health command):
+ * a one-shot probe polls its readiness URL until it answers 200 or the time is up. The result gates the
+ * part's dependents like `requireSuccess`; on failure `pulumi up` fails with the part's name and the
+ * last lines of its own log. The probe carries the part's container id, so replacing the part (a config
+ * change, or `pulumi up --replace`) runs it again.
+ */
+export function readinessGate(args: ReadinessGateArgs, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+  const poll = [
+    'deadline=$(( $(date +%s) + READY_TIMEOUT ))',
+    'until wget -q -T 3 -O /dev/null "$READY_URL"; do',
+    '  if [ "$(date +%s)" -ge "$deadline" ]; then echo "$READY_URL did not answer 200 within $READY_TIMEOUT s"; exit 1; fi',
+    '  sleep 2',
+    'done',
+    'echo "$READY_URL is ready"',
+  ].join('\n');
+  const probe = platformContainer(
+    {
+      naming: args.naming,
+      part: `${args.part}-ready`,
+      image: args.image,
+      networks: args.networks,
+      entrypoints: ['/bin/sh', '-c'],
+      command: [poll],
+      envs: { READY_URL: args.url, READY_TIMEOUT: String(args.timeoutSeconds) },
+      labels: { 'lab.probes': args.target.id },
+      // busybox sh and wget: a few MiB.
+      memoryMb: 32,
+      oneShot: true,
+    },
+    { ...opts, dependsOn: [args.target] },
+  );
+  return pulumi
+    .all([probe.exitCode, probe.containerLogs, args.target.name, args.target.urn])
+    .apply(async ([exitCode, probeLogs, name, urn]) => {
+      if (exitCode === 0 || exitCode === undefined || exitCode === null) return name;
+      const logs = await docker.getLogs(
+        { name, tail: '40', showStdout: true, showStderr: true, logsListStringEnabled: true, discardHeaders: true },
+        { parent: args.target },
+      );
+      throw new Error(notReadyMessage(args.part, name, probeLogs ?? '', logs.logsListStrings ?? [], urn));
+    });
+}
+
+/** What `pulumi up` says when a probed part never became ready. */
+export function notReadyMessage(part: string, name: string, probeLogs: string, lastLines: readonly string[], urn: string): string {
+  return [
+    `${part} (${name}) did not become ready: ${probeLogs.trim()}`,
+    `Its last log lines:`,
+    ...lastLines.map((line) => `  ${line.trimEnd()}`),
+    `Once the cause is fixed, recreate it (its readiness probe runs again with it): pulumi up --replace '${urn}'`,
+  ].join('\n');
 }

@@ -9,8 +9,9 @@ import { k6Image } from '@lab/load';
 export const images = {
   traefik: 'traefik:v3.7.14',
   postgres: 'postgres:18.6',
-  // 8.10.1 is the security release of 2026-08-18 on the 8.10 line (docker-library official-images library/redis).
-  redis: 'redis:8.10.1-alpine',
+  // 8.10.2: the security release of 2026-09-18 on the 8.10 line, after 8.10.1 of 2026-08-18 (docker-library
+  // official-images pull request #22312, library/redis).
+  redis: 'redis:8.10.2-alpine',
   postgresExporter: 'quay.io/prometheuscommunity/postgres-exporter:v0.20.1',
   // The -alpine variant: the default image is FROM scratch and has no shell or wget for the health check.
   redisExporter: 'oliver006/redis_exporter:v1.91.1-alpine',

@@ -93,6 +93,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
       prometheusOtlpBaseUrl: prometheus.address.otlpBaseUrl,
     },
     traceSampleRatio,
+    tempoReady: tempo.ready,
   }, inLab);
 
   const service = new ShopService('shop-api', {
@@ -106,6 +107,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
     postgres: postgres.connection,
     redis: redis.connection,
     collectorOtlpHttp: collector.address.otlpHttp,
+    collectorReady: collector.ready,
     repositoryRoot,
   }, inLab);
 
@@ -114,6 +116,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
     networks,
     images,
     collectorOtlpHttp: collector.address.otlpHttp,
+    collectorReady: collector.ready,
     traceSampleRatio,
     routes: {
       appHost: settings.appHost,

@@ -135,7 +135,12 @@ export function listenPorts(view: ContainerView): number[] {
     if (view.env.PGPORT) return [Number(view.env.PGPORT)];
     return [5432];
   }
-  if (image.startsWith('redis:')) return [Number(flag(shellWords, '--port') ?? 6379)];
+  if (image.startsWith('redis:')) {
+    // The port directive of the uploaded redis.conf (quoted by the renderer), else the default.
+    const conf = view.uploads.find((u) => u.file.endsWith('.conf'))?.content ?? '';
+    const port = /^port "?(\d+)"?$/m.exec(conf)?.[1];
+    return [Number(port ?? flag(shellWords, '--port') ?? 6379)];
+  }
   if (image.includes('/minio/minio:')) {
     return [portOf(flag(view.command, '--address') ?? ':9000'), portOf(flag(view.command, '--console-address') ?? '')];
   }

@@ -108,7 +108,9 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
         record.completedAt = Date.now() - started;
         return { id: args.custom ? `${args.name}-id` : undefined, state: mockOutputs(args, options.exitCodes ?? {}) };
       },
-      call: (args) => args.inputs,
+      // docker.getLogs, which a failed readiness probe calls for the probed part's last lines.
+      call: (args) =>
+        args.token === 'docker:index/getLogs:getLogs' ? { ...args.inputs, logsListStrings: [`last line of ${args.inputs.name}`] } : args.inputs,
     },
     project,
     stack,

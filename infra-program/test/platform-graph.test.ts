@@ -5,6 +5,7 @@ import { assertJobSucceeded } from '../src/container';
 import { mockSecretPrefix, runProgram, type ProgramRun } from './harness';
 import { byPart, containers, isSecretValue, strings, unwrap, type ContainerView } from './graph';
 import { traceSampleRatioAttribute } from '../src/configs/sampling';
+import { redisConfigPath } from '../src/configs/redis';
 
 const parts = [
   'postgres',
@@ -18,6 +19,8 @@ const parts = [
   'tempo',
   'loki',
   'otel-collector',
+  'otel-collector-ready',
+  'tempo-ready',
   'shop-api-migrate',
   'shop-api-1',
   'shop-api-2',
@@ -136,7 +139,14 @@ describe('the platform graph with default config', () => {
       if (Object.values(view.env).some((v) => v.includes(mockSecretPrefix))) {
         assert.ok(isSecretValue(view.raw.inputs.envs), `${view.name} envs are marked secret`);
       }
-      const elsewhere = [...view.command, ...view.entrypoints, ...view.uploads.map((u) => u.content), ...Object.values(view.labels)];
+      // Redis takes its password only from its config file (no env, no flag): that upload alone may hold
+      // one, and only as a secret.
+      for (const [index, file] of view.uploads.entries()) {
+        if (!file.content.includes(mockSecretPrefix)) continue;
+        assert.equal(file.file, redisConfigPath, `${view.name} has a secret in ${file.file}`);
+        assert.ok(isSecretValue(view.raw.inputs.uploads) || isSecretValue(view.raw.inputs.uploads[index].content), `${file.file} is a secret in state`);
+      }
+      const elsewhere = [...view.command, ...view.entrypoints, ...Object.values(view.labels)];
       for (const text of elsewhere) {
         assert.ok(!text.includes(mockSecretPrefix), `${view.name} has a secret outside its env: ${text.slice(0, 80)}`);
       }
@@ -214,6 +224,8 @@ describe('the platform graph with default config', () => {
       tempo: ['telemetry'],
       loki: ['telemetry'],
       'otel-collector': ['telemetry'],
+      'otel-collector-ready': ['telemetry'],
+      'tempo-ready': ['telemetry'],
       'shop-api-migrate': ['data'],
       'shop-api-1': ['data', 'edge', 'telemetry'],
       'shop-api-2': ['data', 'edge', 'telemetry'],

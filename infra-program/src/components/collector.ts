@@ -1,8 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigFile } from '../config-file';
 import { collectorConfig, collectorPorts, type CollectorDestinations } from '../configs/collector';
-import { platformContainer } from '../container';
-import { endpoint, type Endpoint } from '../endpoint';
+import { platformContainer, readinessGate } from '../container';
+import { endpoint, httpUrl, type Endpoint } from '../endpoint';
 import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
@@ -33,6 +33,8 @@ export const collectorMemoryMb = 512;
 export class Collector extends pulumi.ComponentResource {
   readonly address: CollectorAddress;
   readonly config: ConfigFile;
+  /** Resolves once the Collector answers on its health_check extension; dependents put it in a label. */
+  readonly ready: pulumi.Output<string>;
 
   constructor(
     name: string,
@@ -43,6 +45,8 @@ export class Collector extends pulumi.ComponentResource {
       destinations: CollectorDestinations;
       /** The share of traces kept at the edge (0 to 1), stamped on spans for Tempo's span metrics. */
       traceSampleRatio: number;
+      /** Tempo's readiness: the Collector starts exporting traces only once Tempo takes them. */
+      tempoReady: pulumi.Output<string>;
     },
     opts?: pulumi.ComponentResourceOptions,
   ) {
@@ -53,7 +57,7 @@ export class Collector extends pulumi.ComponentResource {
       { path: '/etc/otelcol-contrib/config.yaml', format: 'yaml', document: collectorConfig(args.destinations, args.traceSampleRatio, collectorMemoryMb) },
       { parent: this },
     );
-    platformContainer(
+    const container = platformContainer(
       {
         naming: args.naming,
         part: 'otel-collector',
@@ -64,11 +68,24 @@ export class Collector extends pulumi.ComponentResource {
         memoryMb: collectorMemoryMb,
         // On SIGTERM the exporters drain their sending queues to Tempo, Loki and Prometheus.
         stopTimeoutSeconds: 15,
-        // The contrib image has no shell or HTTP client for a Docker health check; its health_check
-        // extension answers on the telemetry network instead.
+        labels: { 'lab.requires.tempo': args.tempoReady },
       },
       { parent: this },
     );
-    this.registerOutputs({});
+    // The contrib image is FROM scratch (no shell, no HTTP client): no Docker health check can run in it.
+    // Its health_check extension answers on the telemetry network instead, and a probe asks it there.
+    this.ready = readinessGate(
+      {
+        naming: args.naming,
+        part: 'otel-collector',
+        target: container,
+        url: httpUrl(endpoint(args.naming.of('otel-collector'), collectorPorts.health), '/'),
+        image: args.images.pull('prometheus'),
+        networks: args.networks.pick('telemetry'),
+        timeoutSeconds: 90,
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ ready: this.ready });
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { platformContainer } from '../container';
+import { platformContainer, type HealthCheck } from '../container';
 import { bindAll, endpoint, type Endpoint } from '../endpoint';
 import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
@@ -27,11 +27,18 @@ export function redisExporterTarget(naming: Naming): ScrapeTarget {
 /** Each exporter's memory limit, MiB: a Go process answering one scrape at a time. */
 export const exporterMemoryMb = 64;
 
-const metricsProbe = (port: number) => ({
-  tests: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${port}/metrics || exit 1`],
+/**
+ * Healthy only while the exporter reaches its database: `/metrics` answers 200 either way, but its
+ * `<namespace>_up` gauge is 1 only when the last scrape connected (postgres_exporter v0.20.1
+ * `exporter/postgres_exporter.go`: `pg_up`; redis_exporter `exporter/exporter.go`: `redis_up`; its
+ * `/health` writes `ok` without touching Redis). Both images have sh, wget and grep (busybox, alpine).
+ */
+export const upProbe = (port: number, upMetric: 'pg_up' | 'redis_up'): HealthCheck => ({
+  tests: ['CMD-SHELL', `wget -q -O - http://127.0.0.1:${port}/metrics | grep -q '^${upMetric} 1$'`],
   interval: '10s',
   timeout: '5s',
   retries: 5,
+  startPeriod: '30s',
 });
 
 export class PostgresExporter extends pulumi.ComponentResource {
@@ -57,7 +64,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
           DATA_SOURCE_USER: pg.user,
           DATA_SOURCE_PASS: pg.password,
         },
-        healthcheck: metricsProbe(this.target.endpoint.port),
+        healthcheck: upProbe(this.target.endpoint.port, 'pg_up'),
       },
       { parent: this },
     );
@@ -86,7 +93,7 @@ export class RedisExporter extends pulumi.ComponentResource {
           REDIS_PASSWORD: args.redis.password,
           REDIS_EXPORTER_WEB_LISTEN_ADDRESS: bindAll(this.target.endpoint.port),
         },
-        healthcheck: metricsProbe(this.target.endpoint.port),
+        healthcheck: upProbe(this.target.endpoint.port, 'redis_up'),
       },
       { parent: this },
     );

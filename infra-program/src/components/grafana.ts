@@ -104,6 +104,9 @@ export class Grafana extends pulumi.ComponentResource {
           interval: '5s',
           timeout: '3s',
           retries: 20,
+          // A first start runs Grafana's database migrations (hundreds of them) before /api/health answers:
+          // minutes on a laptop's disk.
+          startPeriod: '300s',
         },
       },
       { parent: this },

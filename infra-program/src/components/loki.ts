@@ -70,7 +70,8 @@ export class Loki extends pulumi.ComponentResource {
           interval: '5s',
           timeout: '5s',
           retries: 24,
-          startPeriod: '10s',
+          // /ready answers 503 until the ingester has joined its ring and waited its join period.
+          startPeriod: '120s',
         },
         labels: { 'lab.requires.buckets': args.store.bucketsReady },
       },

@@ -62,7 +62,8 @@ export class Postgres extends pulumi.ComponentResource {
           interval: '5s',
           timeout: '3s',
           retries: 10,
-          startPeriod: '10s',
+          // A first start runs initdb before the server takes TCP connections.
+          startPeriod: '60s',
         },
       },
       { parent: this },

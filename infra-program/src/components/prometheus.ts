@@ -105,6 +105,8 @@ export class Prometheus extends pulumi.ComponentResource {
           interval: '5s',
           timeout: '3s',
           retries: 12,
+          // After a restart it replays its WAL (up to the retention's worth of head data) before /-/ready.
+          startPeriod: '120s',
         },
       },
       { parent: this },

@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { redisConfigPath, redisServerConfig, renderRedisConfig } from '../configs/redis';
 import { platformContainer, platformVolume } from '../container';
 import { endpoint, type Endpoint } from '../endpoint';
 import type { PlatformImages } from '../images';
@@ -7,6 +8,8 @@ import type { PlatformNetworks } from '../networks';
 import { generatedPassword } from '../secrets';
 
 export const redisPort = 6379;
+/** The image's data directory (its Dockerfile's VOLUME and WORKDIR). */
+export const redisDataDir = '/data';
 
 export interface RedisConnection {
   readonly endpoint: Endpoint;
@@ -29,6 +32,9 @@ export class Redis extends pulumi.ComponentResource {
     const part = 'redis';
     const password = generatedPassword('redis-password', 32, { parent: this });
     const volume = platformVolume(args.naming, part, { parent: this });
+    const config = pulumi.secret(
+      password.apply((pass) => renderRedisConfig(redisServerConfig({ port: redisPort, password: pass, dataDir: redisDataDir }))),
+    );
     const container = platformContainer(
       {
         naming: args.naming,
@@ -36,20 +42,23 @@ export class Redis extends pulumi.ComponentResource {
         image: args.images.pull('redis'),
         memoryMb: redisMemoryMb,
         networks: args.networks.pick('data'),
-        envs: { REDIS_PASSWORD: password },
-        // The password comes from the environment so it is not part of the command line in `docker inspect`.
-        entrypoints: ['sh', '-c'],
-        command: [
-          `exec redis-server --port ${redisPort} --appendonly yes --dir /data --requirepass "$REDIS_PASSWORD"`,
-        ],
-        volumes: [{ volumeName: volume.name, containerPath: '/data' }],
+        // The image's own entrypoint runs: it drops to the `redis` user (setpriv) and loads the bundled
+        // modules, then execs `redis-server <file>.conf` (redis/docker-library-redis docker-entrypoint.sh).
+        // The password is in the uploaded config, not on the command line.
+        command: ['redis-server', redisConfigPath],
+        extraUploads: [{ file: redisConfigPath, content: config }],
+        // Read by redis-cli itself (the health check), so the probe has no password argument either.
+        envs: { REDISCLI_AUTH: password },
+        volumes: [{ volumeName: volume.name, containerPath: redisDataDir }],
         // On SIGTERM Redis fsyncs the append-only file (and saves a snapshot when save points are set).
         stopTimeoutSeconds: 15,
         healthcheck: {
-          tests: ['CMD-SHELL', `redis-cli -p ${redisPort} --no-auth-warning -a "$REDIS_PASSWORD" ping | grep -q PONG`],
+          tests: ['CMD-SHELL', `redis-cli -p ${redisPort} ping | grep -q PONG`],
           interval: '5s',
           timeout: '3s',
           retries: 10,
+          // Replaying a large append-only file delays the first PONG.
+          startPeriod: '30s',
         },
       },
       { parent: this },

@@ -29,6 +29,8 @@ export interface ShopServiceArgs {
   readonly postgres: PostgresConnection;
   readonly redis: RedisConnection;
   readonly collectorOtlpHttp: Endpoint;
+  /** The Collector's readiness: replicas start only once their telemetry has somewhere to go. */
+  readonly collectorReady: pulumi.Output<string>;
   /** The repository root: the image's build context (the Dockerfile copies workspace files from it). */
   readonly repositoryRoot: string;
 }
@@ -118,7 +120,7 @@ export class ShopService extends pulumi.ComponentResource {
             OTEL_TRACES_SAMPLER_ARG: String(args.traceSampleRatio),
             OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${part},deployment.environment.name=${args.naming.stack}`,
           },
-          labels: { 'lab.requires.migration': migrated },
+          labels: { 'lab.requires.migration': migrated, 'lab.requires.collector': args.collectorReady },
           stopTimeoutSeconds,
           healthcheck: {
             // The image has node but no curl or wget.
@@ -131,7 +133,8 @@ export class ShopService extends pulumi.ComponentResource {
             interval: '5s',
             timeout: '3s',
             retries: 12,
-            startPeriod: '5s',
+            // Node loads the OpenTelemetry SDK and instrumentations before the app listens.
+            startPeriod: '30s',
           },
         },
         { parent: this, dependsOn: [migration] },

@@ -1,8 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigFile } from '../config-file';
 import { tempoConfig, tempoDataDir, tempoPorts } from '../configs/tempo';
-import { platformContainer, platformVolume } from '../container';
-import { endpoint, type Endpoint } from '../endpoint';
+import { platformContainer, platformVolume, readinessGate } from '../container';
+import { endpoint, httpUrl, type Endpoint } from '../endpoint';
 import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
@@ -32,6 +32,8 @@ export const tempoMemoryMb = 768;
 export class Tempo extends pulumi.ComponentResource {
   readonly address: TempoAddress;
   readonly config: ConfigFile;
+  /** Resolves once Tempo's /ready answers 200; dependents put it in a label. */
+  readonly ready: pulumi.Output<string>;
 
   constructor(
     name: string,
@@ -56,7 +58,7 @@ export class Tempo extends pulumi.ComponentResource {
       { parent: this },
     );
     const volume = platformVolume(args.naming, 'tempo', { parent: this });
-    platformContainer(
+    const container = platformContainer(
       {
         naming: args.naming,
         part: 'tempo',
@@ -73,12 +75,25 @@ export class Tempo extends pulumi.ComponentResource {
         volumes: [{ volumeName: volume.name, containerPath: tempoDataDir }],
         // On SIGTERM the ingester cuts its live traces to the WAL and the generator flushes its last series.
         stopTimeoutSeconds: 30,
-        // No Docker health check: the image is distroless (no shell, no HTTP client) and the 2.10 binary
-        // has no health sub-command. Readiness is GET /ready on the HTTP port.
         labels: { 'lab.requires.buckets': args.store.bucketsReady },
       },
       { parent: this },
     );
-    this.registerOutputs({});
+    // No Docker health check can run in it: the image is distroless (no shell, no HTTP client) and the
+    // 2.10 binary has no health sub-command. A probe asks GET /ready on the HTTP port instead; it answers
+    // 503 until the ingester has joined its ring.
+    this.ready = readinessGate(
+      {
+        naming: args.naming,
+        part: 'tempo',
+        target: container,
+        url: httpUrl(this.address.http, '/ready'),
+        image: args.images.pull('prometheus'),
+        networks: args.networks.pick('telemetry'),
+        timeoutSeconds: 180,
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ ready: this.ready });
   }
 }

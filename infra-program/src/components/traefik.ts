@@ -37,6 +37,8 @@ export interface TraefikArgs {
   readonly networks: PlatformNetworks;
   readonly images: PlatformImages;
   readonly collectorOtlpHttp: Endpoint;
+  /** The Collector's readiness: the edge's traces and metrics have somewhere to go from its start. */
+  readonly collectorReady: pulumi.Output<string>;
   /** Share of requests the edge starts a sampled trace for. */
   readonly traceSampleRatio: number;
   readonly routes: TraefikRoutes;
@@ -84,6 +86,7 @@ export class Traefik extends pulumi.ComponentResource {
         command: [`--configFile=${traefikStaticPath}`],
         configFiles: [this.staticConfig, this.dynamicConfig],
         ports,
+        labels: { 'lab.requires.collector': args.collectorReady },
         // Traefik serves pending requests for its entry points' lifeCycle.graceTimeOut (10 s by default)
         // after SIGTERM.
         stopTimeoutSeconds: traefikGraceSeconds + 5,
@@ -92,6 +95,7 @@ export class Traefik extends pulumi.ComponentResource {
           interval: '5s',
           timeout: '3s',
           retries: 12,
+          startPeriod: '30s',
         },
       },
       { parent: this },
