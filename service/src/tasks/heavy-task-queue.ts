@@ -38,8 +38,8 @@ export function createHeavyTaskQueue(db: Database, logger: Logger, options: Heav
   const running = new Set<Promise<void>>();
   /** When each running task is expected to finish: the earliest is when a slot frees up. */
   const expectedEnds = new Map<string, number>();
-  /** Accepted tasks whose row is still being inserted: they count against the limit already. */
-  let admitting = 0;
+  /** Accepted tasks whose row is still being inserted, with their work: they count against the limit already. */
+  const admitting = new Map<string, number>();
   const abort = new AbortController();
   let accepting = true;
   const depthAttributes = { 'task.type': kind };
@@ -78,10 +78,16 @@ export function createHeavyTaskQueue(db: Database, logger: Logger, options: Heav
     });
   }
 
-  /** Whole seconds until the first running task should finish, at least 1: the queue's Retry-After. */
+  /**
+   * Whole seconds until a slot should free up, at least 1: the queue's Retry-After. That is when the first
+   * running task should finish; with none running yet, no sooner than the shortest accepted task's work.
+   */
   function secondsUntilASlotFrees(): number {
-    const earliest = Math.min(...expectedEnds.values());
-    return Number.isFinite(earliest) ? Math.max(1, Math.ceil((earliest - Date.now()) / 1000)) : 1;
+    const now = Date.now();
+    const untilFirstEnd = expectedEnds.size > 0
+      ? Math.min(...[...expectedEnds.values()].map((end) => end - now))
+      : Math.min(...waiting.map((task) => task.parameters.workMs), ...admitting.values());
+    return Number.isFinite(untilFirstEnd) ? Math.max(1, Math.ceil(untilFirstEnd / 1000)) : 1;
   }
 
   function pump() {
@@ -102,16 +108,16 @@ export function createHeavyTaskQueue(db: Database, logger: Logger, options: Heav
       if (!accepting) throw retryLater(503, 'shutting_down', 'this replica is shutting down');
       // The slot is taken before the insert is awaited: checking and joining the queue in one synchronous
       // step is what keeps concurrent submissions from all passing the check.
-      if (waiting.length + running.size + admitting >= options.limit) {
+      if (waiting.length + running.size + admitting.size >= options.limit) {
         throw retryLater(429, 'queue_full', `background queue is full (${options.limit} tasks); retry later`, secondsUntilASlotFrees());
       }
-      admitting++;
       const id = randomUUID();
+      admitting.set(id, parameters.workMs);
       let created: BackgroundTask | undefined;
       try {
         [created] = await db.insert(backgroundTasks).values({ id, kind, status: 'queued', parameters }).returning();
       } finally {
-        admitting--;
+        admitting.delete(id);
       }
       if (!accepting) {
         // Shutdown began while the row was written: drain() has already failed the waiting tasks.
