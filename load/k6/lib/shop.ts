@@ -162,3 +162,15 @@ export function healthReady(target: Target, options?: RequestOptions): Response 
   expectStatus(res, 'healthReady', 200, options?.tags);
   return res;
 }
+
+/**
+ * One readiness poll: GET /health/ready with no check and every status expected (404 before Traefik has
+ * loaded the route, 502/503 before it has seen a replica up are "not yet", not failures). The caller
+ * decides from the status; the `phase: readiness` tag keeps these apart in the summary.
+ */
+export function readinessPoll(target: Target): Response {
+  return http.get(
+    url(target, '/health/ready'),
+    requestParams(target, 'healthReady', { expectedStatuses: http.expectedStatuses({ min: 100, max: 599 }), tags: { phase: 'readiness' }, timeout: '5s' }),
+  );
+}

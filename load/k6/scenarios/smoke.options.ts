@@ -11,6 +11,10 @@ export const smokeParams = {
   SERVICE_NAME: 'shop-api',
   /** 'false' skips the telemetry proof (e.g. against a service with no backends). */
   CHECK_TELEMETRY: 'true',
+  /** How long setup() waits for GET /health/ready through the router to answer 200 before the run starts. */
+  READY_TIMEOUT: '90s',
+  /** Pause between two readiness polls. */
+  READY_POLL: '2s',
 } as const;
 
 /** One threshold per signal, so a failed run names the signal that did not arrive. */
@@ -27,7 +31,10 @@ export const signalThresholds: NonNullable<Options['thresholds']> = {
 export function smokeOptions(env: Env): Options {
   const timeout = durationParam(env, 'SIGNAL_TIMEOUT', smokeParams.SIGNAL_TIMEOUT);
   const checkTelemetry = stringParam(env, 'CHECK_TELEMETRY', smokeParams.CHECK_TELEMETRY) !== 'false';
+  const readyTimeout = durationParam(env, 'READY_TIMEOUT', smokeParams.READY_TIMEOUT);
   return {
+    // setup() polls readiness for up to READY_TIMEOUT; k6 would otherwise cut it at its 60 s default.
+    setupTimeout: `${Math.ceil(durationSeconds(readyTimeout)) + 30}s`,
     scenarios: {
       smoke: {
         executor: 'per-vu-iterations',

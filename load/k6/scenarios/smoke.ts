@@ -5,6 +5,7 @@ import { targetFromEnv } from '../lib/target.ts';
 import { newTraceContext } from '../lib/trace.ts';
 import { idempotencyKey } from '../lib/random.ts';
 import { waitForSignals, requestCount } from '../lib/probes.ts';
+import { requireReady } from '../lib/readiness.ts';
 import type { SignalBackends } from '../lib/signals.ts';
 import * as shop from '../lib/shop.ts';
 
@@ -53,6 +54,18 @@ function touchEveryRoute(target: ReturnType<typeof targetFromEnv>): shop.Id | un
 
   shop.deleteItem(target, doomedId);
   return itemId;
+}
+
+/**
+ * Before the one iteration: wait until the service answers ready through Traefik (with the Host header),
+ * so a route that is not loaded yet, or a replica Traefik has not yet seen healthy, fails no check.
+ */
+export function setup(): void {
+  requireReady(
+    targetFromEnv(__ENV),
+    durationSeconds(durationParam(__ENV, 'READY_TIMEOUT', smokeParams.READY_TIMEOUT)),
+    durationSeconds(durationParam(__ENV, 'READY_POLL', smokeParams.READY_POLL)),
+  );
 }
 
 export function smoke(): void {
