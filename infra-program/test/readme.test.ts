@@ -25,3 +25,17 @@ test('README documents every config knob with its default, the run and teardown 
   assert.ok(readme.includes('pulumi destroy'));
   assert.ok(readme.includes('npm test -w @lab/infra-program'));
 });
+
+test('README says what the first run pulls, how to give registry credentials, and what destroy leaves', () => {
+  // The credentials, as the program reads them (and refuses a plain-text token).
+  assert.ok(readme.includes('pulumi config set dockerHubUser <user>'));
+  assert.ok(readme.includes('pulumi config set --secret dockerHubToken <access token>'));
+  assert.ok(readme.includes('registry-1.docker.io'));
+  // Every pinned image's registry is named in the pulls paragraph's counts.
+  assert.ok(readme.includes('keepImages'));
+  // Destroy leaves the build cache, and says how to reclaim it.
+  assert.match(readme, /What it leaves:[\s\S]*build cache[\s\S]*docker builder prune/);
+  // What to do when a wait fails.
+  assert.ok(readme.includes("replaceOnChanges: ['#initerror']"));
+  assert.ok(readme.includes("pulumi up --replace '<urn>'"));
+});
