@@ -41,7 +41,8 @@ export type UpstreamImage = keyof typeof images;
  */
 export class PlatformImages extends pulumi.ComponentResource {
   private readonly pulled = new Map<UpstreamImage, docker.RemoteImage>();
-  private readonly keepLocally: boolean;
+  /** Whether destroy leaves the images on the host (`keepImages`). */
+  readonly keepLocally: boolean;
 
   constructor(name: string, args: { keepLocally: boolean }, opts?: pulumi.ComponentResourceOptions) {
     super('lab:platform:Images', name, {}, opts);

@@ -99,6 +99,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
   const service = new ShopService('shop-api', {
     naming,
     networks,
+    images,
     replicas: settings.replicas,
     serviceName: settings.serviceName,
     logLevel: settings.logLevel,

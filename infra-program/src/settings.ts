@@ -33,7 +33,7 @@ export interface PlatformSettings {
   readonly k6Params: Readonly<Record<string, string>>;
   /** Whether `pulumi up` runs the k6 scenario at all. */
   readonly k6Enabled: boolean;
-  /** Whether `pulumi destroy` leaves the pulled upstream images on the host (the next run skips the pulls). */
+  /** Whether `pulumi destroy` leaves the images, pulled and built, on the host (the next run skips the pulls). */
   readonly keepImages: boolean;
 }
 

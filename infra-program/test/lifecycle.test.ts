@@ -80,14 +80,13 @@ describe('images: pulled by RemoteImage, removed on destroy', () => {
     assert.ok(upstream.length >= 13);
   });
 
-  test('pulled images go away on destroy unless keepImages says otherwise', async () => {
-    for (const image of remoteImages(run.resources).filter((i) => i.logical !== builtLocal)) {
+  test('images, pulled and built, go away on destroy unless keepImages says otherwise', async () => {
+    for (const image of remoteImages(run.resources)) {
       assert.equal(image.keepLocally, false, `${image.name} is removed on destroy by default`);
     }
     const kept = remoteImages((await runProgram({ stack: 'keep', config: { keepImages: 'true' } })).resources);
-    assert.ok(kept.filter((i) => i.logical !== builtLocal).every((i) => i.keepLocally === true));
-    // The built image is removed in both cases: the build cache keeps a rebuild quick.
-    assert.equal(kept.find((i) => i.logical === builtLocal)!.keepLocally, false);
+    // keepImages keeps every image, the built one included (two stacks on one host can share them).
+    assert.ok(kept.length >= 14 && kept.every((i) => i.keepLocally === true));
   });
 
   test('the built service image is removed too: a RemoteImage named by its id, forced past extra tags', () => {

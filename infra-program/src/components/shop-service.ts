@@ -6,6 +6,7 @@ import { endpoint, httpUrl, type Endpoint } from '../endpoint';
 import type { LogLevel } from '../settings';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
+import type { PlatformImages } from '../images';
 import type { PostgresConnection } from './postgres';
 import type { RedisConnection } from './redis';
 
@@ -19,6 +20,8 @@ const inFlightBudgetMs = 8_000;
 export interface ShopServiceArgs {
   readonly naming: Naming;
   readonly networks: PlatformNetworks;
+  /** For `keepLocally`: the built image follows the same `keepImages` rule as the pulled ones. */
+  readonly images: PlatformImages;
   readonly replicas: number;
   readonly serviceName: string;
   readonly logLevel: LogLevel;
@@ -66,11 +69,12 @@ export class ShopService extends pulumi.ComponentResource {
     );
     // docker.Image deletes nothing on destroy (pulumi-docker provider.go: Delete is a no-op). A RemoteImage
     // named by the built image's id finds it locally (no pull) and removes it when it is destroyed, or
-    // replaced after a rebuild (new id): neither the last build nor the ones before it stay behind. For a
-    // local image repoDigest is the image id: a rebuild changes it and so rolls the replicas.
+    // replaced after a rebuild (new id): neither the last build nor the ones before it stay behind. Forced,
+    // so an extra tag someone added does not block it. For a local image repoDigest is the image id: a
+    // rebuild changes it and so rolls the replicas.
     const built = new docker.RemoteImage(
       'shop-api-image-local',
-      { name: image.repoDigest, keepLocally: false, forceRemove: true },
+      { name: image.repoDigest, keepLocally: args.images.keepLocally, forceRemove: true },
       { parent: this },
     );
     const imageRef = built.imageId;
