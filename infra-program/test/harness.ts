@@ -24,6 +24,9 @@ export interface Recorded {
   readonly parent?: string;
   /** The provider reference (`urn::id`) the resource was registered with, if any. */
   readonly provider?: string;
+  /** Resource options the engine receives that mocks do not pass on (read off the register request). */
+  readonly replaceOnChanges: readonly string[];
+  readonly deleteBeforeReplace: boolean;
   /** Registration order: a resource whose inputs wait on another's outputs registers after it. */
   readonly registeredAt: number;
   completedAt: number;
@@ -41,6 +44,24 @@ export interface RunOptions {
 }
 
 let runCounter = 0;
+
+/**
+ * The options of each register request, by `type::name`. Pulumi's mocks hand `newResource` only the inputs,
+ * so the mock monitor's register call is wrapped once to read the options the engine would act on.
+ */
+const registeredOptions = new Map<string, { replaceOnChanges: string[]; deleteBeforeReplace: boolean }>();
+{
+  // Internal (exported by the module, absent from its typings).
+  const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as { MockMonitor: { prototype: { registerResource(req: any, callback: any): unknown } } };
+  const register = MockMonitor.prototype.registerResource;
+  MockMonitor.prototype.registerResource = function (req: any, callback: any) {
+    registeredOptions.set(`${req.getType()}::${req.getName()}`, {
+      replaceOnChanges: req.getReplaceonchangesList(),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+    });
+    return register.call(this, req, callback);
+  };
+}
 
 /**
  * What the provider reads back for an image it found or pulled: the id, and for a pulled image its repo
@@ -99,6 +120,8 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
           custom: args.custom ?? true,
           inputs: args.inputs,
           provider: args.provider,
+          replaceOnChanges: registeredOptions.get(`${args.type}::${args.name}`)?.replaceOnChanges ?? [],
+          deleteBeforeReplace: registeredOptions.get(`${args.type}::${args.name}`)?.deleteBeforeReplace ?? false,
           registeredAt: clock++,
           completedAt: Number.POSITIVE_INFINITY,
         };

@@ -57,8 +57,16 @@ describe('health gates', () => {
     assert.ok(at('otel-collector').registeredAt > at('tempo').registeredAt);
   });
 
-  test("a health wait that timed out is replaced on the next run instead of being trusted", () => {
+  test("a health wait that timed out is replaced on the next run instead of being trusted", async () => {
     assert.deepEqual(replaceAfterFailedWait.replaceOnChanges, ['#initerror']);
+    const views = containers((await runProgram({ stack: 'initerr' })).resources);
+    for (const view of views) {
+      // Every container is replaced delete-first (fixed names and ports collide otherwise).
+      assert.equal(view.raw.deleteBeforeReplace, true, view.logicalName);
+      // A waited container's init error (its wait timed out) turns into a replacement on the next run.
+      assert.deepEqual(view.raw.replaceOnChanges, view.raw.inputs.wait ? ['#initerror'] : [], view.logicalName);
+    }
+    assert.ok(views.filter((v) => v.raw.inputs.wait).length >= 12);
   });
 
   test('the wait covers the start period and every retry', () => {
