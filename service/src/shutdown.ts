@@ -16,11 +16,15 @@ export interface ShutdownSteps {
   readonly closeRedis: () => Promise<void>;
 }
 
-/** How the grace period is shared: the pools and the telemetry flush each get a bounded slice of their own. */
+/**
+ * How the grace period is shared: the pools and the telemetry flush each get a bounded slice of their own,
+ * and a little is kept back so the exit comes before the backstop at the end of the grace.
+ */
 export function shutdownBudget(graceMs: number) {
   const flushMs = Math.min(2_000, Math.floor(graceMs / 4));
   const closePoolsMs = Math.min(1_000, Math.floor(graceMs / 8));
-  return { flushMs, closePoolsMs, drainMs: graceMs - flushMs - closePoolsMs };
+  const slackMs = Math.min(250, Math.floor(graceMs / 20));
+  return { flushMs, closePoolsMs, drainMs: graceMs - flushMs - closePoolsMs - slackMs };
 }
 
 /**
@@ -49,13 +53,15 @@ function closeConnectionsAfterResponse(server: Server) {
 /** Time for requests already on their way over keep-alive sockets to arrive before idle sockets are closed. */
 const keepAliveSettleMs = 250;
 
+/** True when the work settled (fulfilled or rejected) within `ms`; it never rejects. */
 const settledWithin = (work: Promise<unknown>, ms: number): Promise<boolean> =>
   new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), Math.max(0, ms));
-    void work.finally(() => {
+    const settled = () => {
       clearTimeout(timer);
       resolve(true);
-    });
+    };
+    work.then(settled, settled);
   });
 
 /**
@@ -75,6 +81,18 @@ export function installGracefulShutdown(steps: ShutdownSteps): void {
       process.exit(1);
     }
     started = true;
+    let exitCode = 1;
+    try {
+      exitCode = await drainAndClose(signal);
+    } catch (error) {
+      steps.logger.error({ err: error }, 'shutdown step failed');
+    } finally {
+      process.exit(exitCode);
+    }
+  };
+
+  /** The shutdown itself; resolves with the exit code. */
+  const drainAndClose = async (signal: NodeJS.Signals): Promise<number> => {
     const startedAt = performance.now();
     const budget = shutdownBudget(steps.graceMs);
     steps.onStart();
@@ -107,7 +125,7 @@ export function installGracefulShutdown(steps: ShutdownSteps): void {
     }
     await settledWithin(Promise.allSettled([steps.closeDatabase(), steps.closeRedis()]), budget.closePoolsMs);
     await shutdownTelemetry(budget.flushMs);
-    process.exit(drained ? 0 : 1);
+    return drained ? 0 : 1;
   };
   process.on('SIGTERM', (signal) => void shutdown(signal));
   process.on('SIGINT', (signal) => void shutdown(signal));

@@ -121,6 +121,9 @@ describe('bad input', () => {
       assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'method_not_allowed');
     }
     assert.equal((await service.fetch('/api/nothing', { method: 'PUT' })).status, 404);
+    // Routes are strict about a trailing slash: such a path does not exist under any method.
+    assert.equal((await service.fetch('/api/items/')).status, 404);
+    assert.equal((await service.fetch('/api/items/5/', { method: 'PUT' })).status, 404);
   });
 
   it('answers values the database cannot store with 422, not 500', async () => {

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import postgresClient from 'postgres';
 import { startCuttingProxy } from './support/cutting-proxy';
 import { ledgerProblems, settleOrders, startOrderLoad, type OrderAttempt } from './support/order-ledger';
 import type { TestServer } from './support/servers';
@@ -39,20 +40,22 @@ async function createItems(count: number, stock: number): Promise<Map<number, nu
 }
 
 describe('the postgres driver', () => {
-  it('rejects a transaction whose connection died instead of crashing the process (patches/postgres+3.4.9.patch)', async () => {
+  it('survives statements dying on the one pooled connection, and answers the next statement rightly (patches/postgres+3.4.9.patch)', async () => {
     const script = path.join(__dirname, 'support', 'terminated-transaction.ts');
     const child = spawn(process.execPath, ['--import', 'tsx', script, postgres.url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    assert.equal(code, 0, `the process died: ${stderr}`);
-    const seen = JSON.parse(stdout) as { rejected: boolean; unavailable: boolean; after: number; recoveredMs: number };
-    assert.equal(seen.rejected, true);
-    assert.equal(seen.unavailable, true, 'the rejection reads as the database being unreachable');
-    assert.equal(seen.after, 1, 'the pool serves the next statement');
-    assert.ok(seen.recoveredMs < 1_000, `the next statement took ${seen.recoveredMs} ms`);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (...exit) => resolve(exit)));
+    assert.deepEqual([code, signal], [0, null], `the process died: ${stderr}`);
+    const seen = JSON.parse(stdout) as Record<string, { rows?: unknown; error?: string; unavailable?: boolean }>;
+    assert.equal(seen.transaction!.unavailable, true, `the transaction is rejected as a lost connection: ${JSON.stringify(seen.transaction)}`);
+    assert.deepEqual(seen.queuedBehindIt, { rows: [{ one: 1 }] }, 'a statement never sent is not rejected with the dead one');
+    assert.equal(seen.diedMidRows!.unavailable, true, JSON.stringify(seen.diedMidRows));
+    assert.deepEqual(seen.afterDeath, { rows: [{ two: 2 }] }, 'no row of the dead statement shifts the next result');
+    assert.equal(seen.failedMidRows!.error, '22012');
+    assert.deepEqual(seen.afterFailure, { rows: [{ three: 3 }] }, 'no row of the failed statement shifts the next result');
   });
 });
 
@@ -139,6 +142,28 @@ describe('an order whose commit reply is lost', () => {
   });
 });
 
+describe('a write whose reply is lost', () => {
+  it('is answered outcome_unknown, never database_unavailable (which promises nothing was written)', async () => {
+    const proxy = await startCuttingProxy(postgres.url);
+    const viaProxy = await startService({ databaseUrl: proxy.url, redisUrl: redis.url, extra: { DB_POOL_MAX: '1' } });
+    try {
+      const name = `reply-lost-${Date.now()}`;
+      const cut = proxy.cutAfter(name);
+      const created = await viaProxy.fetch('/api/items', jsonRequest('POST', { name, priceCents: 1, stock: 1 }));
+      await cut;
+      assert.equal(created.status, 503);
+      assert.equal(((await created.json()) as { error: { code: string } }).error.code, 'outcome_unknown');
+      const direct = postgresClient(postgres.url, { max: 1, onnotice: () => undefined });
+      const [stored] = await direct`select count(*)::int as count from items where name = ${name}`;
+      await direct.end();
+      assert.equal(stored!.count, 1, 'the insert did commit: only its reply was lost');
+    } finally {
+      await viaProxy.stop();
+      await proxy.close();
+    }
+  });
+});
+
 describe('the heavy-task queue', () => {
   it('accepts no more than its limit under concurrent submissions and tells the rest when to retry', async () => {
     const limited = await startService({
@@ -194,6 +219,30 @@ async function busyKeepAliveClient(baseUrl: string, agent: http.Agent) {
     else tally.ok++;
   }
 }
+
+describe('SIGTERM with a collector that refuses the last batch', () => {
+  it('still exits 0: a rejected telemetry flush does not fail the shutdown', async () => {
+    const refusing = http.createServer((request, response) => {
+      request.resume();
+      response.writeHead(400, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const { port } = refusing.address() as { port: number };
+    const flushing = await startService({
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      otlpEndpoint: `http://127.0.0.1:${port}`,
+      // Nothing exported before SIGTERM: the shutdown's flush is the first export, and it is refused.
+      extra: { OTEL_BSP_SCHEDULE_DELAY: '60000', OTEL_BLRP_SCHEDULE_DELAY: '60000', OTEL_METRIC_EXPORT_INTERVAL: '60000' },
+    });
+    try {
+      assert.equal((await flushing.fetch('/api/items?limit=1')).status, 200);
+      assert.equal(await flushing.stop('SIGTERM'), 0, flushing.stderr.join(''));
+    } finally {
+      refusing.close();
+    }
+  });
+});
 
 describe('SIGTERM under keep-alive load', () => {
   it('answers with Connection: close, resets no request, and exits 0 within the grace with the collector unreachable', async () => {

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable, refusedWhileDownCode } from './errors';
+import { databaseErrorCode, isDatabaseUnavailable, refusedWhileDownCode } from './errors';
 
 /** Thrown instead of sending a statement while the database is known to be down. */
 export class DatabaseDown extends Error {
@@ -11,6 +11,12 @@ export class DatabaseDown extends Error {
 
 export type AvailabilityState = 'up' | 'probing' | 'down';
 
+/**
+ * too_many_connections: the server is up and refuses only new sessions, while the pool's open connections go
+ * on working. Opening the breaker on it would turn a full server into a full outage.
+ */
+const serverAnswered = (error: unknown) => databaseErrorCode(error) === '53300';
+
 export interface AvailabilityOptions {
   /** One round trip to the database on a connection of its own; rejects when it cannot be made. */
   readonly probe: () => Promise<unknown>;
@@ -18,6 +24,8 @@ export interface AvailabilityOptions {
   readonly probeIntervalMs: number;
   /** A probe slower than this counts as failed. */
   readonly probeTimeoutMs: number;
+  /** Called when a probe timed out: its connection may be stuck (a black-holed peer) and must not be reused. */
+  readonly abandonProbe?: () => void;
   readonly onChange?: (state: AvailabilityState, cause?: unknown) => void;
 }
 
@@ -41,15 +49,21 @@ export function createAvailability(options: AvailabilityOptions) {
 
   async function probeOnce(): Promise<void> {
     let timeout: NodeJS.Timeout | undefined;
+    let timedOut = false;
     try {
       await Promise.race([
         options.probe(),
         new Promise((_, reject) => {
-          timeout = setTimeout(() => reject(new Error(`probe took longer than ${options.probeTimeoutMs} ms`)), options.probeTimeoutMs);
+          timeout = setTimeout(() => {
+            timedOut = true;
+            reject(new Error(`probe took longer than ${options.probeTimeoutMs} ms`));
+          }, options.probeTimeoutMs);
         }),
       ]);
       set('up');
     } catch (error) {
+      if (serverAnswered(error)) return set('up');
+      if (timedOut) options.abandonProbe?.();
       set('down', error);
       schedule();
     } finally {
@@ -76,7 +90,7 @@ export function createAvailability(options: AvailabilityOptions) {
     },
     /** Every failed statement comes here: an unreachable server starts probing. */
     observe(error: unknown): void {
-      if (closed || state !== 'up' || error instanceof DatabaseDown || !isDatabaseUnavailable(error)) return;
+      if (closed || state !== 'up' || error instanceof DatabaseDown || !isDatabaseUnavailable(error) || serverAnswered(error)) return;
       set('probing', error);
       void probeOnce();
     },

@@ -49,16 +49,24 @@ export function createDatabase(options: DatabaseOptions): DatabaseClient {
     backoff: reconnectDelaySeconds,
     ...sharedConnectionOptions,
   });
-  // The probe has a connection of its own: it must not queue behind the requests the pool is failing.
-  const probeConnection = postgres(options.url, {
-    max: 1,
-    connect_timeout: Math.min(options.connectTimeoutSeconds, probeTimeoutMs / 1000),
-    idle_timeout: 5,
-    backoff: () => 0,
-    ...sharedConnectionOptions,
-  });
+  // The probe has a connection of its own: it must not queue behind the requests the pool is failing. One
+  // that timed out is dropped, not reused: a statement stuck on a black-holed socket would hold every later
+  // probe behind it.
+  const openProbeConnection = () =>
+    postgres(options.url, {
+      max: 1,
+      connect_timeout: Math.min(options.connectTimeoutSeconds, probeTimeoutMs / 1000),
+      idle_timeout: 5,
+      backoff: () => 0,
+      ...sharedConnectionOptions,
+    });
+  let probeConnection = openProbeConnection();
   const availability = createAvailability({
     probe: () => probeConnection`select 1`,
+    abandonProbe: () => {
+      void probeConnection.end({ timeout: 0 });
+      probeConnection = openProbeConnection();
+    },
     probeIntervalMs,
     probeTimeoutMs,
     onChange: options.onAvailabilityChange,

@@ -1,14 +1,30 @@
 /** The code of a statement the breaker refused to send: it never reached the database. */
 export const refusedWhileDownCode = 'DATABASE_DOWN';
 
-/** Codes postgres.js and Node give when the server cannot be reached or went away mid-statement. */
-const connectionErrorCodes = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH',
-  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+/** Codes postgres.js, Node and Postgres give when the statement was never sent or never started. */
+const refusedBeforeSendingCodes = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'CONNECT_TIMEOUT', 'CONNECTION_ENDED',
   // The breaker's refusal (db/availability.ts): the database was unreachable at the last probe.
   refusedWhileDownCode,
-  '57P01', '57P02', '57P03', '53300',
+  // cannot_connect_now (starting up, shutting down), too_many_connections, and class 08's refusals.
+  '57P03', '53300', '08001', '08004',
 ]);
+
+/** Codes given when the connection went away while a statement may have been running, or committing. */
+const lostMidStatementCodes = new Set([
+  'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED',
+  // admin_shutdown, crash_shutdown: the server ended the session.
+  '57P01', '57P02',
+]);
+
+/** The first code in the chain that says the database was unreachable, if any. */
+function unavailabilityCode(error: unknown): string | undefined {
+  for (const candidate of causeChain(error)) {
+    const code = codeOf(candidate);
+    if (code && (refusedBeforeSendingCodes.has(code) || lostMidStatementCodes.has(code) || code.startsWith('08'))) return code;
+  }
+  return undefined;
+}
 
 function* causeChain(error: unknown): Generator<unknown> {
   for (let current = error, depth = 0; current && depth < 8; depth++) {
@@ -33,10 +49,13 @@ export function databaseErrorCode(error: unknown): string | undefined {
 }
 
 /** True when the error means Postgres is unreachable, not that the statement was wrong. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (const candidate of causeChain(error)) {
-    const code = codeOf(candidate);
-    if (code && (connectionErrorCodes.has(code) || code.startsWith('08'))) return true;
-  }
-  return false;
+export const isDatabaseUnavailable = (error: unknown): boolean => unavailabilityCode(error) !== undefined;
+
+/**
+ * True when the connection was lost while the statement may have run (a write may have committed and only
+ * its reply was lost); false when it was refused before it was sent, or the error is not about the connection.
+ */
+export function mayHaveTakenEffect(error: unknown): boolean {
+  const code = unavailabilityCode(error);
+  return code !== undefined && !refusedBeforeSendingCodes.has(code);
 }

@@ -2,7 +2,7 @@ import { and, eq, gte, sql } from 'drizzle-orm';
 import type { ItemCache } from '../cache/item-cache';
 import type { Database } from '../db/client';
 import { items, orders, type Order } from '../db/schema';
-import { databaseErrorCode, isDatabaseUnavailable, refusedWhileDownCode } from '../db/errors';
+import { mayHaveTakenEffect } from '../db/errors';
 import { ApiError, notFound, retryLater } from '../http/errors';
 import { appMetrics } from '../telemetry/app-metrics';
 
@@ -87,7 +87,7 @@ export function createOrderService(db: Database, cache: ItemCache) {
         countOutcome('created');
         return { order, replayed: false };
       } catch (error) {
-        if (isDatabaseUnavailable(error) && databaseErrorCode(error) !== refusedWhileDownCode) throw outcomeUnknown(request);
+        if (mayHaveTakenEffect(error)) throw outcomeUnknown(request);
         if (!(error instanceof LostIdempotencyRace)) throw error;
         const winner = await existingOrder(request);
         if (!winner) throw new Error('idempotency key conflicted but no order holds it');

@@ -6,10 +6,10 @@ export interface RegisteredRoute {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** `/api/items/:id` -> /^\/api\/items\/[^/]+\/?$/ ; a `*` segment matches the rest of the path. */
+/** `/api/items/:id` -> /^\/api\/items\/[^/]+$/ ; a `*` segment matches the rest of the path. Strict, as Hono's router is. */
 function pathPattern(path: string): RegExp {
   const segments = path.split('/').map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : escapeRegExp(segment)));
-  return new RegExp(`^${segments.join('/')}/?$`);
+  return new RegExp(`^${segments.join('/')}$`);
 }
 
 /**

@@ -1,8 +1,10 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { databaseErrorCode, isDatabaseUnavailable } from '../db/errors';
+import { databaseErrorCode, isDatabaseUnavailable, mayHaveTakenEffect } from '../db/errors';
 import type { Logger } from '../logger';
 import { ApiError, errorBody, SimulatedFailure } from './errors';
+
+const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * Maps every thrown error to a JSON body. Client mistakes are 4xx and never logged as errors; a database
@@ -21,7 +23,10 @@ export function errorHandler(logger: Logger) {
     if (isDatabaseUnavailable(error)) {
       logger.warn({ err: error }, 'database unavailable');
       c.header('Retry-After', '1');
-      return c.json(errorBody('database_unavailable', 'the database is unavailable; retry shortly'), 503);
+      if (writeMethods.has(c.req.method) && mayHaveTakenEffect(error)) {
+        return c.json(errorBody('outcome_unknown', 'the database connection was lost while the request ran, so it may or may not have taken effect; check before repeating it'), 503);
+      }
+      return c.json(errorBody('database_unavailable', 'the database is unavailable and nothing was written; retry shortly'), 503);
     }
     // Backstop for input validation missed: Postgres's data exceptions (class 22) and integrity violations
     // (class 23) are the client's values, not a server fault.

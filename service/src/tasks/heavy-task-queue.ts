@@ -138,15 +138,16 @@ export function createHeavyTaskQueue(db: Database, logger: Logger, options: Heav
     /** Stops taking work; lets running tasks finish within the deadline, then aborts them; fails the waiting ones. */
     async drain(deadlineMs: number): Promise<void> {
       accepting = false;
-      const abandoned = waiting.splice(0);
-      await Promise.all(
-        abandoned.map(async (task) => {
-          appMetrics().taskQueueDepth.add(-1, depthAttributes);
-          await setState(task.id, { status: 'failed', error: shutDownBeforeStart, finishedAt: new Date().toISOString() }).catch(() => undefined);
-        }),
-      );
+      // Armed first: recording the abandoned tasks waits on the database, which may be the thing that is down.
       const timer = setTimeout(() => abort.abort(new Error('replica shut down while the task ran')), deadlineMs);
-      await Promise.allSettled([...running]);
+      const abandoned = waiting.splice(0);
+      await Promise.allSettled([
+        ...abandoned.map(async (task) => {
+          appMetrics().taskQueueDepth.add(-1, depthAttributes);
+          await setState(task.id, { status: 'failed', error: shutDownBeforeStart, finishedAt: new Date().toISOString() });
+        }),
+        ...running,
+      ]);
       clearTimeout(timer);
     },
   };

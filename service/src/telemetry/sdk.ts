@@ -38,7 +38,8 @@ export function startTelemetry(): void {
 /** Flushes what is buffered and stops exporting; bounded so a dead collector cannot hold up shutdown. */
 export async function shutdownTelemetry(timeoutMs = 5_000): Promise<void> {
   if (!sdk) return;
-  const stopping = sdk.shutdown();
+  // A collector that refuses the last batch (4xx) rejects the shutdown: that must not stop the exit.
+  const stopping = sdk.shutdown().catch(() => undefined);
   sdk = undefined;
   // A referenced timer: while the exporters give up, it is what keeps the process alive to reach its exit.
   let timer: NodeJS.Timeout | undefined;
