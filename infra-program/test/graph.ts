@@ -129,6 +129,8 @@ export function upload(view: ContainerView, suffix: string): any {
  * flags or env) or, where nothing overrides it, the image's documented default.
  */
 export function listenPorts(view: ContainerView): number[] {
+  // A one-shot job serves nothing (a readiness probe runs the Prometheus image, but not Prometheus).
+  if (view.oneShot) return [];
   const image = view.image;
   const shellWords = view.command.join(' ').split(/\s+/);
   if (image.startsWith('postgres:')) {
