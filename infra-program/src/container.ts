@@ -233,11 +233,17 @@ export function readinessGate(args: ReadinessGateArgs, opts: pulumi.CustomResour
     .all([probe.exitCode, probe.containerLogs, args.target.name, args.target.urn])
     .apply(async ([exitCode, probeLogs, name, urn]) => {
       if (exitCode === 0 || exitCode === undefined || exitCode === null) return name;
-      const logs = await docker.getLogs(
-        { name, tail: '40', showStdout: true, showStderr: true, logsListStringEnabled: true, discardHeaders: true },
-        { parent: args.target },
-      );
-      throw new Error(notReadyMessage(args.part, name, probeLogs ?? '', logs.logsListStrings ?? [], urn));
+      const lastLines = await docker
+        .getLogs(
+          { name, tail: '40', showStdout: true, showStderr: true, logsListStringEnabled: true, discardHeaders: true },
+          { parent: args.target },
+        )
+        .then(
+          (logs) => logs.logsListStrings ?? [],
+          // The probe's verdict stands even when the log cannot be read (the container is already gone).
+          (error: unknown) => [`(its log could not be read: ${String(error)})`],
+        );
+      throw new Error(notReadyMessage(args.part, name, probeLogs ?? '', lastLines, urn));
     });
 }
 
