@@ -35,6 +35,12 @@ export const images = {
 export type UpstreamImage = keyof typeof images;
 
 /**
+ * The image readiness probes run: Prometheus's is built FROM quay.io/prometheus/busybox (its Dockerfile),
+ * so it has sh, wget and date, and the lab pulls it anyway.
+ */
+export const probeImage: UpstreamImage = 'prometheus';
+
+/**
  * The upstream images, each pulled once by a `RemoteImage` (through the lab's Docker provider, so with its
  * registry credentials) instead of by the containers themselves: the provider then removes each one on
  * `pulumi destroy` unless `keepLocally` is set. An image is pulled only when some container asks for it.

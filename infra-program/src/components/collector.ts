@@ -3,7 +3,7 @@ import { ConfigFile } from '../config-file';
 import { collectorConfig, collectorPorts, type CollectorDestinations } from '../configs/collector';
 import { platformContainer, readinessGate } from '../container';
 import { endpoint, httpUrl, type Endpoint } from '../endpoint';
-import type { PlatformImages } from '../images';
+import { probeImage, type PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import type { ScrapeTarget } from './exporters';
@@ -80,7 +80,7 @@ export class Collector extends pulumi.ComponentResource {
         part: 'otel-collector',
         target: container,
         url: httpUrl(endpoint(args.naming.of('otel-collector'), collectorPorts.health), '/'),
-        image: args.images.pull('prometheus'),
+        image: args.images.pull(probeImage),
         networks: args.networks.pick('telemetry'),
         timeoutSeconds: 90,
       },

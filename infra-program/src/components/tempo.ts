@@ -3,7 +3,7 @@ import { ConfigFile } from '../config-file';
 import { tempoConfig, tempoDataDir, tempoPorts } from '../configs/tempo';
 import { platformContainer, platformVolume, readinessGate } from '../container';
 import { endpoint, httpUrl, type Endpoint } from '../endpoint';
-import type { PlatformImages } from '../images';
+import { probeImage, type PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import type { ScrapeTarget } from './exporters';
@@ -88,7 +88,7 @@ export class Tempo extends pulumi.ComponentResource {
         part: 'tempo',
         target: container,
         url: httpUrl(this.address.http, '/ready'),
-        image: args.images.pull('prometheus'),
+        image: args.images.pull(probeImage),
         networks: args.networks.pick('telemetry'),
         timeoutSeconds: 180,
       },
