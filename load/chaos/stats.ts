@@ -80,3 +80,19 @@ export function lastFailureMs(samples: readonly Sample[], from: number, until: n
 export function failedBetween(samples: readonly Sample[], from: number, until: number, counts: (s: Sample) => boolean = () => true): number {
   return samples.filter((s) => s.startedAt >= from && s.startedAt < until && counts(s) && failed5xxOrNoAnswer(s)).length;
 }
+
+/**
+ * The most intervals [start, end) open at one instant. An interval ending at the instant another starts
+ * does not overlap it.
+ */
+export function maxConcurrent(intervals: ReadonlyArray<readonly [number, number]>): number {
+  const events = intervals.flatMap(([start, end]): Array<[number, number]> => [[start, 1], [end, -1]]);
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let most = 0;
+  for (const [, delta] of events) {
+    open += delta;
+    most = Math.max(most, open);
+  }
+  return most;
+}

@@ -5,10 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { failureKind } from '../chaos/classify.ts';
 import { OrderJournal, orderStateFor } from '../chaos/journal.ts';
 import { checkLedger, type JournalEntry, type OrderRow } from '../chaos/ledger.ts';
-import { failedBetween, lastFailureMs, latencySummary, outcomeCounts, percentile, phaseAt, recoveryMs } from '../chaos/stats.ts';
+import { failedBetween, lastFailureMs, latencySummary, maxConcurrent, outcomeCounts, percentile, phaseAt, recoveryMs } from '../chaos/stats.ts';
 import type { Sample } from '../chaos/samples.ts';
 import { hostileCases, judge } from '../chaos/faults/hostile-cases.ts';
 import { schedule } from '../chaos/faults/hostile.ts';
+import { pgTimestampMs } from '../chaos/faults/task-flood.ts';
 import { parseResponseHead } from '../chaos/raw-http.ts';
 import { optionsFromArgs } from '../chaos/main.ts';
 import { ledgerCheck } from '../chaos/result.ts';
@@ -112,6 +113,16 @@ test('stats: phases and recovery after the dependency returns', () => {
   assert.equal(lastFailureMs([sample(210, 220, { status: 200 })], 200, 380), 0);
   assert.equal(failedBetween(samples, 200, 380, postgresOnly), 2);
   assert.equal(failedBetween(samples, 225, 380, postgresOnly), 1);
+});
+
+test('task flood: the most tasks unfinished at once, from the timestamps the API returns', () => {
+  assert.equal(maxConcurrent([]), 0);
+  assert.equal(maxConcurrent([[0, 10], [5, 15], [12, 20]]), 2);
+  assert.equal(maxConcurrent([[0, 10], [10, 20], [20, 30]]), 1, 'a slot freed at the instant another task is accepted');
+  assert.equal(maxConcurrent(Array.from({ length: 18 }, (_, i) => [i, 100 + i] as const)), 18);
+  assert.equal(pgTimestampMs('2026-11-27 21:59:47.123456+00'), Date.UTC(2026, 10, 27, 21, 59, 47, 123));
+  assert.equal(pgTimestampMs('2026-11-27 23:59:47.5+02'), Date.UTC(2026, 10, 27, 21, 59, 47, 500));
+  assert.throws(() => pgTimestampMs(''), /not a timestamp/);
 });
 
 test('classify: fetch failures as undici really reports them', async (t) => {
