@@ -14,7 +14,9 @@ import { identifyingResourceAttributes, prometheus3OnlyKeys } from '../src/confi
 import { runProgram } from './harness';
 import { byPart, containers, type ContainerView, upload } from './graph';
 
-const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
+// .ci/run unpacks it without installing Debian's package and names it in PROMTOOL.
+const promtoolPath = process.env.PROMTOOL ?? 'promtool';
+const promtool = spawnSync(promtoolPath, ['--version'], { encoding: 'utf8' });
 const hasPromtool = promtool.status === 0;
 
 
@@ -46,7 +48,7 @@ describe('generated configs', () => {
     for (const rule of rules) {
       const path = join(rulesDir, rule.file.split('/').pop()!);
       writeFileSync(path, rule.content);
-      execFileSync('promtool', ['check', 'rules', path], { encoding: 'utf8' });
+      execFileSync(promtoolPath, ['check', 'rules', path], { encoding: 'utf8' });
     }
     // promtool 2.42 predates the Prometheus 3 `otlp` block and the retention in the config file: strip
     // exactly the paths listed as 3-only, and point rule_files at the copies so `check config` loads them.
@@ -61,7 +63,7 @@ describe('generated configs', () => {
     config.rule_files = [join(rulesDir, '*.yml')];
     const configPath = join(dir, 'prometheus.yml');
     writeFileSync(configPath, stringify(config));
-    const out = execFileSync('promtool', ['check', 'config', configPath], { encoding: 'utf8' });
+    const out = execFileSync(promtoolPath, ['check', 'config', configPath], { encoding: 'utf8' });
     assert.match(out, /is valid prometheus config file syntax/);
     assert.match(out, new RegExp(`SUCCESS: ${rules.length} rule files found`));
   });
