@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
+import { goDuration } from './go-duration';
 import type { ConfigFile } from './config-file';
 import type { Naming } from './naming';
 import type { NetworkMembership } from './networks';
@@ -57,10 +59,12 @@ export function platformContainer(
   args: PlatformContainerArgs,
   opts: pulumi.CustomResourceOptions,
 ): docker.Container {
+  const healthcheck = args.healthcheck ? dockerHealthcheck(args.healthcheck) : undefined;
   const labels: Record<string, pulumi.Input<string>> = {
     'lab.project': args.naming.project,
     'lab.stack': args.naming.stack,
     'lab.part': args.part,
+    ...(healthcheck ? { [healthcheckLabel]: healthcheckSha256(healthcheck) } : {}),
     ...Object.fromEntries((args.configFiles ?? []).map((file) => [`lab.config${file.path.replaceAll("/", ".")}`, file.sha256])),
     ...args.labels,
   };
@@ -71,6 +75,10 @@ export function platformContainer(
   // timeout) unless destroyGraceSeconds is set; an attached job is not stopped at all (it has exited).
   const stopSeconds = attached ? undefined : (args.stopTimeoutSeconds ?? dockerDefaultStopSeconds);
   const waited = !oneShot && args.healthcheck !== undefined;
+  // Docker stores MemorySwap = 2 x Memory when none is given, and the provider reads it back into
+  // memory_swap, which is Optional but not Computed: a diff on every run. Equal to the limit, it matches
+  // what Docker stores and makes the limit real (no swap on top). Hosts without swap accounting store -1
+  // whatever is sent; `swapLimit: false` makes the program ignore that field there (ignoreReportedSwap).
   return new docker.Container(
     args.part,
     {
@@ -81,13 +89,14 @@ export function platformContainer(
       envs,
       user: args.user,
       memory: args.memoryMb,
+      memorySwap: args.memoryMb,
       stopTimeout: stopSeconds,
       destroyGraceSeconds: stopSeconds,
       networksAdvanced: args.networks.map((network) => ({ name: network.name })),
       uploads: [...(args.configFiles ?? []).map((file) => file.upload()), ...(args.extraUploads ?? [])],
       volumes: args.volumes?.map((volume) => ({ ...volume })),
       ports: args.ports?.map((port) => ({ internal: port.internal, external: port.external, ip: port.bindAddress })),
-      healthcheck: args.healthcheck,
+      healthcheck,
       // During the start period failures do not count and a success makes the container healthy at once:
       // the start period is what absorbs a slow first boot (a database migration, a ring joining).
       labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
@@ -103,35 +112,76 @@ export function platformContainer(
       rm: false,
     },
     // Fixed names and host ports collide under create-before-delete; replace by deleting first.
-    { deleteBeforeReplace: true, ...(waited ? replaceAfterFailedWait : {}), ...opts },
+    { deleteBeforeReplace: true, ...(oneShot ? {} : replaceAfterFailedCreate), ...opts },
   );
 }
 
 /**
- * A container whose health wait timed out is recorded with an initialization error and is not waited
- * for again; with this, the next `pulumi up` replaces it instead (pulumi/pulumi step_generator.go,
- * applyReplaceOnChanges: a replaceOnChanges path containing `#initerror` turns an init error into a
- * replacement), so its dependents are created only against a healthy part.
+ * A long-running container whose creation failed after Docker gave it an id (its health wait timed out,
+ * it exited at start) is recorded with an initialization error; a plain re-run would then only update it
+ * in place, which for unchanged inputs does nothing, and it would stay broken. With this, the next
+ * `pulumi up` replaces it instead (pulumi/pulumi step_generator.go, applyReplaceOnChanges: a
+ * replaceOnChanges path containing `#initerror` turns an init error into a replacement), so its
+ * dependents are created only against a working part.
  */
-export const replaceAfterFailedWait: pulumi.CustomResourceOptions = { replaceOnChanges: ['#initerror'] };
+export const replaceAfterFailedCreate: pulumi.CustomResourceOptions = { replaceOnChanges: ['#initerror'] };
+
+/**
+ * For a Docker host without swap accounting (`docker info -f '{{.SwapLimit}}'` prints false): Docker
+ * stores MemorySwap -1 whatever is sent (moby daemon_unix.go, verifyPlatformContainerResources), so the
+ * field is ignored in diffs there. Only there: on a host that honours it, an ignored memorySwap would keep
+ * its old value when a memory limit is raised, and Docker refuses a swap limit below the memory limit.
+ */
+export const ignoreReportedSwap: pulumi.ResourceTransformation = (args) =>
+  args.type === 'docker:index/container:Container'
+    ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { ignoreChanges: ['memorySwap'] }) }
+    : undefined;
 
 /** A Docker health check, every timing explicit so the wait that follows it can be derived from it. */
 export interface HealthCheck {
   readonly tests: string[];
-  readonly interval: Duration;
-  readonly timeout: Duration;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
   readonly retries: number;
   /** Failures in this period do not count; it must cover the part's slowest (first) start. */
-  readonly startPeriod: Duration;
+  readonly startPeriodSeconds: number;
 }
 
-/** A Go-style duration the provider accepts: whole seconds or minutes. */
-export type Duration = `${number}s` | `${number}m`;
+/** The health check as the provider takes it, each duration in the form its Read writes back. */
+export interface DockerHealthcheck {
+  readonly tests: string[];
+  readonly interval: string;
+  readonly timeout: string;
+  readonly startPeriod: string;
+  readonly retries: number;
+}
 
-export function durationSeconds(duration: Duration): number {
-  const match = /^(\d+)(s|m)$/.exec(duration);
-  if (!match) throw new Error(`duration "${duration}" must be whole seconds or minutes`);
-  return Number(match[1]) * (match[2] === 'm' ? 60 : 1);
+export function dockerHealthcheck(check: HealthCheck): DockerHealthcheck {
+  return {
+    tests: check.tests,
+    interval: goDuration(check.intervalSeconds),
+    timeout: goDuration(check.timeoutSeconds),
+    startPeriod: goDuration(check.startPeriodSeconds),
+    retries: check.retries,
+  };
+}
+
+/**
+ * The label that carries a hash of the container's health check. The provider neither replaces a
+ * container when its healthcheck changes nor sends the change on update (kreuzwerker v4.5.0: healthcheck
+ * is not ForceNew, and resourceDockerContainerUpdate ignores it), so a changed check would never reach
+ * Docker; labels are ForceNew, so through this one a changed check replaces the container.
+ */
+export const healthcheckLabel = 'lab.healthcheck.sha256';
+
+export function healthcheckSha256(check: DockerHealthcheck): string {
+  const canonical = { tests: check.tests, interval: check.interval, timeout: check.timeout, startPeriod: check.startPeriod, retries: check.retries };
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+/** A short, stable digest of a list of identities (image and container ids), for a label. */
+export function fingerprint(parts: readonly string[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 /**
@@ -140,8 +190,8 @@ export function durationSeconds(duration: Duration): number {
  * part that is still within what its own health check allows.
  */
 export function healthWaitSeconds(check: HealthCheck): number {
-  const perTry = durationSeconds(check.interval) + durationSeconds(check.timeout);
-  return durationSeconds(check.startPeriod) + check.retries * perTry + 15;
+  const perTry = check.intervalSeconds + check.timeoutSeconds;
+  return Math.ceil(check.startPeriodSeconds + check.retries * perTry + 15);
 }
 
 /** Docker's own stop timeout, used where a part has no longer shutdown. */

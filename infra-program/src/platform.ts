@@ -14,6 +14,7 @@ import { Redis } from './components/redis';
 import { serviceReadinessPath, ShopService } from './components/shop-service';
 import { Tempo, tempoAddress } from './components/tempo';
 import { Traefik, traefikAddress } from './components/traefik';
+import { ignoreReportedSwap } from './container';
 import { dockerProvider, type RegistryAuth } from './docker-provider';
 import { PlatformImages } from './images';
 import { platformRuleFile } from './configs/prometheus';
@@ -45,7 +46,10 @@ export const repositoryRoot = path.resolve(__dirname, '..', '..');
 export function buildPlatform(settings: PlatformSettings, registryAuth?: RegistryAuth): PlatformOutputs {
   const naming = makeNaming(pulumi.getProject(), pulumi.getStack());
   // Every part's Docker resources go through one explicit provider (its registry credentials included).
-  const inLab: pulumi.ComponentResourceOptions = { providers: [dockerProvider(registryAuth)] };
+  const inLab: pulumi.ComponentResourceOptions = {
+    providers: [dockerProvider(registryAuth)],
+    ...(settings.swapLimit ? {} : { transformations: [ignoreReportedSwap] }),
+  };
   const networks = new PlatformNetworks('networks', { naming }, inLab);
   const images = new PlatformImages('images', { keepLocally: settings.keepImages }, inLab);
   const publish = (external: number) => ({ external, bindAddress: settings.bindAddress });
@@ -169,6 +173,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
           lokiHttp: loki.address.http,
           prometheusHttp: prometheus.address.http,
           prometheusRemoteWriteUrl: prometheus.address.remoteWriteUrl,
+          proves: { serviceImageId: service.imageId, replicaIds: service.replicaIds, traefikId: traefik.containerId },
         },
         // It proves the deploy: it starts only once everything it checks exists (and is healthy where
         // the part has a health check).

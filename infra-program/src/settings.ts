@@ -35,6 +35,11 @@ export interface PlatformSettings {
   readonly k6Enabled: boolean;
   /** Whether `pulumi destroy` leaves the images, pulled and built, on the host (the next run skips the pulls). */
   readonly keepImages: boolean;
+  /**
+   * Whether the Docker host enforces a swap limit (`docker info -f '{{.SwapLimit}}'`). Without one Docker
+   * records every container's memory swap as -1, and the program then ignores that field in diffs.
+   */
+  readonly swapLimit: boolean;
 }
 
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -59,6 +64,7 @@ export const defaultSettings: PlatformSettings = {
   k6Params: {},
   k6Enabled: true,
   keepImages: false,
+  swapLimit: true,
 };
 
 /** Raised for any invalid knob; the message names the fully qualified key so `pulumi up` says what to fix. */
@@ -156,6 +162,7 @@ export function readSettings(project: string, raw: RawConfig): PlatformSettings 
     k6Params: params('k6Params'),
     k6Enabled: flag('k6Enabled'),
     keepImages: flag('keepImages'),
+    swapLimit: flag('swapLimit'),
   };
 
   const published = ['appPort', 'grafanaPort', 'prometheusPort', 'alertmanagerPort', 'traefikDashboardPort'] as const;

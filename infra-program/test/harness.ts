@@ -26,6 +26,7 @@ export interface Recorded {
   readonly provider?: string;
   /** Resource options the engine receives that mocks do not pass on (read off the register request). */
   readonly replaceOnChanges: readonly string[];
+  readonly ignoreChanges: readonly string[];
   readonly deleteBeforeReplace: boolean;
   /** Registration order: a resource whose inputs wait on another's outputs registers after it. */
   readonly registeredAt: number;
@@ -49,7 +50,7 @@ let runCounter = 0;
  * The options of each register request, by `type::name`. Pulumi's mocks hand `newResource` only the inputs,
  * so the mock monitor's register call is wrapped once to read the options the engine would act on.
  */
-const registeredOptions = new Map<string, { replaceOnChanges: string[]; deleteBeforeReplace: boolean }>();
+const registeredOptions = new Map<string, { replaceOnChanges: string[]; ignoreChanges: string[]; deleteBeforeReplace: boolean }>();
 {
   // Internal (exported by the module, absent from its typings).
   const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as { MockMonitor: { prototype: { registerResource(req: any, callback: any): unknown } } };
@@ -57,6 +58,7 @@ const registeredOptions = new Map<string, { replaceOnChanges: string[]; deleteBe
   MockMonitor.prototype.registerResource = function (req: any, callback: any) {
     registeredOptions.set(`${req.getType()}::${req.getName()}`, {
       replaceOnChanges: req.getReplaceonchangesList(),
+      ignoreChanges: req.getIgnorechangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
     });
     return register.call(this, req, callback);
@@ -121,6 +123,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
           inputs: args.inputs,
           provider: args.provider,
           replaceOnChanges: registeredOptions.get(`${args.type}::${args.name}`)?.replaceOnChanges ?? [],
+          ignoreChanges: registeredOptions.get(`${args.type}::${args.name}`)?.ignoreChanges ?? [],
           deleteBeforeReplace: registeredOptions.get(`${args.type}::${args.name}`)?.deleteBeforeReplace ?? false,
           registeredAt: clock++,
           completedAt: Number.POSITIVE_INFINITY,

@@ -9,7 +9,8 @@ import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { runProgram } from './harness';
 import { byPart, containers } from './graph';
-import { durationSeconds, healthWaitSeconds, notReadyMessage, readinessGate, replaceAfterFailedWait, type HealthCheck } from '../src/container';
+import { healthWaitSeconds, notReadyMessage, readinessGate, replaceAfterFailedCreate, type HealthCheck } from '../src/container';
+import { parseGoDurationMs } from '../src/go-duration';
 import { naming } from '../src/naming';
 
 describe('health gates', () => {
@@ -29,7 +30,7 @@ describe('health gates', () => {
       assert.ok(view.healthcheck && view.healthcheck.tests.length > 1, `${view.logicalName} has a health check or a probe`);
       assert.equal(view.raw.inputs.wait, true, `${view.logicalName} is waited for`);
       // The provider's wait ends only at "healthy" or its timeout: it must outlast what the check allows.
-      assert.ok(view.raw.inputs.waitTimeout >= healthWaitSeconds(view.raw.inputs.healthcheck as HealthCheck), view.logicalName);
+      assert.ok(view.raw.inputs.waitTimeout >= healthWaitSeconds(recordedCheck(view.raw.inputs.healthcheck)), view.logicalName);
     }
     // The two parts whose images cannot run a check are the probed ones.
     assert.deepEqual(probes.map((p) => p.labels['lab.part']).sort(), ['otel-collector-ready', 'tempo-ready']);
@@ -39,7 +40,7 @@ describe('health gates', () => {
 
   test('slow first boots get start periods that fit a laptop: Grafana migrating, Loki and Postgres initialising', async () => {
     const views = containers((await runProgram({ stack: 'cold' })).resources);
-    const startPeriod = (part: string) => durationSeconds(byPart(views, part).raw.inputs.healthcheck.startPeriod);
+    const startPeriod = (part: string) => recordedCheck(byPart(views, part).raw.inputs.healthcheck).startPeriodSeconds;
     assert.ok(startPeriod('grafana') >= 180, 'Grafana runs its database migrations on first start');
     assert.ok(startPeriod('loki') >= 60, 'Loki joins its ring before /ready');
     assert.ok(startPeriod('postgres') >= 30, 'Postgres runs initdb on first start');
@@ -57,22 +58,30 @@ describe('health gates', () => {
     assert.ok(at('otel-collector').registeredAt > at('tempo').registeredAt);
   });
 
-  test("a health wait that timed out is replaced on the next run instead of being trusted", async () => {
-    assert.deepEqual(replaceAfterFailedWait.replaceOnChanges, ['#initerror']);
+  test("a long-running part whose creation failed is replaced on the next run instead of being trusted", async () => {
+    assert.deepEqual(replaceAfterFailedCreate.replaceOnChanges, ['#initerror']);
     const views = containers((await runProgram({ stack: 'initerr' })).resources);
     for (const view of views) {
       // Every container is replaced delete-first (fixed names and ports collide otherwise).
       assert.equal(view.raw.deleteBeforeReplace, true, view.logicalName);
-      // A waited container's init error (its wait timed out) turns into a replacement on the next run.
-      assert.deepEqual(view.raw.replaceOnChanges, view.raw.inputs.wait ? ['#initerror'] : [], view.logicalName);
+      // Any long-running container's init error (a wait that timed out, a start that failed after the id
+      // was set) turns into a replacement on the next run, waited or not; a one-shot job is re-run by
+      // replacement through its dependents' labels instead.
+      const longRunning = view.raw.inputs.mustRun === true;
+      assert.deepEqual(view.raw.replaceOnChanges, longRunning ? ['#initerror'] : [], view.logicalName);
     }
-    assert.ok(views.filter((v) => v.raw.inputs.wait).length >= 12);
+    // The Collector and Tempo are not waited for (their images cannot run a check) but are long-running.
+    for (const part of ['otel-collector', 'tempo']) {
+      const view = byPart(views, part);
+      assert.notEqual(view.raw.inputs.wait, true, part);
+      assert.deepEqual(view.raw.replaceOnChanges, ['#initerror'], part);
+    }
+    assert.ok(views.filter((v) => v.raw.inputs.mustRun === true).length >= 14);
   });
 
   test('the wait covers the start period and every retry', () => {
-    const check: HealthCheck = { tests: ['CMD', 'true'], interval: '5s', timeout: '3s', retries: 10, startPeriod: '2m' };
+    const check: HealthCheck = { tests: ['CMD', 'true'], intervalSeconds: 5, timeoutSeconds: 3, retries: 10, startPeriodSeconds: 120 };
     assert.ok(healthWaitSeconds(check) >= 120 + 10 * 8);
-    assert.throws(() => durationSeconds('1h' as never), /whole seconds or minutes/);
   });
 });
 
@@ -122,3 +131,15 @@ describe('a part that does not come up', () => {
     );
   });
 });
+
+/** A recorded health check (Go duration strings, as the provider takes them) back in seconds. */
+function recordedCheck(check: { tests: string[]; interval: string; timeout: string; startPeriod: string; retries: number }): HealthCheck {
+  const seconds = (text: string) => parseGoDurationMs(text) / 1000;
+  return {
+    tests: check.tests,
+    intervalSeconds: seconds(check.interval),
+    timeoutSeconds: seconds(check.timeout),
+    retries: check.retries,
+    startPeriodSeconds: seconds(check.startPeriod),
+  };
+}

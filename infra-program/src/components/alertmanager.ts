@@ -75,10 +75,10 @@ export class Alertmanager extends pulumi.ComponentResource {
         // The image is busybox-based (its Dockerfile), so wget is there.
         healthcheck: {
           tests: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${alertmanagerPort}/-/ready || exit 1`],
-          interval: '5s',
-          timeout: '3s',
+          intervalSeconds: 5,
+          timeoutSeconds: 3,
           retries: 12,
-          startPeriod: '30s',
+          startPeriodSeconds: 30,
         },
       },
       { parent: this },

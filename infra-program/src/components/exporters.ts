@@ -35,10 +35,10 @@ export const exporterMemoryMb = 64;
  */
 export const upProbe = (port: number, upMetric: 'pg_up' | 'redis_up'): HealthCheck => ({
   tests: ['CMD-SHELL', `wget -q -O - http://127.0.0.1:${port}/metrics | grep -q '^${upMetric} 1$'`],
-  interval: '10s',
-  timeout: '5s',
+  intervalSeconds: 10,
+  timeoutSeconds: 5,
   retries: 5,
-  startPeriod: '30s',
+  startPeriodSeconds: 30,
 });
 
 export class PostgresExporter extends pulumi.ComponentResource {

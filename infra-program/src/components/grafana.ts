@@ -101,12 +101,12 @@ export class Grafana extends pulumi.ComponentResource {
         ports: [{ internal: grafanaPort, ...args.publish }],
         healthcheck: {
           tests: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${grafanaPort}/api/health || exit 1`],
-          interval: '5s',
-          timeout: '3s',
+          intervalSeconds: 5,
+          timeoutSeconds: 3,
           retries: 20,
           // A first start runs Grafana's database migrations (hundreds of them) before /api/health answers:
           // minutes on a laptop's disk.
-          startPeriod: '300s',
+          startPeriodSeconds: 300,
         },
       },
       { parent: this },

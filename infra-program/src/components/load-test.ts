@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { k6Invocation, k6ScriptDir, k6Scripts, plannedDurationSeconds, scenarioParams, type ScenarioName } from '@lab/load';
-import { platformContainer } from '../container';
+import { fingerprint, platformContainer } from '../container';
 import { httpUrl, type Endpoint } from '../endpoint';
 import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
@@ -20,6 +20,29 @@ export interface LoadTestArgs {
   readonly lokiHttp: Endpoint;
   readonly prometheusHttp: Endpoint;
   readonly prometheusRemoteWriteUrl: string;
+  /** What the run proves: when any of these is replaced, the run is stale and runs again. */
+  readonly proves: LoadTestSubjects;
+}
+
+/** The identities a load test's verdict is about. */
+export interface LoadTestSubjects {
+  /** The service image's id (a rebuild changes it). */
+  readonly serviceImageId: pulumi.Input<string>;
+  /** The replicas' container ids (a replacement, or another replica count, changes them). */
+  readonly replicaIds: readonly pulumi.Input<string>[];
+  /** Traefik's container id (a new route or image replaces it). */
+  readonly traefikId: pulumi.Input<string>;
+}
+
+/**
+ * The label value that ties a run to what it proves. `dependsOn` only orders the first creation; labels
+ * are ForceNew, so a change of any of these ids replaces the k6 container and so runs k6 again, and
+ * k6Result never describes a service that is no longer there.
+ */
+export function subjectsFingerprint(subjects: LoadTestSubjects): pulumi.Output<string> {
+  return pulumi
+    .all([subjects.serviceImageId, pulumi.all([...subjects.replicaIds]), subjects.traefikId])
+    .apply(([image, replicas, traefik]) => fingerprint([image, ...replicas, traefik]));
 }
 
 export interface LoadTestResult {
@@ -80,7 +103,7 @@ export class LoadTest extends pulumi.ComponentResource {
         command: invocation.command,
         envs: invocation.env,
         extraUploads: scripts,
-        labels: { 'lab.k6.scenario': args.scenario },
+        labels: { 'lab.k6.scenario': args.scenario, [k6SubjectsLabel]: subjectsFingerprint(args.proves) },
         oneShot: true,
         detached,
       },
@@ -106,6 +129,8 @@ export class LoadTest extends pulumi.ComponentResource {
     this.registerOutputs({ result: this.result });
   }
 }
+
+export const k6SubjectsLabel = 'lab.k6.proves';
 
 /** Parameters the program knows better than a default in the script: which service to look for. */
 function defaultParams(scenario: ScenarioName, serviceName: string): Record<string, string> {

@@ -67,11 +67,11 @@ export class Loki extends pulumi.ComponentResource {
         // GETs /ready and exits 0 or 1.
         healthcheck: {
           tests: ['CMD', '/usr/bin/loki', '-health', `-health.url=http://localhost:${lokiPorts.http}/ready`],
-          interval: '5s',
-          timeout: '5s',
+          intervalSeconds: 5,
+          timeoutSeconds: 5,
           retries: 24,
           // /ready answers 503 until the ingester has joined its ring and waited its join period.
-          startPeriod: '120s',
+          startPeriodSeconds: 120,
         },
         labels: { 'lab.requires.buckets': args.store.bucketsReady },
       },

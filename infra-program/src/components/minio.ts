@@ -55,7 +55,7 @@ export class Minio extends pulumi.ComponentResource {
         envs: { MINIO_ROOT_USER: rootUser, MINIO_ROOT_PASSWORD: rootPassword },
         command: ['server', '/data', '--address', `:${minioPorts.api}`, '--console-address', `:${minioPorts.console}`],
         volumes: [{ volumeName: volume.name, containerPath: '/data' }],
-        healthcheck: { tests: ['CMD', 'mc', 'ready', 'local'], interval: '5s', timeout: '5s', retries: 12, startPeriod: '30s' },
+        healthcheck: { tests: ['CMD', 'mc', 'ready', 'local'], intervalSeconds: 5, timeoutSeconds: 5, retries: 12, startPeriodSeconds: 30 },
       },
       { parent: this },
     );

@@ -59,11 +59,11 @@ export class Postgres extends pulumi.ComponentResource {
           // Over TCP: the image's entrypoint runs initdb with a socket-only server, which pg_isready over the
           // socket would already report ready.
           tests: ['CMD', 'pg_isready', '--host', '127.0.0.1', '--port', String(postgresPort), '--username', user, '--dbname', database],
-          interval: '5s',
-          timeout: '3s',
+          intervalSeconds: 5,
+          timeoutSeconds: 3,
           retries: 10,
           // A first start runs initdb before the server takes TCP connections.
-          startPeriod: '60s',
+          startPeriodSeconds: 60,
         },
       },
       { parent: this },

@@ -102,11 +102,11 @@ export class Prometheus extends pulumi.ComponentResource {
         ports: [{ internal: prometheusPort, ...args.publish }],
         healthcheck: {
           tests: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${prometheusPort}/-/ready || exit 1`],
-          interval: '5s',
-          timeout: '3s',
+          intervalSeconds: 5,
+          timeoutSeconds: 3,
           retries: 12,
           // After a restart it replays its WAL (up to the retention's worth of head data) before /-/ready.
-          startPeriod: '120s',
+          startPeriodSeconds: 120,
         },
       },
       { parent: this },

@@ -54,11 +54,11 @@ export class Redis extends pulumi.ComponentResource {
         stopTimeoutSeconds: 15,
         healthcheck: {
           tests: ['CMD-SHELL', `redis-cli -p ${redisPort} ping | grep -q PONG`],
-          interval: '5s',
-          timeout: '3s',
+          intervalSeconds: 5,
+          timeoutSeconds: 3,
           retries: 10,
           // Replaying a large append-only file delays the first PONG.
-          startPeriod: '30s',
+          startPeriodSeconds: 30,
         },
       },
       { parent: this },

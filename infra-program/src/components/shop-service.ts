@@ -52,6 +52,10 @@ export class ShopService extends pulumi.ComponentResource {
   readonly replicas: readonly Endpoint[];
   readonly migrationName: pulumi.Output<string>;
   readonly replicaNames: pulumi.Output<string>[];
+  /** The built image's id: a rebuild changes it (and so replaces the replicas). */
+  readonly imageId: pulumi.Output<string>;
+  /** The replicas' container ids: each changes whenever its replica is replaced. */
+  readonly replicaIds: pulumi.Output<string>[];
 
   constructor(name: string, args: ShopServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('lab:platform:ShopService', name, {}, opts);
@@ -101,6 +105,7 @@ export class ShopService extends pulumi.ComponentResource {
     const stopTimeoutSeconds = Math.ceil(shutdownGraceMs / 1000) + 2;
     this.replicas = [];
     this.replicaNames = [];
+    this.replicaIds = [];
     for (let index = 1; index <= args.replicas; index++) {
       const part = `shop-api-${index}`;
       const replica = platformContainer(
@@ -134,19 +139,21 @@ export class ShopService extends pulumi.ComponentResource {
               '-e',
               `fetch('http://127.0.0.1:${servicePort}${serviceLivenessPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
             ],
-            interval: '5s',
-            timeout: '3s',
+            intervalSeconds: 5,
+            timeoutSeconds: 3,
             retries: 12,
             // Node loads the OpenTelemetry SDK and instrumentations before the app listens.
-            startPeriod: '30s',
+            startPeriodSeconds: 30,
           },
         },
         { parent: this, dependsOn: [migration] },
       );
       this.replicas = [...this.replicas, endpoint(args.naming.of(part), servicePort)];
       this.replicaNames.push(replica.name);
+      this.replicaIds.push(replica.id);
     }
     this.migrationName = migration.name;
+    this.imageId = imageRef;
     this.registerOutputs({ migrationName: this.migrationName });
   }
 }

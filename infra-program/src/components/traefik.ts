@@ -58,6 +58,8 @@ export class Traefik extends pulumi.ComponentResource {
   readonly staticConfig: ConfigFile;
   readonly dynamicConfig: ConfigFile;
   readonly containerName: pulumi.Output<string>;
+  /** Its container id: changes whenever Traefik is replaced (a new config, a new image). */
+  readonly containerId: pulumi.Output<string>;
 
   constructor(name: string, args: TraefikArgs, opts?: pulumi.ComponentResourceOptions) {
     super('lab:platform:Traefik', name, {}, opts);
@@ -92,10 +94,10 @@ export class Traefik extends pulumi.ComponentResource {
         stopTimeoutSeconds: traefikGraceSeconds + 5,
         healthcheck: {
           tests: ['CMD', 'traefik', 'healthcheck', `--configFile=${traefikStaticPath}`],
-          interval: '5s',
-          timeout: '3s',
+          intervalSeconds: 5,
+          timeoutSeconds: 3,
           retries: 12,
-          startPeriod: '30s',
+          startPeriodSeconds: 30,
         },
       },
       { parent: this },
@@ -104,6 +106,7 @@ export class Traefik extends pulumi.ComponentResource {
     this.minioConsoleUrl = `http://${args.routes.minioConsoleHost}:${args.appPort}`;
     this.dashboardUrl = `http://${args.bindAddress}:${args.dashboardPort}/dashboard/`;
     this.containerName = container.name;
+    this.containerId = container.id;
     this.registerOutputs({ appUrl: this.appUrl, dashboardUrl: this.dashboardUrl, minioConsoleUrl: this.minioConsoleUrl });
   }
 }
