@@ -75,10 +75,6 @@ export function platformContainer(
   // timeout) unless destroyGraceSeconds is set; an attached job is not stopped at all (it has exited).
   const stopSeconds = attached ? undefined : (args.stopTimeoutSeconds ?? dockerDefaultStopSeconds);
   const waited = !oneShot && args.healthcheck !== undefined;
-  // Docker stores MemorySwap = 2 x Memory when none is given, and the provider reads it back into
-  // memory_swap, which is Optional but not Computed: a diff on every run. Equal to the limit, it matches
-  // what Docker stores and makes the limit real (no swap on top). Hosts without swap accounting store -1
-  // whatever is sent; `swapLimit: false` makes the program ignore that field there (ignoreReportedSwap).
   return new docker.Container(
     args.part,
     {
@@ -89,6 +85,10 @@ export function platformContainer(
       envs,
       user: args.user,
       memory: args.memoryMb,
+      // Docker stores MemorySwap = 2 x Memory when none is given, and the provider reads it back into
+      // memory_swap, which is Optional but not Computed: a diff on every run. Equal to the limit, it is
+      // what Docker stores, and the limit is real (no swap on top). Hosts without swap accounting store -1
+      // whatever is sent; with `swapLimit: false` the field is ignored there (ignoreReportedSwap).
       memorySwap: args.memoryMb,
       stopTimeout: stopSeconds,
       destroyGraceSeconds: stopSeconds,

@@ -66,8 +66,8 @@ export const k6MemoryMb = 1024;
 
 /**
  * Runs one k6 scenario against Traefik from inside the Docker network, attached, so its exit code and
- * summary come back as outputs. Any change of scenario, parameter or script replaces the container and
- * so runs it again.
+ * summary come back as outputs. Any change of scenario, parameter or script, and any replacement of what
+ * it proves (`proves`), replaces the container and so runs it again.
  */
 export class LoadTest extends pulumi.ComponentResource {
   readonly result: pulumi.Output<LoadTestResult>;
