@@ -132,20 +132,30 @@ describe('bad input', () => {
     assert.equal(((await response.json()) as { error: { details: Array<{ field: string }> } }).error.details[0]?.field, 'name');
   });
 
-  it('refuses an oversized body with 413 before buffering it all', async () => {
-    // Its own connection: the server closes it after refusing, as proxies do, and a pooled one would be reused.
-    const body = JSON.stringify({ name: 'x'.repeat(200_000), priceCents: 1, stock: 1 });
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const request = http.request(`${service.baseUrl}/api/items`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+  it('refuses an oversized body with 413 and Connection: close, so a keep-alive client is not reset next', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, path: string, body?: string) =>
+      new Promise<{ status: number; text: string; connection?: string }>((resolve, reject) => {
+        const request = http.request(`${service.baseUrl}${path}`, { method, agent, headers: { 'content-type': 'application/json' } }, (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text, connection: response.headers.connection }));
+        });
+        request.on('error', reject);
+        request.end(body);
       });
-      request.on('error', reject);
-      request.end(body);
-    });
-    assert.equal(status, 413);
-    assert.equal((JSON.parse(text) as { error: { code: string } }).error.code, 'payload_too_large');
+    try {
+      for (const size of [200_000, 1_000_000]) {
+        const refused = await send('POST', '/api/items', JSON.stringify({ name: 'x'.repeat(size), priceCents: 1, stock: 1 }));
+        assert.equal(refused.status, 413);
+        assert.equal(refused.connection, 'close');
+        assert.equal((JSON.parse(refused.text) as { error: { code: string } }).error.code, 'payload_too_large');
+        // The one pooled socket: had the agent kept the refused one, this request would be reset.
+        assert.equal((await send('GET', '/api/items?limit=1')).status, 200);
+      }
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('refuses to delete an item that has orders with 409', async () => {
