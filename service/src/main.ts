@@ -18,8 +18,11 @@ function start() {
     url: config.DATABASE_URL,
     poolMax: config.DB_POOL_MAX,
     connectTimeoutSeconds: config.DB_CONNECT_TIMEOUT_SECONDS,
-    onAvailabilityChange: (state, cause) =>
-      state === 'up' ? logger.info({ state }, 'database reachable again') : logger.warn({ state, err: cause }, `database ${state === 'down' ? 'down: refusing statements until a probe succeeds' : 'unreachable from a connection: probing'}`),
+    onAvailabilityChange: (state, cause) => {
+      if (state === 'up') logger.info({ state }, 'database reachable again');
+      else if (state === 'down') logger.warn({ state, err: cause }, 'database down: refusing statements until a probe succeeds');
+      else logger.warn({ state, err: cause }, 'database unreachable from a connection: probing');
+    },
   });
   const redis = createRedis({ url: config.REDIS_URL, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS }, logger);
   const cache = createItemCache(redis, config.CACHE_TTL_SECONDS, logger);

@@ -20,7 +20,7 @@ export interface ShutdownSteps {
  * How the grace period is shared: the pools and the telemetry flush each get a bounded slice of their own,
  * and a little is kept back so the exit comes before the backstop at the end of the grace.
  */
-export function shutdownBudget(graceMs: number) {
+function shutdownBudget(graceMs: number) {
   const flushMs = Math.min(2_000, Math.floor(graceMs / 4));
   const closePoolsMs = Math.min(1_000, Math.floor(graceMs / 8));
   const slackMs = Math.min(250, Math.floor(graceMs / 20));

@@ -9,7 +9,6 @@ export type Database = PostgresJsDatabase<typeof schema>;
 
 export interface DatabaseClient {
   readonly db: Database;
-  readonly availability: () => AvailabilityState;
   /** Ends the pool, giving running queries two seconds. */
   close(): Promise<void>;
 }
@@ -22,7 +21,7 @@ export interface DatabaseOptions {
 }
 
 /** How often a down database is probed: recovery is noticed within this plus one round trip. */
-export const probeIntervalMs = 200;
+const probeIntervalMs = 200;
 const probeTimeoutMs = 1_000;
 
 /**
@@ -75,7 +74,6 @@ export function createDatabase(options: DatabaseOptions): DatabaseClient {
   const db = drizzle({ client: sql, schema });
   return {
     db,
-    availability: () => availability.state,
     async close() {
       availability.close();
       await Promise.all([sql.end({ timeout: 2 }), probeConnection.end({ timeout: 0 })]);
