@@ -176,12 +176,12 @@ export const healthcheckLabel = 'lab.healthcheck.sha256';
 
 export function healthcheckSha256(check: DockerHealthcheck): string {
   const canonical = { tests: check.tests, interval: check.interval, timeout: check.timeout, startPeriod: check.startPeriod, retries: check.retries };
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+  return fingerprint(canonical);
 }
 
-/** A short, stable digest of a list of identities (image and container ids), for a label. */
-export function fingerprint(parts: readonly string[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+/** A stable sha256 of a JSON-serialisable value (a health check, a list of image and container ids), for a label. */
+export function fingerprint(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }
 
 /**
