@@ -10,7 +10,6 @@ import { startLab, type CampaignOptions, type Lab } from './lab.ts';
 import { describeMachine } from './machine.ts';
 import type { CampaignReport } from './report.ts';
 import type { FaultResult } from './result.ts';
-import { failureCounts } from './stats.ts';
 
 export type Fault = (lab: Lab) => Promise<FaultResult>;
 
@@ -37,7 +36,6 @@ function abortedFault(name: string, error: unknown): FaultResult {
     durationMs: 0,
     requests: 0,
     outcomes: {},
-    failures: failureCounts([]),
     during: { count: 0, p50Ms: Number.NaN, p99Ms: Number.NaN },
     after: { count: 0, p50Ms: Number.NaN, p99Ms: Number.NaN },
     deaths: [],

@@ -39,10 +39,6 @@ export class Collector {
     return `http://127.0.0.1:${this.#port}`;
   }
 
-  get condition(): CollectorCondition {
-    return this.#condition;
-  }
-
   async set(condition: CollectorCondition): Promise<void> {
     if (condition === this.#condition) return;
     const wasListening = this.#condition !== 'unreachable';

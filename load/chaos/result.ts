@@ -1,7 +1,7 @@
 import type { LedgerResult } from './ledger.ts';
-import { is5xx, type FailureKind, type Sample } from './samples.ts';
+import { is5xx, type Sample } from './samples.ts';
 import type { Settlement } from './settle.ts';
-import { byPhase, failureCounts, latencySummary, outcomeCounts, type LatencySummary, type PhaseMark } from './stats.ts';
+import { byPhase, latencySummary, outcomeCounts, type LatencySummary, type PhaseMark } from './stats.ts';
 import type { Death } from './replica.ts';
 
 /** One thing the campaign requires; any check that fails makes the campaign exit non-zero. */
@@ -17,7 +17,6 @@ export interface FaultResult {
   readonly durationMs: number;
   readonly requests: number;
   readonly outcomes: Record<string, number>;
-  readonly failures: Record<FailureKind, number>;
   /** Latency of answered requests sent while the fault lasted, and after the dependency came back. */
   readonly during: LatencySummary;
   readonly after: LatencySummary;
@@ -43,7 +42,6 @@ export function summarise(samples: readonly Sample[], marks: readonly PhaseMark[
   return {
     requests: samples.length,
     outcomes: outcomeCounts(samples),
-    failures: failureCounts(samples),
     during: latencySummary(byPhase(samples, marks, 'during')),
     after: latencySummary(byPhase(samples, marks, 'after')),
   };

@@ -1,8 +1,7 @@
 /** What one request of the campaign ended as: an HTTP answer, or a failure before one arrived. */
 
 /** Failures with no HTTP answer, as a client sees them. */
-export const failureKinds = ['reset', 'refused', 'timeout', 'other'] as const;
-export type FailureKind = (typeof failureKinds)[number];
+export type FailureKind = 'reset' | 'refused' | 'timeout' | 'other';
 
 export interface Sample {
   /** A name for the kind of request (order, item-read, list ...), for tables and filters. */

@@ -1,5 +1,5 @@
 /** Pure arithmetic over the campaign's samples: percentiles, counts, phases, recovery. Unit-tested. */
-import { failureKinds, is2xx, latencyMs, type FailureKind, type Sample } from './samples.ts';
+import { is2xx, latencyMs, type Sample } from './samples.ts';
 
 /** Nearest-rank percentile (p in 0..100); NaN for no values. */
 export function percentile(values: readonly number[], p: number): number {
@@ -29,12 +29,6 @@ export function outcomeCounts(samples: readonly Sample[]): Record<string, number
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
-}
-
-export function failureCounts(samples: readonly Sample[]): Record<FailureKind, number> {
-  const counts = Object.fromEntries(failureKinds.map((k) => [k, 0])) as Record<FailureKind, number>;
-  for (const s of samples) if (s.failure) counts[s.failure]++;
-  return counts;
 }
 
 const failed5xxOrNoAnswer = (s: Sample): boolean => s.failure !== undefined || (s.status ?? 0) >= 500;

@@ -37,6 +37,8 @@ export async function shutdownUnderLoad(lab: Lab, collectorCondition: CollectorC
     await collector.set(collectorCondition);
     await sleep(collectorGoneMs);
   }
+  // A replica that died while the collector was gone is a failure of this fault, not a reason to skip it.
+  await replica.reviveIfDead();
   const signalled = now();
   marks.push({ at: signalled, phase: 'during' });
   const exit = await replica.stop();
@@ -58,7 +60,7 @@ export async function shutdownUnderLoad(lab: Lab, collectorCondition: CollectorC
   const closeMarked = sentAfterSignal.filter((s) => s.connectionClose).length;
   const resetsAfterSignal = afterSignal.filter((s) => s.failure === 'reset').length;
   const checks: Check[] = [
-    ...commonChecks(samples, [503], [], ledger),
+    ...commonChecks(samples, [503], replica.deaths, ledger),
     { name: 'exit code 0', ok: exit.exitCode === 0, detail: exit.exitCode === 0 ? '0' : `${exit.exitCode}; stderr: ${exit.stderrTail.slice(-300) || '(empty)'}` },
     { name: `exited within the grace (${shutdownGraceMs} ms)`, ok: exit.exitMs <= shutdownGraceMs + 500, detail: `${Math.round(exit.exitMs)} ms` },
   ];
@@ -67,7 +69,7 @@ export async function shutdownUnderLoad(lab: Lab, collectorCondition: CollectorC
     description: `SIGTERM after ${warmMs / 1000} s of load from ${lab.options.clients} keep-alive clients (40% orders, 40% cached reads, 20% list pages)${collectorReachable ? '' : `, the collector ${collectorCondition === 'unreachable' ? 'unreachable (port closed)' : 'a black hole (never answers)'} from ${collectorGoneMs / 1000} s before the signal`}; clients keep sending until the process has exited`,
     durationMs: now() - started,
     ...summarise(samples, marks),
-    deaths: [],
+    deaths: replica.deaths,
     allowed5xx: [503],
     ledger,
     settlement,
