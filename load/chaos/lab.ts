@@ -4,7 +4,8 @@ import { Collector } from './collectors.ts';
 import { ordersOf, requireDurableCommits, stockOf } from './database.ts';
 import { OrderJournal } from './journal.ts';
 import { checkLedger, type LedgerResult } from './ledger.ts';
-import type { Shop } from './requests.ts';
+import { startLoad, type RunningLoad } from './load.ts';
+import { mixed, type Mix, type Shop } from './requests.ts';
 import { settleUnknownOrders, type Settlement } from './settle.ts';
 import { Replica } from './replica.ts';
 
@@ -20,8 +21,8 @@ export interface CampaignOptions {
 export const defaultOptions: CampaignOptions = { clients: 20, cycles: 3, hostileRequests: 4_000 };
 
 /** Per-request timeout of the load: longer than any answer the service should take, even in an outage. */
-export const requestTimeoutMs = 20_000;
-export const pauseAfterFailureMs = 20;
+const requestTimeoutMs = 20_000;
+const pauseAfterFailureMs = 20;
 /** The replicas' shutdown grace, set explicitly so the shutdown checks compare against a known figure. */
 export const shutdownGraceMs = 8_000;
 
@@ -106,4 +107,9 @@ export async function startLab(options: CampaignOptions, log: (message: string) 
     await dispose();
     throw error;
   }
+}
+
+/** The campaign's keep-alive load on one replica: `lab.options.clients` clients sending requests in `mix`. */
+export function mixedLoad(lab: Lab, replica: Replica, mix: Mix, label: string): RunningLoad {
+  return startLoad({ clients: lab.options.clients, target: replica.baseUrl, next: mixed(lab.shop, mix, label), timeoutMs: requestTimeoutMs, pauseAfterFailureMs });
 }

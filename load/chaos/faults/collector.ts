@@ -1,8 +1,6 @@
 import { Collector, type CollectorCondition } from '../collectors.ts';
 import type { Lab } from '../lab.ts';
-import { pauseAfterFailureMs, requestTimeoutMs } from '../lab.ts';
-import { startLoad } from '../load.ts';
-import { mixed } from '../requests.ts';
+import { mixedLoad } from '../lab.ts';
 import { commonChecks, summarise, type FaultResult } from '../result.ts';
 import type { PhaseMark } from '../stats.ts';
 import { now, sleep } from './timing.ts';
@@ -19,13 +17,7 @@ export async function collectorOutage(lab: Lab, condition: Exclude<CollectorCond
   const replica = await lab.replica({ collector });
   const started = now();
   const marks: PhaseMark[] = [];
-  const load = startLoad({
-    clients: lab.options.clients,
-    target: replica.baseUrl,
-    next: mixed(lab.shop, { order: 3, read: 5, list: 2 }, `collector-${condition}`),
-    timeoutMs: requestTimeoutMs,
-    pauseAfterFailureMs,
-  });
+  const load = mixedLoad(lab, replica, { order: 3, read: 5, list: 2 }, `collector-${condition}`);
   await sleep(warmMs);
   marks.push({ at: now(), phase: 'during' });
   await collector.set(condition);

@@ -1,8 +1,6 @@
 import type { StopMode } from '../../../service/test/support/servers.ts';
 import type { Lab } from '../lab.ts';
-import { pauseAfterFailureMs, requestTimeoutMs } from '../lab.ts';
-import { startLoad } from '../load.ts';
-import { mixed } from '../requests.ts';
+import { mixedLoad } from '../lab.ts';
 import { commonChecks, summarise, type FaultResult } from '../result.ts';
 import { failedBetween, lastFailureMs, recoveryMs, type PhaseMark } from '../stats.ts';
 import { now, sleep } from './timing.ts';
@@ -24,13 +22,7 @@ export async function postgresRestarts(lab: Lab, mode: StopMode): Promise<FaultR
   const marks: PhaseMark[] = [];
   const stops: number[] = [];
   const returns: number[] = [];
-  const load = startLoad({
-    clients: lab.options.clients,
-    target: replica.baseUrl,
-    next: mixed(lab.shop, { order: 7, read: 2, list: 1 }, `pg-${mode}`),
-    timeoutMs: requestTimeoutMs,
-    pauseAfterFailureMs,
-  });
+  const load = mixedLoad(lab, replica, { order: 7, read: 2, list: 1 }, `pg-${mode}`);
   await sleep(warmMs);
   for (let cycle = 1; cycle <= lab.options.cycles; cycle++) {
     stops.push(now());

@@ -1,7 +1,5 @@
 import type { Lab } from '../lab.ts';
-import { pauseAfterFailureMs, requestTimeoutMs } from '../lab.ts';
-import { startLoad } from '../load.ts';
-import { mixed } from '../requests.ts';
+import { mixedLoad } from '../lab.ts';
 import { commonChecks, summarise, type FaultResult } from '../result.ts';
 import type { PhaseMark } from '../stats.ts';
 import type { Replica } from '../replica.ts';
@@ -31,13 +29,7 @@ export async function redisRestart(lab: Lab): Promise<FaultResult> {
   const replica = await lab.replica();
   const started = now();
   const marks: PhaseMark[] = [];
-  const load = startLoad({
-    clients: lab.options.clients,
-    target: replica.baseUrl,
-    next: mixed(lab.shop, { order: 3, read: 6, list: 1 }, 'redis'),
-    timeoutMs: requestTimeoutMs,
-    pauseAfterFailureMs,
-  });
+  const load = mixedLoad(lab, replica, { order: 3, read: 6, list: 1 }, 'redis');
   await sleep(warmMs);
   marks.push({ at: now(), phase: 'during' });
   await lab.redis.stop();

@@ -1,8 +1,6 @@
 import { Collector, type CollectorCondition } from '../collectors.ts';
 import type { Lab } from '../lab.ts';
-import { pauseAfterFailureMs, requestTimeoutMs, shutdownGraceMs } from '../lab.ts';
-import { startLoad } from '../load.ts';
-import { mixed } from '../requests.ts';
+import { mixedLoad, shutdownGraceMs } from '../lab.ts';
 import { commonChecks, summarise, type Check, type FaultResult } from '../result.ts';
 import { is2xx } from '../samples.ts';
 import type { PhaseMark } from '../stats.ts';
@@ -25,13 +23,7 @@ export async function shutdownUnderLoad(lab: Lab, collectorCondition: CollectorC
   const replica = await lab.replica({ collector });
   const started = now();
   const marks: PhaseMark[] = [];
-  const load = startLoad({
-    clients: lab.options.clients,
-    target: replica.baseUrl,
-    next: mixed(lab.shop, { order: 4, read: 4, list: 2 }, `sigterm-${collectorCondition}`),
-    timeoutMs: requestTimeoutMs,
-    pauseAfterFailureMs,
-  });
+  const load = mixedLoad(lab, replica, { order: 4, read: 4, list: 2 }, `sigterm-${collectorCondition}`);
   await sleep(warmMs);
   if (!collectorReachable) {
     await collector.set(collectorCondition);
