@@ -1,20 +1,63 @@
-import { createHash } from 'node:crypto';
-import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import { goDuration } from './go-duration';
+import type * as docker from '@pulumi/docker';
 import type { ConfigFile } from './config-file';
 import type { Naming } from './naming';
 import type { NetworkMembership } from './networks';
+import { activeTarget } from './targets/active';
+
+/**
+ * The contract between the components and the target layer: what one part of the platform is (image,
+ * command, env, files, storage, ports, health, networks, shutdown, memory), with nothing that says how a
+ * target runs it. `src/targets/docker` turns it into Docker containers, `src/targets/kubernetes` into
+ * Deployments, StatefulSets, Jobs, Services, ConfigMaps and Secrets; platform.ts picks one (`target`).
+ */
+
+export { fingerprint } from './fingerprint';
+export {
+  assertJobSucceeded,
+  dockerDefaultStopSeconds,
+  dockerHealthcheck,
+  healthcheckLabel,
+  healthcheckSha256,
+  healthWaitSeconds,
+  ignoreReportedSwap,
+  notReadyMessage,
+  replaceAfterFailedCreate,
+  type DockerHealthcheck,
+} from './targets/docker/container';
 
 export interface PublishedPort {
   readonly internal: number;
+  /** The port users reach it on: a host port (Docker), a node port or load-balancer port (Kubernetes). */
   readonly external: number;
   readonly bindAddress: string;
 }
 
+/** An HTTP endpoint of the part itself that answers 200 when it is ready (or alive). */
+export interface HttpCheck {
+  readonly port: number;
+  readonly path: string;
+}
+
+/** A health check, every timing explicit so the wait that follows it can be derived from it. */
+export interface HealthCheck {
+  /** The command form (Docker's `CMD` / `CMD-SHELL`), run inside the part's own image. */
+  readonly tests: string[];
+  /**
+   * The same check as an HTTP GET, for targets whose agent makes the request itself (a Kubernetes
+   * httpGet probe): no process started in the container, no shell or HTTP client needed in the image.
+   */
+  readonly httpGet?: HttpCheck;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  /** Failures in this period do not count; it must cover the part's slowest (first) start. */
+  readonly startPeriodSeconds: number;
+}
+
 export interface PlatformContainerArgs {
   readonly naming: Naming;
-  /** The part's short name; the Docker name is `naming.of(part)`, which is also its DNS name. */
+  /** The part's short name; its name on the target is `naming.of(part)`, which is also its DNS name. */
   readonly part: string;
   readonly image: pulumi.Input<string>;
   readonly networks: readonly NetworkMembership[];
@@ -22,16 +65,31 @@ export interface PlatformContainerArgs {
   readonly entrypoints?: pulumi.Input<pulumi.Input<string>[]>;
   readonly envs?: Record<string, pulumi.Input<string>>;
   readonly configFiles?: readonly ConfigFile[];
+  /** Files that are not generated documents (a secret config, scripts): path and content. */
   readonly extraUploads?: pulumi.Input<docker.types.input.ContainerUpload>[];
   readonly volumes?: { readonly volumeName: pulumi.Input<string>; readonly containerPath: string }[];
+  /** TCP ports the part's server binds, as the others reach it (a Kubernetes Service exposes exactly these). */
+  readonly listens?: readonly number[];
   readonly ports?: readonly PublishedPort[];
   readonly healthcheck?: HealthCheck;
+  /**
+   * Where the part says it is ready, when that differs from its health check (the app's readiness fails
+   * while it drains, its liveness does not) or when its image cannot run a check at all (then
+   * `readinessGate` probes the same URL on Docker). Kubernetes makes it the readiness probe.
+   */
+  readonly readiness?: HttpCheck & { readonly timeoutSeconds: number };
   readonly user?: string;
   /**
    * Seconds a stop waits after SIGTERM before SIGKILL: on `docker stop` and, as the provider's destroy
-   * grace, on every replacement and destroy (default: Docker's 10).
+   * grace, on every replacement and destroy (default: Docker's 10); Kubernetes' termination grace.
    */
   readonly stopTimeoutSeconds?: number;
+  /**
+   * Seconds the part keeps running before it is sent SIGTERM, where routing follows endpoint lists that
+   * take a moment to drop a terminating instance (a Kubernetes preStop); Docker, whose routes are fixed,
+   * ignores it.
+   */
+  readonly preStopSeconds?: number;
   /**
    * Hard memory limit in MiB (the provider's `memory` field, which it multiplies by 1024*1024:
    * kreuzwerker resource_docker_container_funcs.go at v4.5.0). Without one, a container may take the
@@ -46,198 +104,56 @@ export interface PlatformContainerArgs {
    * 20-minute create timeout); its result is then read with `docker logs`.
    */
   readonly detached?: boolean;
-  /** Extra labels; a value may be an output, which also orders this container after its source. */
+  /**
+   * With oneShot: a non-zero exit is a result the graph reports (k6's verdict), not a failed deployment;
+   * the target must bring back the exit code and the tail of the log.
+   */
+  readonly reportsResult?: boolean;
+  /** Extra labels; a value may be an output, which also orders this part after its source. */
   readonly labels?: Record<string, pulumi.Input<string>>;
 }
 
 /**
- * The one way the program makes a container, so every one carries the project and stack in its name
- * and labels, joins only the networks it is given, gets its config files as uploads, and publishes ports
- * only on the configured address.
+ * What a target hands back for one part: a resource to depend on, its DNS name (an output that resolves
+ * once the part is up, so whoever builds an address from it waits), an identity that changes whenever the
+ * part is replaced, and for a one-shot job its exit code and log.
  */
-export function platformContainer(
-  args: PlatformContainerArgs,
-  opts: pulumi.CustomResourceOptions,
-): docker.Container {
-  const healthcheck = args.healthcheck ? dockerHealthcheck(args.healthcheck) : undefined;
-  const labels: Record<string, pulumi.Input<string>> = {
-    'lab.project': args.naming.project,
-    'lab.stack': args.naming.stack,
-    'lab.part': args.part,
-    ...(healthcheck ? { [healthcheckLabel]: healthcheckSha256(healthcheck) } : {}),
-    ...Object.fromEntries((args.configFiles ?? []).map((file) => [`lab.config${file.path.replaceAll("/", ".")}`, file.sha256])),
-    ...args.labels,
-  };
-  const envs = Object.entries(args.envs ?? {}).map(([name, value]) => pulumi.interpolate`${name}=${value}`);
-  const oneShot = args.oneShot === true;
-  const attached = oneShot && args.detached !== true;
-  // The provider's delete stops a container with a timeout of 0 (SIGKILL at once, overriding its own stop
-  // timeout) unless destroyGraceSeconds is set; an attached job is not stopped at all (it has exited).
-  const stopSeconds = attached ? undefined : (args.stopTimeoutSeconds ?? dockerDefaultStopSeconds);
-  const waited = !oneShot && args.healthcheck !== undefined;
-  return new docker.Container(
-    args.part,
-    {
-      name: args.naming.of(args.part),
-      image: args.image,
-      command: args.command,
-      entrypoints: args.entrypoints,
-      envs,
-      user: args.user,
-      memory: args.memoryMb,
-      // Docker stores MemorySwap = 2 x Memory when none is given, and the provider reads it back into
-      // memory_swap, which is Optional but not Computed: a diff on every run. Equal to the limit, it is
-      // what Docker stores, and the limit is real (no swap on top). Hosts without swap accounting store -1
-      // whatever is sent; with `swapLimit: false` the field is ignored there (ignoreReportedSwap).
-      memorySwap: args.memoryMb,
-      stopTimeout: stopSeconds,
-      destroyGraceSeconds: stopSeconds,
-      networksAdvanced: args.networks.map((network) => ({ name: network.name })),
-      uploads: [...(args.configFiles ?? []).map((file) => file.upload()), ...(args.extraUploads ?? [])],
-      volumes: args.volumes?.map((volume) => ({ ...volume })),
-      ports: args.ports?.map((port) => ({ internal: port.internal, external: port.external, ip: port.bindAddress })),
-      healthcheck,
-      // During the start period failures do not count and a success makes the container healthy at once:
-      // the start period is what absorbs a slow first boot (a database migration, a ring joining).
-      labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
-      restart: oneShot ? 'no' : 'unless-stopped',
-      // Long-running parts wait until healthy, so whatever depends on them starts against a live server.
-      // The provider's wait ends only at "healthy" or its timeout, so the timeout covers the whole time
-      // Docker gives the check before calling the container unhealthy.
-      wait: waited,
-      waitTimeout: waited ? healthWaitSeconds(args.healthcheck!) : undefined,
-      mustRun: !oneShot,
-      attach: attached,
-      logs: attached,
-      rm: false,
-    },
-    // Fixed names and host ports collide under create-before-delete; replace by deleting first.
-    { deleteBeforeReplace: true, ...(oneShot ? {} : replaceAfterFailedCreate), ...opts },
-  );
+export interface PlatformPart extends pulumi.Resource {
+  readonly name: pulumi.Output<string>;
+  readonly id: pulumi.Output<string>;
+  readonly exitCode: pulumi.Output<number | undefined>;
+  readonly containerLogs: pulumi.Output<string | undefined>;
 }
 
-/**
- * A long-running container whose creation failed after Docker gave it an id (its health wait timed out,
- * it exited at start) is recorded with an initialization error; a plain re-run would then only update it
- * in place, which for unchanged inputs does nothing, and it would stay broken. With this, the next
- * `pulumi up` replaces it instead (pulumi/pulumi step_generator.go, applyReplaceOnChanges: a
- * replaceOnChanges path containing `#initerror` turns an init error into a replacement), so its
- * dependents are created only against a working part.
- */
-export const replaceAfterFailedCreate: pulumi.CustomResourceOptions = { replaceOnChanges: ['#initerror'] };
-
-/**
- * For a Docker host without swap accounting (`docker info -f '{{.SwapLimit}}'` prints false): Docker
- * stores MemorySwap -1 whatever is sent (moby daemon_unix.go, verifyPlatformContainerResources), so the
- * field is ignored in diffs there. Only there: on a host that honours it, an ignored memorySwap would keep
- * its old value when a memory limit is raised, and Docker refuses a swap limit below the memory limit.
- */
-export const ignoreReportedSwap: pulumi.ResourceTransformation = (args) =>
-  args.type === 'docker:index/container:Container'
-    ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { ignoreChanges: ['memorySwap'] }) }
-    : undefined;
-
-/** A Docker health check, every timing explicit so the wait that follows it can be derived from it. */
-export interface HealthCheck {
-  readonly tests: string[];
-  readonly intervalSeconds: number;
-  readonly timeoutSeconds: number;
-  readonly retries: number;
-  /** Failures in this period do not count; it must cover the part's slowest (first) start. */
-  readonly startPeriodSeconds: number;
+/** Storage that outlives the part's replacement. */
+export interface PlatformVolume {
+  readonly name: pulumi.Output<string>;
 }
 
-/** The health check as the provider takes it, each duration in the form its Read writes back. */
-export interface DockerHealthcheck {
-  readonly tests: string[];
-  readonly interval: string;
-  readonly timeout: string;
-  readonly startPeriod: string;
-  readonly retries: number;
+/** Several identical instances of one part behind one address (the app's replicas). */
+export interface ReplicatedArgs extends Omit<PlatformContainerArgs, 'envs' | 'oneShot' | 'detached' | 'reportsResult'> {
+  readonly count: number;
+  /**
+   * The environment of one instance; `instance` is that instance's own id (Docker: `<part>-<n>`;
+   * Kubernetes: the pod's name, through the downward API).
+   */
+  readonly envs: (instance: string) => Record<string, pulumi.Input<string>>;
 }
 
-export function dockerHealthcheck(check: HealthCheck): DockerHealthcheck {
-  return {
-    tests: check.tests,
-    interval: goDuration(check.intervalSeconds),
-    timeout: goDuration(check.timeoutSeconds),
-    startPeriod: goDuration(check.startPeriodSeconds),
-    retries: check.retries,
-  };
-}
-
-/**
- * The label that carries a hash of the container's health check. The provider neither replaces a
- * container when its healthcheck changes nor sends the change on update (kreuzwerker v4.5.0: healthcheck
- * is not ForceNew, and resourceDockerContainerUpdate ignores it), so a changed check would never reach
- * Docker; labels are ForceNew, so through this one a changed check replaces the container.
- */
-export const healthcheckLabel = 'lab.healthcheck.sha256';
-
-export function healthcheckSha256(check: DockerHealthcheck): string {
-  const canonical = { tests: check.tests, interval: check.interval, timeout: check.timeout, startPeriod: check.startPeriod, retries: check.retries };
-  return fingerprint(canonical);
-}
-
-/** A stable sha256 of a JSON-serialisable value (a health check, a list of image and container ids), for a label. */
-export function fingerprint(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
-}
-
-/**
- * How long the provider waits for "healthy": the start period, then every retry running to its timeout,
- * plus a margin. Docker marks the container unhealthy at about that point; waiting less would fail a
- * part that is still within what its own health check allows.
- */
-export function healthWaitSeconds(check: HealthCheck): number {
-  const perTry = check.intervalSeconds + check.timeoutSeconds;
-  return Math.ceil(check.startPeriodSeconds + check.retries * perTry + 15);
-}
-
-/** Docker's own stop timeout, used where a part has no longer shutdown. */
-export const dockerDefaultStopSeconds = 10;
-
-/** A named volume whose name carries project and stack. */
-export function platformVolume(naming: Naming, part: string, opts: pulumi.CustomResourceOptions): docker.Volume {
-  return new docker.Volume(
-    `${part}-data`,
-    {
-      name: naming.of(`${part}-data`),
-      labels: [
-        { label: 'lab.project', value: naming.project },
-        { label: 'lab.stack', value: naming.stack },
-      ],
-    },
-    // A fixed name collides under create-before-delete.
-    { deleteBeforeReplace: true, ...opts },
-  );
-}
-
-/**
- * Fails the deployment when a one-shot job exits non-zero, and otherwise yields a value that a dependent
- * container puts in a label: it then cannot be created before the job has finished, nor after it failed.
- */
-export function requireSuccess(job: docker.Container, what: string): pulumi.Output<string> {
-  return pulumi
-    .all([job.name, job.exitCode, job.containerLogs, job.urn])
-    .apply(([name, exitCode, logs, urn]) => assertJobSucceeded(what, name, exitCode, logs, urn));
-}
-
-/** The check behind `requireSuccess`: a one-shot job's name when it exited 0, else an error with its logs. */
-export function assertJobSucceeded(what: string, name: string, exitCode: number | undefined, logs: string | undefined, urn?: string): string {
-  if (exitCode !== undefined && exitCode !== null && exitCode !== 0) {
-    // The failed job stays in the state with unchanged inputs, so a plain re-run would not run it again.
-    const rerun = urn ? `\nOnce the cause is fixed, run it again with: pulumi up --replace '${urn}'` : '';
-    throw new Error(`${what} (${name}) exited with code ${exitCode}:\n${logs ?? ''}${rerun}`);
-  }
-  return name;
+export interface PlatformReplicas {
+  /** One entry per address the instances are reached by (Docker: each replica; Kubernetes: its Service). */
+  readonly instances: readonly PlatformPart[];
+  /** The DNS name of each entry of `instances`, known before they exist (for the router's config). */
+  readonly hosts: readonly string[];
+  /** Resources whose replacement means the instances changed (a rollout, another count). */
+  readonly all: readonly pulumi.Resource[];
 }
 
 export interface ReadinessGateArgs {
   readonly naming: Naming;
   /** The probed part's short name; the probe is `<part>-ready`. */
   readonly part: string;
-  readonly target: docker.Container;
+  readonly target: PlatformPart;
   /** The readiness URL as the probe reaches it on `networks`. */
   readonly url: string;
   /** An image of the graph with /bin/sh, wget and date (busybox): the probe pulls nothing new. */
@@ -248,61 +164,36 @@ export interface ReadinessGateArgs {
 }
 
 /**
- * For a part whose image cannot run a Docker health check (no shell, no HTTP client, no health command):
- * a one-shot probe polls its readiness URL until it answers 200 or the time is up. The result gates the
- * part's dependents like `requireSuccess`; on failure `pulumi up` fails with the part's name and the
- * last lines of its own log. The probe carries the part's container id, so replacing the part (a config
- * change, or `pulumi up --replace`) runs it again.
+ * The one way the program makes a part, so every one carries the project and stack in its name and
+ * labels, joins only the networks it is given, gets its config files delivered where it reads them, and
+ * publishes ports only where configured.
  */
-export function readinessGate(args: ReadinessGateArgs, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
-  const poll = [
-    'deadline=$(( $(date +%s) + READY_TIMEOUT ))',
-    'until wget -q -T 3 -O /dev/null "$READY_URL"; do',
-    '  if [ "$(date +%s)" -ge "$deadline" ]; then echo "$READY_URL did not answer 200 within $READY_TIMEOUT s"; exit 1; fi',
-    '  sleep 2',
-    'done',
-    'echo "$READY_URL is ready"',
-  ].join('\n');
-  const probe = platformContainer(
-    {
-      naming: args.naming,
-      part: `${args.part}-ready`,
-      image: args.image,
-      networks: args.networks,
-      entrypoints: ['/bin/sh', '-c'],
-      command: [poll],
-      envs: { READY_URL: args.url, READY_TIMEOUT: String(args.timeoutSeconds) },
-      labels: { 'lab.probes': args.target.id },
-      // busybox sh and wget: a few MiB.
-      memoryMb: 32,
-      oneShot: true,
-    },
-    { ...opts, dependsOn: [args.target] },
-  );
-  return pulumi
-    .all([probe.exitCode, probe.containerLogs, args.target.name, args.target.urn])
-    .apply(async ([exitCode, probeLogs, name, urn]) => {
-      if (exitCode === 0 || exitCode === undefined || exitCode === null) return name;
-      const lastLines = await docker
-        .getLogs(
-          { name, tail: '40', showStdout: true, showStderr: true, logsListStringEnabled: true, discardHeaders: true },
-          { parent: args.target },
-        )
-        .then(
-          (logs) => logs.logsListStrings ?? [],
-          // The probe's verdict stands even when the log cannot be read (the container is already gone).
-          (error: unknown) => [`(its log could not be read: ${String(error)})`],
-        );
-      throw new Error(notReadyMessage(args.part, name, probeLogs ?? '', lastLines, urn));
-    });
+export function platformContainer(args: PlatformContainerArgs, opts: pulumi.CustomResourceOptions): PlatformPart {
+  return activeTarget().container(args, opts);
 }
 
-/** What `pulumi up` says when a probed part never became ready. */
-export function notReadyMessage(part: string, name: string, probeLogs: string, lastLines: readonly string[], urn: string): string {
-  return [
-    `${part} (${name}) did not become ready: ${probeLogs.trim()}`,
-    `Its last log lines:`,
-    ...lastLines.map((line) => `  ${line.trimEnd()}`),
-    `Once the cause is fixed, recreate it (its readiness probe runs again with it): pulumi up --replace '${urn}'`,
-  ].join('\n');
+/** N instances of one long-running part. */
+export function platformReplicas(args: ReplicatedArgs, opts: pulumi.CustomResourceOptions): PlatformReplicas {
+  return activeTarget().replicas(args, opts);
+}
+
+/** Storage whose name carries project and stack. */
+export function platformVolume(naming: Naming, part: string, opts: pulumi.CustomResourceOptions): PlatformVolume {
+  return activeTarget().volume(naming, part, opts);
+}
+
+/**
+ * Fails the deployment when a one-shot job exits non-zero, and otherwise yields a value that a dependent
+ * part puts in a label: it then cannot be created before the job has finished, nor after it failed.
+ */
+export function requireSuccess(job: PlatformPart, what: string): pulumi.Output<string> {
+  return activeTarget().requireSuccess(job, what);
+}
+
+/**
+ * For a part whose image cannot run a health check (no shell, no HTTP client, no health command): resolves
+ * once its readiness URL answers 200. The result gates the part's dependents like `requireSuccess`.
+ */
+export function readinessGate(args: ReadinessGateArgs, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+  return activeTarget().readinessGate(args, opts);
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import { platformContainer, requireSuccess } from '../container';
+import { platformContainer, platformReplicas, requireSuccess } from '../container';
 import { endpoint, httpUrl, type Endpoint } from '../endpoint';
 import type { LogLevel } from '../settings';
 import type { Naming } from '../naming';
@@ -103,55 +103,57 @@ export class ShopService extends pulumi.ComponentResource {
     const drainDelayMs = args.loadBalancerDetectionMs;
     const shutdownGraceMs = drainDelayMs + inFlightBudgetMs;
     const stopTimeoutSeconds = Math.ceil(shutdownGraceMs / 1000) + 2;
-    this.replicas = [];
-    this.replicaNames = [];
-    this.replicaIds = [];
-    for (let index = 1; index <= args.replicas; index++) {
-      const part = `shop-api-${index}`;
-      const replica = platformContainer(
-        {
-          naming: args.naming,
-          part,
-          image: imageRef,
-          networks: args.networks.pick('edge', 'data', 'telemetry'),
-          memoryMb: shopApiMemoryMb,
-          envs: {
-            PORT: String(servicePort),
-            DATABASE_URL: args.postgres.url,
-            REDIS_URL: args.redis.url,
-            LOG_LEVEL: args.logLevel,
-            OTEL_SERVICE_NAME: args.serviceName,
-            OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl(args.collectorOtlpHttp),
-            OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-            SHUTDOWN_DRAIN_DELAY_MS: String(drainDelayMs),
-            SHUTDOWN_GRACE_MS: String(shutdownGraceMs),
-            OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-            OTEL_TRACES_SAMPLER_ARG: String(args.traceSampleRatio),
-            OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${part},deployment.environment.name=${args.naming.stack}`,
-          },
-          labels: { 'lab.requires.migration': migrated, 'lab.requires.collector': args.collectorReady },
-          stopTimeoutSeconds,
-          healthcheck: {
-            // The image has node but no curl or wget.
-            tests: [
-              'CMD',
-              'node',
-              '-e',
-              `fetch('http://127.0.0.1:${servicePort}${serviceLivenessPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
-            ],
-            intervalSeconds: 5,
-            timeoutSeconds: 3,
-            retries: 12,
-            // Node loads the OpenTelemetry SDK and instrumentations before the app listens.
-            startPeriodSeconds: 30,
-          },
+    const replicas = platformReplicas(
+      {
+        naming: args.naming,
+        part: 'shop-api',
+        count: args.replicas,
+        image: imageRef,
+        networks: args.networks.pick('edge', 'data', 'telemetry'),
+        memoryMb: shopApiMemoryMb,
+        listens: [servicePort],
+        envs: (instance) => ({
+          PORT: String(servicePort),
+          DATABASE_URL: args.postgres.url,
+          REDIS_URL: args.redis.url,
+          LOG_LEVEL: args.logLevel,
+          OTEL_SERVICE_NAME: args.serviceName,
+          OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl(args.collectorOtlpHttp),
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+          SHUTDOWN_DRAIN_DELAY_MS: String(drainDelayMs),
+          SHUTDOWN_GRACE_MS: String(shutdownGraceMs),
+          OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+          OTEL_TRACES_SAMPLER_ARG: String(args.traceSampleRatio),
+          OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${instance},deployment.environment.name=${args.naming.stack}`,
+        }),
+        labels: { 'lab.requires.migration': migrated, 'lab.requires.collector': args.collectorReady },
+        stopTimeoutSeconds,
+        // Where endpoint lists route (Kubernetes), a terminating pod leaves them a moment after SIGTERM is
+        // decided: it keeps serving through that before its own drain starts.
+        preStopSeconds: Math.ceil(drainDelayMs / 1000),
+        healthcheck: {
+          // The image has node but no curl or wget.
+          tests: [
+            'CMD',
+            'node',
+            '-e',
+            `fetch('http://127.0.0.1:${servicePort}${serviceLivenessPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+          ],
+          httpGet: { port: servicePort, path: serviceLivenessPath },
+          intervalSeconds: 5,
+          timeoutSeconds: 3,
+          retries: 12,
+          // Node loads the OpenTelemetry SDK and instrumentations before the app listens.
+          startPeriodSeconds: 30,
         },
-        { parent: this, dependsOn: [migration] },
-      );
-      this.replicas = [...this.replicas, endpoint(args.naming.of(part), servicePort)];
-      this.replicaNames.push(replica.name);
-      this.replicaIds.push(replica.id);
-    }
+        // It fails readiness from SIGTERM on (while it drains) and while Postgres is unreachable.
+        readiness: { port: servicePort, path: serviceReadinessPath, timeoutSeconds: 3 },
+      },
+      { parent: this, dependsOn: [migration] },
+    );
+    this.replicas = replicas.hosts.map((host) => endpoint(host, servicePort));
+    this.replicaNames = replicas.instances.map((replica) => replica.name);
+    this.replicaIds = replicas.instances.map((replica) => replica.id);
     this.migrationName = migration.name;
     this.imageId = imageRef;
     this.registerOutputs({ migrationName: this.migrationName });
