@@ -32,3 +32,16 @@ export interface DeclaredFlag {
   /** For route-scoped flags: the routes it applies to (absent: every route). */
   readonly routes?: readonly string[];
 }
+
+/**
+ * The attributes each toxic type takes, all integers (Go int/int64 fields; a fraction is a 400 from the API,
+ * a name not listed is silently ignored), as in Toxiproxy v2.12.0 toxics/*.go: latency and jitter in ms,
+ * bandwidth `rate` in KB/s, timeout and reset_peer `timeout` in ms, slicer sizes in bytes and `delay` in µs.
+ */
+export const toxicAttributeNames = {
+  latency: ['latency', 'jitter'],
+  bandwidth: ['rate'],
+  timeout: ['timeout'],
+  reset_peer: ['timeout'],
+  slicer: ['average_size', 'size_variation', 'delay'],
+} as const satisfies Record<DeclaredToxic['type'], readonly string[]>;

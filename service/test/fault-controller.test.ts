@@ -1,0 +1,255 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { createFaultController } from '../src/fault-controller/controller';
+import type { FaultDeclaration } from '../src/fault-controller/declaration';
+import { faultControllerEnvironment } from '../src/fault-controller/environment';
+import { toxiproxyApi } from '../src/fault-controller/toxiproxy-api';
+import { freePort } from './support/servers';
+import { serviceRoot } from './support/service-process';
+import { startToxiproxyDouble, type ToxiproxyDouble } from './support/toxiproxy-double';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const silent = pino({ level: 'silent' });
+
+/** A TCP echo server: what a proxied dependency answers, so a test can time a round trip through a fault. */
+let echo: Server;
+let echoAddress: string;
+before(async () => {
+  echo = createServer((socket) => socket.pipe(socket));
+  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  echoAddress = `127.0.0.1:${(echo.address() as { port: number }).port}`;
+});
+after(() => new Promise<void>((resolve) => echo.close(() => resolve())));
+
+const startDouble = () => startToxiproxyDouble(['postgres', 'redis', 'collector'].map((name) => ({ name, upstream: echoAddress })));
+
+/** ms for one echo round trip through the port, or the socket error's code. */
+async function roundTrip(port: number): Promise<number | string> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const socket = connect(port, '127.0.0.1', () => socket.write('ping'));
+    socket.once('data', () => (socket.destroy(), resolve(performance.now() - started)));
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    socket.once('close', () => resolve('closed'));
+  });
+}
+
+const declaration: FaultDeclaration = {
+  proxies: [
+    { name: 'postgres', enabled: true, toxics: [{ name: 'latency', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 300, jitter: 20 } }] },
+    { name: 'redis', enabled: false, toxics: [] },
+    { name: 'collector', enabled: true, toxics: [] },
+  ],
+  flags: [{ key: 'http-error-rate', value: 0.25, routes: ['/api/items/:id'] }, { key: 'cache-bypass', value: true }],
+};
+const initial = { declaration, text: JSON.stringify(declaration) };
+
+function metricLines(text: string): string[] {
+  return text.split('\n').filter((line) => line && !line.startsWith('#'));
+}
+const sample = (text: string, series: string) => metricLines(text).find((line) => line.startsWith(`${series} `))?.split(' ')[1];
+
+describe('the fault controller against the Toxiproxy API', () => {
+  let toxiproxy: ToxiproxyDouble;
+  before(async () => {
+    toxiproxy = await startDouble();
+  });
+  after(() => toxiproxy.close());
+
+  it('applies the declaration, then makes no call but the listing while nothing changes, and reports the faults', async () => {
+    let clock = 1_700_000_000_000;
+    const controller = createFaultController({ api: toxiproxyApi(toxiproxy.url), readDeclaration: async () => initial, initial, logger: silent, now: () => clock });
+    assert.equal(await controller.reconcile(), 'success');
+    const proxies = await toxiproxyApi(toxiproxy.url).proxies();
+    assert.deepEqual(proxies.postgres!.toxics, [{ attributes: { latency: 300, jitter: 20 }, name: 'latency', type: 'latency', stream: 'downstream', toxicity: 1 }]);
+    assert.equal(proxies.redis!.enabled, false);
+    assert.equal(proxies.collector!.enabled, true);
+
+    const before = toxiproxy.requests.length;
+    clock += 5_000;
+    assert.equal(await controller.reconcile(), 'success');
+    assert.deepEqual(toxiproxy.requests.slice(before).map(({ method, path }) => `${method} ${path}`), ['GET /proxies']);
+
+    const text = controller.metrics();
+    assert.deepEqual(metricLines(text).filter((line) => line.startsWith('lab_fault_active')), [
+      'lab_fault_active{link="postgres",fault="latency"} 1',
+      'lab_fault_active{link="redis",fault="down"} 1',
+      'lab_fault_active{link="app",fault="http-error-rate"} 1',
+      'lab_fault_active{link="app",fault="cache-bypass"} 1',
+    ]);
+    assert.equal(sample(text, 'lab_fault_setting{link="postgres",fault="latency",setting="latency"}'), '300');
+    assert.equal(sample(text, 'lab_fault_setting{link="postgres",fault="latency",setting="toxicity"}'), '1');
+    assert.equal(sample(text, 'lab_fault_setting{link="app",fault="http-error-rate",setting="value"}'), '0.25');
+    assert.equal(sample(text, 'lab_fault_setting{link="app",fault="cache-bypass",setting="value"}'), '1');
+    // First applied in the first round; the second round does not move it (Grafana draws one annotation).
+    assert.equal(sample(text, 'lab_faults_applied_timestamp_seconds'), '1700000000');
+    assert.equal(sample(text, 'lab_fault_last_success_timestamp_seconds'), '1700000005');
+    assert.equal(sample(text, 'lab_fault_reconciles_total{outcome="success"}'), '2');
+    assert.equal(sample(text, 'lab_fault_changes_total{link="postgres",action="add_toxic"}'), '1');
+    assert.equal(sample(text, 'lab_fault_changes_total{link="redis",action="disable"}'), '1');
+    assert.equal(sample(text, 'lab_fault_toxiproxy_up'), '1');
+  });
+
+  it('puts the faults back on a restarted Toxiproxy, and survives its API being gone meanwhile', async () => {
+    let clock = 1_700_000_000_000;
+    const controller = createFaultController({ api: toxiproxyApi(toxiproxy.url), readDeclaration: async () => initial, initial, logger: silent, now: () => clock });
+    assert.equal(await controller.reconcile(), 'success');
+    await toxiproxy.stopApi();
+    clock += 1_000;
+    assert.equal(await controller.reconcile(), 'error');
+    assert.equal(sample(controller.metrics(), 'lab_fault_toxiproxy_up'), '0');
+    assert.equal(sample(controller.metrics(), 'lab_fault_reconciles_total{outcome="error"}'), '1');
+
+    await toxiproxy.restart();
+    assert.deepEqual((await toxiproxyApi(toxiproxy.url).proxies()).postgres!.toxics, [], 'a restarted Toxiproxy starts without toxics');
+    assert.equal(await roundTrip(toxiproxy.proxy('redis').port) !== 'ECONNREFUSED', true, 'and with every proxy enabled');
+    clock += 1_000;
+    assert.equal(await controller.reconcile(), 'success');
+    const proxies = await toxiproxyApi(toxiproxy.url).proxies();
+    assert.equal(proxies.postgres!.toxics[0]?.attributes.latency, 300);
+    assert.equal(proxies.redis!.enabled, false);
+    const text = controller.metrics();
+    assert.equal(sample(text, 'lab_fault_toxiproxy_up'), '1');
+    assert.equal(sample(text, 'lab_faults_applied_timestamp_seconds'), '1700000000', 'the same declaration: no new annotation');
+  });
+
+  it('makes the declared fault real on the connection, and clears it when the declaration does', async () => {
+    const healthy: FaultDeclaration = { proxies: declaration.proxies.map((proxy) => ({ ...proxy, enabled: true, toxics: [] })), flags: [] };
+    let current = initial;
+    let clock = 1_700_000_000_000;
+    const controller = createFaultController({ api: toxiproxyApi(toxiproxy.url), readDeclaration: async () => current, initial, logger: silent, now: () => clock });
+    assert.equal(await controller.reconcile(), 'success');
+    const slow = await roundTrip(toxiproxy.proxy('postgres').port);
+    assert.ok(typeof slow === 'number' && slow >= 270, `round trip through 300±20 ms of latency: ${slow}`);
+    assert.equal(await roundTrip(toxiproxy.proxy('redis').port), 'ECONNREFUSED');
+
+    current = { declaration: healthy, text: JSON.stringify(healthy) };
+    clock += 60_000;
+    assert.equal(await controller.reconcile(), 'success');
+    const fast = await roundTrip(toxiproxy.proxy('postgres').port);
+    assert.ok(typeof fast === 'number' && fast < 100, `round trip without the fault: ${fast}`);
+    assert.equal(typeof (await roundTrip(toxiproxy.proxy('redis').port)), 'number');
+    const text = controller.metrics();
+    assert.equal(metricLines(text).filter((line) => line.startsWith('lab_fault_active')).length, 0, 'no fault, no lab_fault_active series');
+    assert.equal(sample(text, 'lab_faults_applied_timestamp_seconds'), '1700000060', 'a new declaration is a new annotation');
+  });
+
+  it('keeps going when Toxiproxy refuses one change, and counts the round as an error', async () => {
+    const unknownProxy: FaultDeclaration = { proxies: [...declaration.proxies, { name: 'kafka', enabled: true, toxics: [] }], flags: [] };
+    const input = { declaration: unknownProxy, text: JSON.stringify(unknownProxy) };
+    const controller = createFaultController({ api: toxiproxyApi(toxiproxy.url), readDeclaration: async () => input, initial: input, logger: silent });
+    await toxiproxyApi(toxiproxy.url).setEnabled('redis', true);
+    assert.equal(await controller.reconcile(), 'error');
+    assert.equal((await toxiproxyApi(toxiproxy.url).proxies()).redis!.enabled, false, 'the other proxies were still reconciled');
+    assert.equal(sample(controller.metrics(), 'lab_faults_applied_timestamp_seconds'), undefined, 'never fully applied: no timestamp');
+  });
+});
+
+describe('the Toxiproxy double', () => {
+  let toxiproxy: ToxiproxyDouble;
+  before(async () => {
+    toxiproxy = await startDouble();
+  });
+  after(() => toxiproxy.close());
+  const call = (method: string, path: string, body?: unknown) =>
+    fetch(`${toxiproxy.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) }).then(async (response) => ({ status: response.status, text: await response.text() }));
+
+  it('answers as api.go and toxic_collection.go do at v2.12.0', async () => {
+    const created = await call('POST', '/proxies/redis/toxics', { type: 'latency', attributes: { latency: 5, bogus: 1 } });
+    assert.equal(created.status, 200, 'ToxicCreate never sets 201');
+    assert.deepEqual(JSON.parse(created.text), { attributes: { latency: 5, jitter: 0 }, name: 'latency_downstream', type: 'latency', stream: 'downstream', toxicity: 1 });
+    assert.deepEqual(await call('POST', '/proxies/redis/toxics', { name: 'latency_downstream', type: 'timeout', stream: 'upstream' }), { status: 409, text: '{"error":"toxic already exists","status":409}\n' });
+    assert.equal((await call('POST', '/proxies/redis/toxics', { type: 'latency', name: 'x', attributes: { latency: 1.5 } })).status, 400);
+    assert.deepEqual(await call('POST', '/proxies/redis/toxics', { type: 'gremlin' }), { status: 400, text: '{"error":"invalid toxic type","status":400}\n' });
+    const updated = await call('PATCH', '/proxies/redis/toxics/latency_downstream', { attributes: { jitter: 2 } });
+    assert.deepEqual(JSON.parse(updated.text).attributes, { latency: 5, jitter: 2 }, 'an update keeps what it is not given');
+    assert.equal(JSON.parse((await call('PATCH', '/proxies/redis/toxics/latency_downstream', { toxicity: 0.3 })).text).toxicity, 0.3);
+    assert.equal((await call('DELETE', '/proxies/redis/toxics/latency_downstream')).status, 204);
+    assert.deepEqual(await call('DELETE', '/proxies/redis/toxics/latency_downstream'), { status: 404, text: '{"error":"toxic not found","status":404}\n' });
+    assert.deepEqual(await call('GET', '/proxies/kafka'), { status: 404, text: '{"error":"proxy not found","status":404}\n' });
+    assert.deepEqual(await call('PUT', '/proxies/redis'), { status: 405, text: '' });
+    assert.equal((await fetch(`${toxiproxy.url}/proxies`, { headers: { 'user-agent': 'Mozilla/5.0' } })).status, 403);
+  });
+});
+
+describe('the fault controller process', () => {
+  const main = path.join(serviceRoot, 'dist', 'fault-controller', 'main.js');
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'fault-controller-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  function run(environment: Record<string, string>) {
+    const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
+    const child = spawn(process.execPath, [main], { cwd: serviceRoot, env: { ...inherited, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    return { child, exited, output: () => ({ stdout, stderr }) };
+  }
+  const envFrom = (entries: string[]) => Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+
+  it('stops at start-up with the variable or the declaration field that is wrong', async () => {
+    const noUrl = run({ FAULTS_FILE: path.join(dir, 'none.json'), METRICS_PORT: 'x' });
+    assert.equal(await noUrl.exited, 1);
+    assert.match(noUrl.output().stderr, /TOXIPROXY_URL: is required/);
+    assert.match(noUrl.output().stderr, /METRICS_PORT: /);
+
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ proxies: [{ name: 'postgres', enabled: true, toxics: [{ name: 'l', type: 'latency', stream: 'down', toxicity: 1, attributes: {} }] }], flags: [] }));
+    const badFile = run({ TOXIPROXY_URL: 'http://127.0.0.1:9', FAULTS_FILE: file });
+    assert.equal(await badFile.exited, 1);
+    assert.match(badFile.output().stderr, /proxies\.0\.toxics\.0\.stream/);
+  });
+
+  it('waits out an absent Toxiproxy, applies the faults when it appears, serves /metrics, logs JSON, and exits 0 on SIGTERM', async () => {
+    const toxiproxy = await startDouble();
+    await toxiproxy.stopApi();
+    const file = path.join(dir, 'faults.json');
+    writeFileSync(file, JSON.stringify(declaration));
+    const metricsPort = await freePort();
+    // The environment exactly as the Pulumi program builds it.
+    const controller = run({ ...envFrom(faultControllerEnvironment({ toxiproxyUrl: toxiproxy.url, faultsFile: file, metricsPort, reconcileIntervalMs: 200 })), LOG_LEVEL: 'info' });
+    const metrics = () => fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((response) => response.text(), () => '');
+    try {
+      let text = '';
+      for (let i = 0; i < 50 && sample(text, 'lab_fault_reconciles_total{outcome="error"}') === undefined; i++) {
+        await sleep(100);
+        text = await metrics();
+      }
+      assert.equal(sample(text, 'lab_fault_toxiproxy_up'), '0', 'still running, and saying Toxiproxy is unreachable');
+      assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/health/live`)).status, 200);
+
+      await toxiproxy.restart();
+      for (let i = 0; i < 50 && sample(text, 'lab_faults_applied_timestamp_seconds') === undefined; i++) {
+        await sleep(100);
+        text = await metrics();
+      }
+      assert.ok(Number(sample(text, 'lab_faults_applied_timestamp_seconds')) > Date.now() / 1000 - 30);
+      assert.equal((await toxiproxyApi(toxiproxy.url).proxies()).redis!.enabled, false);
+
+      const signalled = performance.now();
+      controller.child.kill('SIGTERM');
+      assert.equal(await controller.exited, 0, controller.output().stderr);
+      assert.ok(performance.now() - signalled < 2_000, 'exits promptly');
+      const lines = controller.output().stdout.split('\n').filter(Boolean);
+      for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), `not a JSON line: ${line}`);
+      const messages = lines.map((line) => JSON.parse(line) as { msg: string; service: string });
+      assert.ok(messages.every((line) => line.service === 'fault-controller'));
+      assert.equal(messages.filter((line) => line.msg === 'toxiproxy unreachable; retrying every round').length, 1, 'one line per outage, not one per round');
+      for (const expected of ['toxiproxy reachable', 'fault declaration applied', 'stopped']) assert.ok(messages.some((line) => line.msg === expected), expected);
+    } finally {
+      controller.child.kill('SIGKILL');
+      await toxiproxy.close();
+    }
+  });
+});
