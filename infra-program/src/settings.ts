@@ -1,4 +1,5 @@
 import { scenarioNames, scenarioParams, type ScenarioName } from '@lab/load';
+import { targetKinds, type TargetKind } from './targets/active';
 
 /**
  * The stack's knobs: their types, defaults and limits. Pulumi.yaml declares the same keys with the same
@@ -40,6 +41,39 @@ export interface PlatformSettings {
    * records every container's memory swap as -1, and the program then ignores that field in diffs.
    */
   readonly swapLimit: boolean;
+  /** Where the platform runs: containers on one Docker host, or the cluster of the current kubeconfig context. */
+  readonly target: TargetKind;
+  /** Kubernetes: how Traefik, Grafana, Prometheus and Alertmanager are reached from outside the cluster. */
+  readonly kubernetesServiceType: KubernetesServiceType;
+  /** Kubernetes with NodePort: the address the user's machine reaches the nodes' ports on (kind/k3d: loopback). */
+  readonly kubernetesNodeAddress: string;
+  /** Kubernetes with NodePort: the node ports of the app entry point, Traefik's dashboard, Grafana, Prometheus, Alertmanager. */
+  readonly appNodePort: number;
+  readonly traefikDashboardNodePort: number;
+  readonly grafanaNodePort: number;
+  readonly prometheusNodePort: number;
+  readonly alertmanagerNodePort: number;
+  /** Kubernetes: the StorageClass of every PersistentVolumeClaim; empty means the cluster's default class. */
+  readonly kubernetesStorageClass: string;
+  /** Kubernetes: volume sizes per stateful part (`part=quantity`), over the program's defaults. */
+  readonly kubernetesVolumeSizes: readonly VolumeSize[];
+  /** Kubernetes: the registry the service image is pushed to and pulled from (`host[:port][/path]`). */
+  readonly kubernetesImageRegistry: string;
+  /** Kubernetes: a HorizontalPodAutoscaler on the app's CPU instead of a fixed `replicas`. */
+  readonly autoscaling: boolean;
+  readonly autoscalingMinReplicas: number;
+  readonly autoscalingMaxReplicas: number;
+  /** Average CPU use, in percent of the app's CPU request, the autoscaler keeps the replicas at. */
+  readonly autoscalingCpuPercent: number;
+}
+
+export const kubernetesServiceTypes = ['NodePort', 'LoadBalancer'] as const;
+export type KubernetesServiceType = (typeof kubernetesServiceTypes)[number];
+
+/** One volume size override: the stateful part it belongs to and a Kubernetes quantity (`10Gi`). */
+export interface VolumeSize {
+  readonly part: string;
+  readonly size: string;
 }
 
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -65,6 +99,21 @@ export const defaultSettings: PlatformSettings = {
   k6Enabled: true,
   keepImages: false,
   swapLimit: true,
+  target: 'docker',
+  kubernetesServiceType: 'NodePort',
+  kubernetesNodeAddress: '127.0.0.1',
+  appNodePort: 30080,
+  traefikDashboardNodePort: 30088,
+  grafanaNodePort: 30300,
+  prometheusNodePort: 30090,
+  alertmanagerNodePort: 30093,
+  kubernetesStorageClass: '',
+  kubernetesVolumeSizes: [],
+  kubernetesImageRegistry: 'localhost:5001',
+  autoscaling: false,
+  autoscalingMinReplicas: 2,
+  autoscalingMaxReplicas: 6,
+  autoscalingCpuPercent: 70,
 };
 
 /** Raised for any invalid knob; the message names the fully qualified key so `pulumi up` says what to fix. */
@@ -143,6 +192,38 @@ export function readSettings(project: string, raw: RawConfig): PlatformSettings 
     return Object.fromEntries(entries);
   };
 
+  const optionalText = (name: keyof PlatformSettings, pattern: RegExp, rule: string): string => {
+    const value = raw(name);
+    if (value === undefined || value === '') return '';
+    if (!pattern.test(value)) fail(name, rule, value);
+    return value;
+  };
+  const volumeSizes = (name: 'kubernetesVolumeSizes'): VolumeSize[] => {
+    const value = raw(name);
+    if (value === undefined || value === '') return [];
+    let list: unknown;
+    try {
+      list = JSON.parse(value);
+    } catch {
+      list = undefined;
+    }
+    if (!Array.isArray(list)) {
+      fail(name, 'must be a list of part=size strings (postgres=10Gi)', value);
+      return [];
+    }
+    const sizes: VolumeSize[] = [];
+    for (const item of list) {
+      // A binary or decimal quantity of bytes, as a PersistentVolumeClaim's storage request takes it.
+      const match = typeof item === 'string' ? /^([a-z][a-z0-9-]*)=([1-9][0-9]*(?:Ki|Mi|Gi|Ti|k|M|G|T))$/.exec(item) : null;
+      if (!match) {
+        fail(name, 'must be a list of part=size strings with a size like 512Mi or 10Gi', JSON.stringify(item));
+        continue;
+      }
+      sizes.push({ part: match[1]!, size: match[2]! });
+    }
+    return sizes;
+  };
+
   const hostName = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
   const settings: PlatformSettings = {
     replicas: integer('replicas', 1, 10),
@@ -163,6 +244,21 @@ export function readSettings(project: string, raw: RawConfig): PlatformSettings 
     k6Enabled: flag('k6Enabled'),
     keepImages: flag('keepImages'),
     swapLimit: flag('swapLimit'),
+    target: oneOf('target', targetKinds),
+    kubernetesServiceType: oneOf('kubernetesServiceType', kubernetesServiceTypes),
+    kubernetesNodeAddress: text('kubernetesNodeAddress', /^(\d{1,3}\.){3}\d{1,3}$|^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'must be an IPv4 address or a lower-case host name'),
+    appNodePort: integer('appNodePort', 30000, 32767),
+    traefikDashboardNodePort: integer('traefikDashboardNodePort', 30000, 32767),
+    grafanaNodePort: integer('grafanaNodePort', 30000, 32767),
+    prometheusNodePort: integer('prometheusNodePort', 30000, 32767),
+    alertmanagerNodePort: integer('alertmanagerNodePort', 30000, 32767),
+    kubernetesStorageClass: optionalText('kubernetesStorageClass', /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'must be a StorageClass name (lower-case DNS subdomain)'),
+    kubernetesVolumeSizes: volumeSizes('kubernetesVolumeSizes'),
+    kubernetesImageRegistry: text('kubernetesImageRegistry', /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/, 'must be a registry host[:port][/path], lower-case'),
+    autoscaling: flag('autoscaling'),
+    autoscalingMinReplicas: integer('autoscalingMinReplicas', 1, 50),
+    autoscalingMaxReplicas: integer('autoscalingMaxReplicas', 1, 50),
+    autoscalingCpuPercent: integer('autoscalingCpuPercent', 10, 100),
   };
 
   const published = ['appPort', 'grafanaPort', 'prometheusPort', 'alertmanagerPort', 'traefikDashboardPort'] as const;
@@ -182,6 +278,16 @@ export function readSettings(project: string, raw: RawConfig): PlatformSettings 
     fail('minioConsoleHost', `must differ from ${key('appHost')}`, settings.minioConsoleHost);
   }
 
+  const nodePorts = ['appNodePort', 'traefikDashboardNodePort', 'grafanaNodePort', 'prometheusNodePort', 'alertmanagerNodePort'] as const;
+  const seenNodePorts = new Map<number, string>();
+  for (const name of nodePorts) {
+    const other = seenNodePorts.get(settings[name]);
+    if (other) fail(name, `must differ from ${key(other)}`, String(settings[name]));
+    seenNodePorts.set(settings[name], name);
+  }
+  if (settings.autoscalingMinReplicas > settings.autoscalingMaxReplicas) {
+    fail('autoscalingMinReplicas', `must not exceed ${key('autoscalingMaxReplicas')} (${settings.autoscalingMaxReplicas})`, String(settings.autoscalingMinReplicas));
+  }
   if (problems.length > 0) throw new SettingsError(`invalid stack config:\n  - ${problems.join('\n  - ')}`);
   return settings;
 }
