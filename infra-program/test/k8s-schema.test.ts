@@ -7,19 +7,19 @@ import { before, describe, test } from 'node:test';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { naming as makeNaming } from '../src/naming';
-import { NetworkPolicies } from '../src/targets/kubernetes/network-policies';
-import { project, type Recorded } from './harness';
-import { kubernetesResources, manifestOf, validateAll, validateManifest, type Manifest } from './k8s-schema';
+import { networkPolicies } from '../src/targets/kubernetes/network-policies';
+import { project } from './harness';
+import { kubernetesResources, manifestOf, validateAll, validateManifest, type Manifest, type RegisteredResource } from './k8s-schema';
 
 // Internal (exported by the module, absent from its typings).
 const { waitForRPCs } = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
 
-async function record(build: () => void): Promise<Recorded[]> {
-  const resources: Recorded[] = [];
+async function record(build: () => void): Promise<RegisteredResource[]> {
+  const resources: RegisteredResource[] = [];
   pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
-        resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, replaceOnChanges: [], ignoreChanges: [], deleteBeforeReplace: false, registeredAt: resources.length, completedAt: 0 });
+        resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
         return { id: `${args.name}-id`, state: args.inputs };
       },
       call: (args) => args.inputs,
@@ -42,17 +42,17 @@ const deploymentSpec = {
 };
 
 describe('Kubernetes manifests against the OpenAPI schema of Kubernetes 1.36.0', () => {
-  let resources: Recorded[];
+  let resources: RegisteredResource[];
   before(async () => {
     resources = await record(() => {
-      new NetworkPolicies('network-policies', {
+      networkPolicies({
         naming: makeNaming(project, 'dev'),
         namespace: 'observability-lab-dev',
         parts: [
           { part: 'postgres', podLabels: { 'lab.part': 'postgres' }, networks: ['data'], listens: [{ port: 5432 }] },
           { part: 'app', podLabels: { 'lab.part': 'app' }, networks: ['edge', 'data'], listens: [{ port: 8080 }], published: [8080] },
         ],
-      });
+      }, {});
     });
   });
 

@@ -9,6 +9,9 @@
 import { unwrap } from './graph';
 import type { Recorded } from './harness';
 
+/** What the validation reads of a registered resource (a harness record, or a test's own). */
+export type RegisteredResource = Pick<Recorded, 'type' | 'name' | 'custom' | 'inputs'>;
+
 export interface Manifest {
   readonly apiVersion: string;
   readonly kind: string;
@@ -29,12 +32,12 @@ export function parseToken(type: string): { group: string; version: string; kind
 }
 
 /** Every resource of the Kubernetes provider the program registered (the provider object itself aside). */
-export function kubernetesResources(resources: readonly Recorded[]): Recorded[] {
+export function kubernetesResources<R extends RegisteredResource>(resources: readonly R[]): R[] {
   return resources.filter((r) => r.custom && r.type.startsWith('kubernetes:') && r.type !== 'pulumi:providers:kubernetes');
 }
 
 /** The manifest the provider would send for a registered resource: its inputs, secrets unwrapped. */
-export function manifestOf(resource: Recorded): Manifest {
+export function manifestOf(resource: RegisteredResource): Manifest {
   return unwrap(resource.inputs) as Manifest;
 }
 
@@ -75,7 +78,7 @@ export async function validateManifest(type: string, manifest: Manifest, resourc
 }
 
 /** The schema problems of every Kubernetes resource of a run. */
-export async function validateAll(resources: readonly Recorded[]): Promise<SchemaProblem[]> {
+export async function validateAll(resources: readonly RegisteredResource[]): Promise<SchemaProblem[]> {
   const problems: SchemaProblem[] = [];
   for (const r of kubernetesResources(resources)) problems.push(...(await validateManifest(r.type, manifestOf(r), `${r.type} ${r.name}`)));
   return problems;

@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as pulumi from '@pulumi/pulumi';
 import { networkRoles, type NetworkRole } from '../src/networks';
-import { clusterDns, declaredEdges, NetworkPolicies, policySpecs, type PartNetworking } from '../src/targets/kubernetes/network-policies';
+import { clusterDns, declaredEdges, networkPolicies, policySpecs, type PartNetworking } from '../src/targets/kubernetes/network-policies';
 import { naming as makeNaming } from '../src/naming';
 import { containers, listenPorts, references, unwrap, type ContainerView } from './graph';
-import { project, runProgram, type Recorded } from './harness';
+import { project, runProgram } from './harness';
 import { allowed, type Pod, type PolicyObject } from './netpol-oracle';
+import type { RegisteredResource } from './k8s-schema';
 
 const namespace = 'observability-lab-dev';
 
@@ -35,17 +36,17 @@ describe('network policies', () => {
   let views: ContainerView[];
   let parts: PartNetworking[];
   let policies: PolicyObject[];
-  let registered: Recorded[];
+  let registered: RegisteredResource[];
 
   before(async () => {
     views = containers((await runProgram({ stack: 'dev', config: { replicas: '2' } })).resources);
     parts = partsOf(views, 'dev');
     // The component under mocks, to read the policies as the provider would receive them.
-    const resources: Recorded[] = [];
+    const resources: RegisteredResource[] = [];
     pulumi.runtime.setMocks(
       {
         newResource: async (args) => {
-          resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, replaceOnChanges: [], ignoreChanges: [], deleteBeforeReplace: false, registeredAt: resources.length, completedAt: 0 });
+          resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
           return { id: `${args.name}-id`, state: args.inputs };
         },
         call: (args) => args.inputs,
@@ -54,7 +55,7 @@ describe('network policies', () => {
       'dev',
       false,
     );
-    new NetworkPolicies('network-policies', { naming: makeNaming(project, 'dev'), namespace, parts });
+    networkPolicies({ naming: makeNaming(project, 'dev'), namespace, parts }, {});
     await new Promise((resolve) => setTimeout(resolve, 200));
     registered = resources.filter((r) => r.type === 'kubernetes:networking.k8s.io/v1:NetworkPolicy');
     policies = registered.map((r) => ({ namespace: unwrap(r.inputs).metadata.namespace, spec: unwrap(r.inputs).spec }));

@@ -150,27 +150,24 @@ export interface NetworkPoliciesArgs {
   readonly parts: readonly PartNetworking[];
 }
 
-/** The lab's edge/data/telemetry segmentation as NetworkPolicies in the stack's namespace. */
-export class NetworkPolicies extends pulumi.ComponentResource {
-  readonly policies: k8s.networking.v1.NetworkPolicy[];
-
-  constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('lab:platform:NetworkPolicies', name, {}, opts);
-    this.policies = Object.entries(policySpecs(args.parts)).map(
-      ([policy, spec]) =>
-        new k8s.networking.v1.NetworkPolicy(
-          `netpol-${policy}`,
-          {
-            metadata: {
-              name: args.naming.of(policy),
-              namespace: args.namespace,
-              labels: { 'lab.project': args.naming.project, 'lab.stack': args.naming.stack, 'lab.policy': policy },
-            },
-            spec,
+/**
+ * The lab's edge/data/telemetry segmentation as NetworkPolicies in the stack's namespace. `opts` carries the
+ * target's parent and Kubernetes provider.
+ */
+export function networkPolicies(args: NetworkPoliciesArgs, opts: pulumi.CustomResourceOptions): k8s.networking.v1.NetworkPolicy[] {
+  return Object.entries(policySpecs(args.parts)).map(
+    ([policy, spec]) =>
+      new k8s.networking.v1.NetworkPolicy(
+        `netpol-${policy}`,
+        {
+          metadata: {
+            name: args.naming.of(policy),
+            namespace: args.namespace,
+            labels: { 'lab.project': args.naming.project, 'lab.stack': args.naming.stack, 'lab.policy': policy },
           },
-          { parent: this },
-        ),
-    );
-    this.registerOutputs({});
-  }
+          spec,
+        },
+        opts,
+      ),
+  );
 }
