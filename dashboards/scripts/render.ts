@@ -1,13 +1,15 @@
 /**
  * Writes the generated dashboards and rule files to a directory for inspection
- * (`npm run render -w @lab/dashboards -- /tmp/out`), and refreshes the README's walkthrough section.
+ * (`npm run render -w @lab/dashboards -- /tmp/out`), and refreshes the generated README sections: the
+ * walkthrough in this folder's README, the failure lab in the root README.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildDashboards, buildPrometheusRuleFiles, grafanaDatasourceUids } from '../src/index';
+import { failureLabMarkdown } from '../src/faults/readme-section';
 import { walkthroughMarkdown } from '../src/walkthrough';
-import { replaceWalkthrough } from './readme-section';
+import { failureLabEnd, failureLabStart, replaceSection, replaceWalkthrough } from './readme-section';
 
 const out = process.argv[2];
 if (out) {
@@ -17,3 +19,5 @@ if (out) {
 }
 const readmePath = join(__dirname, '..', 'README.md');
 writeFileSync(readmePath, replaceWalkthrough(readFileSync(readmePath, 'utf8'), walkthroughMarkdown()));
+const rootReadmePath = join(__dirname, '..', '..', 'README.md');
+writeFileSync(rootReadmePath, replaceSection(readFileSync(rootReadmePath, 'utf8'), failureLabMarkdown(), failureLabStart, failureLabEnd));

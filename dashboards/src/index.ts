@@ -12,3 +12,14 @@ export { exemplarTraceIdLabel } from './datasources';
 export { severities, type Severity } from './slo/burn-rate-policy';
 /** The Collector's Prometheus reader options its self-metric names depend on; the infra program writes them. */
 export { collectorPrometheusReaderOptions, type CollectorPrometheusReaderOptions } from './metrics/known/otel-collector';
+/** The failure lab's scenario catalogue: the program takes `faultScenario: <name>` and uses its `faults`. */
+export {
+  faultScenarioNames,
+  faultScenarios,
+  faultScenario,
+  scenarioConfigCommands,
+  type FaultScenario,
+  type FaultScenarioName,
+  type ExpectedAlert,
+} from './faults/scenarios';
+export { faultConfigCommands, faultConfigEntries, scenarioSwitchCommand, type ConfigEntry } from './faults/config-commands';

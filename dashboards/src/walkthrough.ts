@@ -1,33 +1,50 @@
 /**
- * The debugging walkthrough (clicks only) for the README, generated from the dashboards' own titles
- * so a renamed panel breaks a test instead of the instructions.
+ * The debugging walkthrough (clicks only) for the README, generated from the dashboards' own titles and
+ * the fault catalogue, so a renamed panel, alert or scenario breaks a test instead of the instructions.
+ * It follows one catalogue scenario, db-latency, from the alert to the span that shows the cause.
  */
 import { exemplarTraceIdLabel } from './datasources';
 import { drilldownPanelTitles } from './dashboards/drilldown';
+import { failureLabPanelTitles } from './dashboards/failure-lab';
+import { faultChangeAnnotationName } from './dashboards/fault-annotations';
 import { overviewPanelTitles } from './dashboards/overview';
-import { failureScenarios } from './dashboards/failure-scenarios';
+import { clearFaultsCommand, scenarioSwitchCommand } from './faults/config-commands';
+import { faultScenario, scenarioConfigCommands, scenarioPanelTitle, scenarioTraceTitle } from './faults/scenarios';
 import { fastPage } from './slo/burn-rate-policy';
 import { serviceLevelObjectives } from './slo/slo';
 
+/** The scenario the walkthrough follows. */
+export const walkthroughScenario = faultScenario('db-latency');
+
 export function walkthroughMarkdown(): string {
   const availability = serviceLevelObjectives[0]!;
-  const errorScenario = failureScenarios.find((s) => s.routeRegex === '/simulate/error')!;
-  const slowQuery = failureScenarios.find((s) => s.routeRegex === '/simulate/slow-query')!;
+  const s = walkthroughScenario;
+  const alert = s.alerts[0]!;
+  const latency = s.faults.postgres?.latencyMs;
   return [
     '## Debugging walkthrough (clicks only)',
     '',
-    `Start some failures: run the k6 \`failure-mix\` scenario, or call ${errorScenario.howToTrigger} and ${slowQuery.howToTrigger} a few times.`,
+    `Break something on purpose with the failure lab's \`${s.name}\` scenario: ${s.summary.charAt(0).toLowerCase()}${s.summary.slice(1)}`,
     '',
-    '1. Open Grafana, **Dashboards**, then **Shop platform overview** (tag `observability-lab`).',
-    `2. In **${overviewPanelTitles.errorRatio}**, find the spike. **Drag across it** to zoom the whole dashboard to that moment.`,
-    `   The **${overviewPanelTitles.budget(availability.name)}** stat shows how much of the ${availability.windowDays}-day budget it cost; the burn-rate alerts page at ${fastPage.burnRate}x over ${fastPage.long}/${fastPage.short}.`,
-    `3. Scroll to **${overviewPanelTitles.logs}**: it now lists only the warnings and errors of that moment.`,
-    '   **Click a line** to expand it, then click the **Tempo** button next to its `trace_id` field (Loki derived field).',
-    '4. The trace opens in a split view. The **SERVER span** `GET /simulate/error` (or the failing route) is red; expand it to see',
-    '   the exception event. For a slow request, the **longest child span** is the culprit: a Postgres CLIENT span shows the',
-    '   statement in `db.query.text`, a Redis span its command, and (with Traefik tracing on) the edge span above shows the time spent in Traefik.',
-    '5. From the span, **Logs for this span** (Tempo -> Loki link) returns to the log lines of that trace; **Related metrics**',
-    '   (Tempo -> Prometheus) opens the route\'s rate and latency.',
+    '```sh',
+    `pulumi config set k6Scenario ${s.k6.scenario} && pulumi up   # traffic: ${s.k6.why}`,
+    scenarioSwitchCommand(s.name),
+    '```',
+    '',
+    `(the same as ${scenarioConfigCommands(s).map((c) => `\`${c}\``).join(' and ')}). Only the fault controller's container is replaced: no data store, no replica.`,
+    '',
+    `1. Within ${alert.withinMinutes} minutes \`${alert.alert}\` fires (severity \`${alert.severity}\`): Grafana, **Alerting**, or Alertmanager's UI; its \`dashboard\` annotation points at **Shop failure lab**.`,
+    `2. Open **Shop platform overview**. **${overviewPanelTitles.latency}** climbs for every route that reads Postgres while cached item reads stay fast; the orange`,
+    `   **${faultChangeAnnotationName}** marker on the time axis is the moment the fault was applied. **Drag across** the rise to zoom to it.`,
+    `   (The **${overviewPanelTitles.budget(availability.name)}** stat does not move: nothing fails, it is slow; the burn-rate alerts page at ${fastPage.burnRate}x over ${fastPage.long}/${fastPage.short}.)`,
+    `3. In **${overviewPanelTitles.requestRate}**, **click a slow route** (\`/api/orders\`, several statements a request) and choose **Drill into <route>**:`,
+    `   in **Shop service drilldown**, **${drilldownPanelTitles.slowestSql}** shows every statement slow by about the same amount, the cheap ones too.`,
+    `4. Open a trace from **${drilldownPanelTitles.slowTraces}**: the SERVER span is almost all Postgres CLIENT spans, and each one is at least`,
+    `   ${latency} ms whatever its \`db.query.text\`, a primary-key SELECT included. A slow statement would stand out alone; all of them slow at once means the`,
+    '   time is spent between the service and the database, not in it.',
+    `5. Confirm it on **Shop failure lab**: **${failureLabPanelTitles.faultList}** lists \`postgres\` \`latency\` with \`latency\` = ${latency},`,
+    `   **${scenarioPanelTitle(s)}** shows the share of slow statements jump, and **${scenarioTraceTitle(s)}** lists more traces like yours.`,
+    `6. Heal it: \`${clearFaultsCommand}\`. The alert resolves once the share of slow statements falls back, and a second marker shows when.`,
     '',
     'Other ways in:',
     '',
@@ -35,9 +52,10 @@ export function walkthroughMarkdown(): string {
     '  for one route), **hover a dot** on the p99 line: each dot is an exemplar Tempo\'s span metrics recorded with one real request.',
     `  The tooltip shows its \`${exemplarTraceIdLabel}\`; click the trace link next to it (**View trace**) to open that very request in Tempo.`,
     `  (**${overviewPanelTitles.latency}** comes from the service\'s own histogram, which has no exemplars.)`,
-    `- **Click a series** in **${overviewPanelTitles.requestRate}** and choose **Drill into <route>**: the drilldown opens for that route, with its`,
-    '  failing and slow traces, the slowest SQL statements, the cache hit ratio and errors by type (their data links open the logs).',
-    '- **Shop failure lab** shows, per `/simulate/*` scenario, what it does to rate, errors, latency and its own signal.',
+    `- For failures rather than slowness (the \`error-burst\` or \`db-outage\` scenario), start from **${overviewPanelTitles.errorRatio}** and`,
+    `  **${overviewPanelTitles.logs}**: **click a line** to expand it, then the **Tempo** button next to its \`trace_id\` field (Loki derived field);`,
+    '  from a span, **Logs for this span** (Tempo -> Loki) returns to its log lines and **Related metrics** (Tempo -> Prometheus) to its route.',
+    '- **Shop failure lab** has a row per scenario of the catalogue (how to switch, what to expect, its panel and traces) and one per `/simulate/*` endpoint.',
     '- **Shop service map** draws the service graph from Tempo\'s metrics generator; click a node or edge for its traces.',
     '',
   ].join('\n');

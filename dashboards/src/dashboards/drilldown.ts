@@ -15,6 +15,8 @@ import { serverSpans } from '../queries/span-metrics-queries';
 export const drilldownPanelTitles = {
   latencyExemplars: 'Latency with exemplars',
   latency: 'Latency p50 / p95 / p99 by route',
+  slowTraces: 'Slow requests over 500 ms (traces)',
+  slowestSql: 'Slowest SQL statements (p95)',
 } as const;
 import { newDashboard } from './common';
 import { dashboardUids } from './dashboard-uids';
@@ -153,7 +155,7 @@ export function buildDrilldown(uids: DatasourceUids) {
     )
     .withPanel(
       traceTablePanel(uids, {
-        title: 'Slow requests over 500 ms (traces)',
+        title: drilldownPanelTitles.slowTraces,
         description: 'Requests slower than the latency SLO threshold.',
         query: { kind: 'traceql', query: traces.slowRequests(route, '500ms'), limit: 20 },
       }),
@@ -161,7 +163,7 @@ export function buildDrilldown(uids: DatasourceUids) {
     .withRow(new RowBuilder('Database and cache'))
     .withPanel(
       promTablePanel(uids, {
-        title: 'Slowest SQL statements (p95)',
+        title: drilldownPanelTitles.slowestSql,
         description: 'db.client.operation.duration p95 by operation and table, slowest first.',
         unit: 's',
         queries: [{ expr: database.slowestStatements(0.95), instant: true, format: 'table' }],

@@ -17,6 +17,7 @@ import { sloRecords } from '../slo/rule-names';
 import { serviceLevelObjectives } from '../slo/slo';
 import { dashboardUrl, newDashboard } from './common';
 import { dashboardUids } from './dashboard-uids';
+import { faultChangeAnnotation } from './fault-annotations';
 
 export const overviewPanelTitles = {
   budget: (sloName: string) => `Error budget left: ${sloName}`,
@@ -46,7 +47,9 @@ export function buildOverview(uids: DatasourceUids) {
     dashboardUids.overview,
     'Shop platform overview',
     'Rate, errors and duration of shop-api, its edge, datastores, runtime, telemetry pipeline and load generator.',
-  ).withRow(new RowBuilder('Service level objectives'));
+  )
+    .annotation(faultChangeAnnotation(uids))
+    .withRow(new RowBuilder('Service level objectives'));
 
   for (const slo of serviceLevelObjectives) {
     builder.withPanel(

@@ -12,6 +12,8 @@ import {
   tempoExemplarSeries,
   tempoMetricsGeneratorMetrics,
 } from './known/tempo-metrics-generator';
+import { faultControllerSeries } from './known/fault-controller';
+import { toxiproxySeries } from './known/toxiproxy';
 import { traefikCounters, traefikGauges, traefikHistograms } from './known/traefik';
 import { serviceSeriesNames } from './service-metrics';
 
@@ -63,6 +65,8 @@ export const metricSources = {
     },
   },
   k6: { series: k6Metrics, exemplars: none('k6 remote-write output sends trend stats as gauges, without exemplars.') },
+  toxiproxy: { series: toxiproxySeries, exemplars: none('Plain counters of a Prometheus client_golang registry.') },
+  'fault-controller': { series: faultControllerSeries, exemplars: none('Gauges and counters of the declared faults, served as Prometheus text.') },
   /** Prometheus adds `up` for every scrape target. */
   prometheus: { series: ['up'], exemplars: none('Synthetic scrape series.') },
 } as const satisfies Readonly<Record<string, MetricSource>>;

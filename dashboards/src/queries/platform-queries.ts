@@ -2,6 +2,7 @@
 import { rateInterval as ri } from './service-queries';
 
 export const traefik = {
+  requests: () => `sum(rate(traefik_service_requests_total[${ri}]))`,
   requestsByCode: () => `sum by (service, code) (rate(traefik_service_requests_total[${ri}]))`,
   p95: () =>
     `histogram_quantile(0.95, sum by (le, service) (rate(traefik_service_request_duration_seconds_bucket[${ri}])))`,

@@ -1,10 +1,11 @@
 /**
- * The Prometheus rule files the infra program provisions (one per SLO), as plain objects the consumer
- * renders to YAML.
+ * The Prometheus rule files the infra program provisions (one per SLO, and the symptom alerts), as plain
+ * objects the consumer renders to YAML.
  */
 import { dashboardUids } from '../dashboards/dashboard-uids';
 import { burnRateAlerts, recordingRules } from '../slo/prometheus-rules';
 import { serviceLevelObjectives } from '../slo/slo';
+import { symptomAlertRules } from './symptom-alerts';
 
 export interface PrometheusRuleFile {
   fileName: string;
@@ -12,8 +13,11 @@ export interface PrometheusRuleFile {
 }
 
 export function buildPrometheusRuleFiles(): PrometheusRuleFile[] {
-  return serviceLevelObjectives.map((slo) => ({
-    fileName: `slo-${slo.name}.rules.yml`,
-    content: { groups: [recordingRules(slo), burnRateAlerts(slo, dashboardUids.overview)] },
-  }));
+  return [
+    ...serviceLevelObjectives.map((slo) => ({
+      fileName: `slo-${slo.name}.rules.yml`,
+      content: { groups: [recordingRules(slo), burnRateAlerts(slo, dashboardUids.overview)] },
+    })),
+    { fileName: 'symptoms.rules.yml', content: { groups: [symptomAlertRules()] } },
+  ];
 }

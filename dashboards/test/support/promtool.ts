@@ -23,3 +23,15 @@ export function writeYamlFiles(files: ReadonlyArray<{ fileName: string; content:
   for (const file of files) writeFileSync(join(dir, file.fileName), stringify(file.content, { lineWidth: 0 }));
   return dir;
 }
+
+/**
+ * A rule file without annotations: they carry `{{ $value }}` and promtool compares annotations exactly,
+ * so the unit-tested copy leaves them out. Everything promtool evaluates (expr, for, labels) stays as is.
+ */
+export function withoutAnnotations(content: Record<string, unknown>): Record<string, unknown> {
+  const groups = (content.groups as Array<{ rules: Array<Record<string, unknown>> }>).map((g) => ({
+    ...g,
+    rules: g.rules.map(({ annotations: _annotations, ...rule }) => rule),
+  }));
+  return { ...content, groups };
+}

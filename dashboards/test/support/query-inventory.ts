@@ -55,6 +55,12 @@ export function dashboardQueries(dashboard: Json): FoundQuery[] {
     const links = asObjects(((panel.fieldConfig as Json | undefined)?.defaults as Json | undefined)?.links);
     for (const link of links) found.push(...fromExploreUrl(String(link.url), where));
   }
+  const annotations = asObjects((dashboard.annotations as Json | undefined)?.list);
+  for (const annotation of annotations) {
+    if (annotation.target && typeof annotation.target === 'object') {
+      found.push(...fromTarget(annotation.target as Json, `${name} / annotation ${String(annotation.name)}`));
+    }
+  }
   const variables = asObjects((dashboard.templating as Json | undefined)?.list);
   for (const variable of variables) {
     const text = typeof variable.query === 'string' ? variable.query : '';

@@ -1,0 +1,170 @@
+/**
+ * The failure lab's catalogue: every scenario is a valid fault setting with a k6 scenario that exists, its
+ * panel is on the failure-lab dashboard, its config commands are derived from its setting, and each alert
+ * it promises fires (real promtool) on series like the ones its fault produces, by the minute it states,
+ * and stays quiet on the same traffic without the fault.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { stringify } from 'yaml';
+import { buildDashboards, buildPrometheusRuleFiles, grafanaDatasourceUids } from '@lab/dashboards';
+import { faultBounds, faultLinks, type FaultSettings } from '../../infra-program/src/faults/model';
+import { scenarioNames } from '../../load/src/scenarios';
+import { dashboardUids } from '../src/dashboards/dashboard-uids';
+import { configAsPulumiStoresIt, faultConfigCommands, faultConfigEntries } from '../src/faults/config-commands';
+import { faultScenarioNames, faultScenarios, scenarioPanelTitle, type FaultScenario } from '../src/faults/scenarios';
+import { symptomAlerts } from '../src/rules/symptom-alerts';
+import { resultLabelValues, scenarioTraffic, type Timeline } from './support/fault-traffic';
+import { panelsOf } from './support/query-inventory';
+import { promtoolPath, runPromtool, withoutAnnotations, writeYamlFiles } from './support/promtool';
+
+type Json = Record<string, any>;
+const ruleFiles = buildPrometheusRuleFiles();
+const alertRules = ruleFiles.flatMap((f) =>
+  (f.content.groups as Json[]).flatMap((g) => (g.rules as Json[]).filter((r) => r.alert).map((r) => ({ file: f.fileName, rule: r }))),
+);
+
+test('the catalogue has every named scenario once, and none called `none` (the program\'s "no scenario")', () => {
+  assert.deepEqual(faultScenarios.map((s) => s.name), [...faultScenarioNames]);
+  assert.ok(!(faultScenarioNames as readonly string[]).includes('none'));
+  for (const required of ['db-latency', 'db-outage', 'cache-outage', 'error-burst', 'slow-queries', 'telemetry-outage', 'cpu-hog', 'memory-leak']) {
+    assert.ok((faultScenarioNames as readonly string[]).includes(required), required);
+  }
+});
+
+/** Every number of a setting against the program's bounds (the program's reader enforces the same). */
+function outOfBounds(faults: FaultSettings): string[] {
+  const problems: string[] = [];
+  const within = (path: string, value: number | undefined, bounds: { min: number; max: number }) => {
+    if (value !== undefined && (value < bounds.min || value > bounds.max)) problems.push(`${path}=${value}`);
+  };
+  for (const link of faultLinks) {
+    const f = faults[link];
+    if (!f) continue;
+    within(`${link}.latencyMs`, f.latencyMs, faultBounds.latencyMs);
+    within(`${link}.jitterMs`, f.jitterMs, { min: faultBounds.jitterMs.min, max: Math.min(faultBounds.jitterMs.max, f.latencyMs ?? 0) });
+    within(`${link}.timeoutMs`, f.timeoutMs, faultBounds.timeoutMs);
+    within(`${link}.resetPeerMs`, f.resetPeerMs, faultBounds.resetPeerMs);
+    within(`${link}.toxicity`, f.toxicity, faultBounds.toxicity);
+  }
+  const app = faults.app;
+  within('app.errorRate.ratio', app?.errorRate?.ratio, faultBounds.errorRatio);
+  within('app.latency.ms', app?.latency?.ms, faultBounds.appLatencyMs);
+  within('app.slowQueryMs', app?.slowQueryMs, faultBounds.slowQueryMs);
+  within('app.cpuHogPercent', app?.cpuHogPercent, faultBounds.cpuHogPercent);
+  within('app.memoryLeak.mbPerMinute', app?.memoryLeak?.mbPerMinute, faultBounds.memoryLeakMbPerMinute);
+  return problems;
+}
+
+test('each scenario sets at least one fault, within the program\'s bounds, and runs a k6 scenario @lab/load ships', () => {
+  for (const s of faultScenarios) {
+    assert.ok(faultConfigEntries(s.faults).length > 0, `${s.name} sets no fault`);
+    assert.deepEqual(outOfBounds(s.faults), [], s.name);
+    assert.ok((scenarioNames as readonly string[]).includes(s.k6.scenario), `${s.name}: k6 scenario ${s.k6.scenario}`);
+  }
+  assert.deepEqual(outOfBounds({ postgres: { latencyMs: 100, jitterMs: 200 } }), ['postgres.jitterMs=200'], 'the bounds check can fail');
+});
+
+test('the config commands are derived from the setting: Pulumi would store exactly the setting back', () => {
+  assert.deepEqual(faultConfigCommands({ postgres: { latencyMs: 250, jitterMs: 50 } }), [
+    "pulumi config set --path 'faults.postgres.latencyMs' 250",
+    "pulumi config set --path 'faults.postgres.jitterMs' 50",
+  ]);
+  assert.deepEqual(faultConfigCommands({ app: { errorRate: { ratio: 0.5, routes: ['/api/items/:id'] } } }), [
+    "pulumi config set --path 'faults.app.errorRate.ratio' 0.5",
+    "pulumi config set --path 'faults.app.errorRate.routes[0]' /api/items/:id",
+  ]);
+  for (const s of faultScenarios) {
+    // `--path` keeps booleans and integers typed and anything else a string: numbers compare as numbers.
+    const stored = configAsPulumiStoresIt(faultConfigEntries(s.faults)) as { faults: unknown };
+    const numeric = JSON.parse(JSON.stringify(stored.faults), (_k, v) => (typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v));
+    assert.deepEqual(numeric, s.faults, s.name);
+  }
+});
+
+test('each scenario\'s panel is on the failure-lab dashboard, in that scenario\'s row', () => {
+  const lab = buildDashboards(grafanaDatasourceUids).find((d) => d.uid === dashboardUids.failureLab)!.dashboard;
+  const panels = panelsOf(lab);
+  for (const s of faultScenarios) {
+    const index = panels.findIndex((p) => p.title === scenarioPanelTitle(s));
+    assert.ok(index >= 0, `${s.name}: no panel "${scenarioPanelTitle(s)}"`);
+    const row = panels.slice(0, index).reverse().find((p) => p.type === 'row');
+    assert.match(String(row?.title), new RegExp(`^${s.name}\\b`), `${s.name}: panel sits under row ${row?.title}`);
+  }
+});
+
+test('each promised alert is a rule of the provisioned files, with the promised severity', () => {
+  for (const s of faultScenarios) {
+    assert.ok(s.alerts.length > 0, `${s.name} promises no alert`);
+    for (const a of s.alerts) {
+      const found = alertRules.find((r) => r.rule.alert === a.alert);
+      assert.ok(found, `${s.name}: ${a.alert} is not an alert rule`);
+      assert.equal(found.rule.labels.severity, a.severity, `${s.name}: ${a.alert}`);
+    }
+  }
+  const promised = new Set(faultScenarios.flatMap((s) => s.alerts.map((a) => a.alert)));
+  for (const a of Object.values(symptomAlerts)) assert.ok(promised.has(a.alert), `no scenario shows ${a.alert} fire`);
+});
+
+const healthyMinutes = 6 * 60;
+const faultMinutes = 30;
+
+function expectedLabels(alert: string, severity: string): Array<Record<string, string>> {
+  const symptom = Object.values(symptomAlerts).find((a) => a.alert === alert);
+  const rule = alertRules.find((r) => r.rule.alert === alert)!.rule;
+  return resultLabelValues(symptom?.resultLabels ?? []).map((extra) => ({ ...extra, ...rule.labels, severity }));
+}
+
+function promtoolTest(s: FaultScenario, faulted: boolean, shift = 0) {
+  const t: Timeline = { healthyMinutes, faultMinutes, faulted };
+  return {
+    name: `${s.name}: ${faulted ? 'with' : 'without'} the fault`,
+    interval: '1m',
+    input_series: scenarioTraffic[s.name](t, s),
+    alert_rule_test: s.alerts.map((a) => ({
+      eval_time: `${healthyMinutes + a.withinMinutes + shift}m`,
+      alertname: a.alert,
+      exp_alerts: faulted ? expectedLabels(a.alert, a.severity).map((exp_labels) => ({ exp_labels })) : [],
+    })),
+  };
+}
+
+/**
+ * Runs the tests with only the rule files their alerts are in (the SLO files record 28-day windows every
+ * minute, which would make six-hour histories slow), one promtool test file per set of rule files.
+ */
+function runScenarioTests(tests: ReturnType<typeof promtoolTest>[]) {
+  const files = ruleFiles.map((f) => ({ fileName: f.fileName, content: withoutAnnotations(f.content) }));
+  const dir = writeYamlFiles(files);
+  const fileOf = (alert: string) => alertRules.find((r) => r.rule.alert === alert)!.file;
+  const bySet = new Map<string, ReturnType<typeof promtoolTest>[]>();
+  for (const t of tests) {
+    const key = [...new Set(t.alert_rule_test.map((a) => fileOf(a.alertname)))].sort().join(',');
+    bySet.set(key, [...(bySet.get(key) ?? []), t]);
+  }
+  const testFiles = [...bySet.entries()].map(([key, group], i) => {
+    const fileName = `fault-scenarios-${i}.test.yml`;
+    writeFileSync(join(dir, fileName), stringify({ rule_files: key.split(','), evaluation_interval: '1m', tests: group }, { lineWidth: 0 }));
+    return fileName;
+  });
+  return runPromtool(['test', 'rules', ...testFiles], dir);
+}
+
+const noPromtool = !existsSync(promtoolPath) && 'promtool not installed';
+
+test('each scenario\'s alerts fire by the minute it states, and not on the same traffic without the fault (promtool test rules)', { skip: noPromtool, timeout: 600_000 }, () => {
+  const tests = faultScenarios.flatMap((s) => [promtoolTest(s, true), promtoolTest(s, false)]);
+  const { status, output } = runScenarioTests(tests);
+  assert.equal(status, 0, output);
+  assert.match(output, /SUCCESS/);
+});
+
+test('the scenario check can fail: no alert is firing yet the minute its fault starts', { skip: noPromtool, timeout: 600_000 }, () => {
+  const early = faultScenarios.flatMap((s) => s.alerts.map((a) => promtoolTest({ ...s, alerts: [{ ...a, withinMinutes: 0 }] }, true)));
+  for (const t of early) {
+    const { status } = runScenarioTests([t]);
+    assert.notEqual(status, 0, `${t.name}: ${t.alert_rule_test[0]!.alertname} already fires one minute in`);
+  }
+});
