@@ -77,7 +77,15 @@ export interface PlatformContainerArgs {
    * while it drains, its liveness does not) or when its image cannot run a check at all (then
    * `readinessGate` probes the same URL on Docker). Kubernetes makes it the readiness probe.
    */
-  readonly readiness?: HttpCheck & { readonly timeoutSeconds: number };
+  readonly readiness?: HttpCheck & {
+    /** Seconds one request may take. */
+    readonly timeoutSeconds: number;
+    /**
+     * How long the part may take to answer 200 the first time, when it has no health check whose start
+     * period says so (default 180 s, the slowest cold start the Docker gates allow).
+     */
+    readonly withinSeconds?: number;
+  };
   readonly user?: string;
   /**
    * Seconds a stop waits after SIGTERM before SIGKILL: on `docker stop` and, as the provider's destroy
@@ -109,6 +117,8 @@ export interface PlatformContainerArgs {
    * the target must bring back the exit code and the tail of the log.
    */
   readonly reportsResult?: boolean;
+  /** With oneShot: how long the run is planned to take, so a target waits long enough for its end. */
+  readonly expectedRunSeconds?: number;
   /** Extra labels; a value may be an output, which also orders this part after its source. */
   readonly labels?: Record<string, pulumi.Input<string>>;
 }

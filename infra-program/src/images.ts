@@ -1,6 +1,7 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { k6Image } from '@lab/load';
+import type { TargetKind } from './targets/active';
 
 /**
  * Every image the platform runs, pinned to an explicit version. The README lists exactly these (a test
@@ -50,9 +51,20 @@ export class PlatformImages extends pulumi.ComponentResource {
   /** Whether destroy leaves the images on the host (`keepImages`). */
   readonly keepLocally: boolean;
 
-  constructor(name: string, args: { keepLocally: boolean }, opts?: pulumi.ComponentResourceOptions) {
+  /** Where the images run: pulled onto the Docker host, or pulled by the cluster's nodes themselves. */
+  private readonly target: TargetKind;
+  /** Kubernetes: the registry the built service image is pushed to (the nodes pull it from there). */
+  private readonly registry: string | undefined;
+
+  constructor(
+    name: string,
+    args: { keepLocally: boolean; target?: TargetKind; registry?: string },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super('lab:platform:Images', name, {}, opts);
     this.keepLocally = args.keepLocally;
+    this.target = args.target ?? 'docker';
+    this.registry = args.registry;
     this.registerOutputs({});
   }
 
@@ -63,11 +75,42 @@ export class PlatformImages extends pulumi.ComponentResource {
    * deletion before the image's.
    */
   pull(key: UpstreamImage): pulumi.Output<string> {
+    // The kubelet pulls the pinned tag on each node that runs it; nothing is pulled on this machine.
+    if (this.target === 'kubernetes') return pulumi.output(images[key]);
     let image = this.pulled.get(key);
     if (!image) {
       image = new docker.RemoteImage(`image-${key}`, { name: images[key], keepLocally: this.keepLocally }, { parent: this });
       this.pulled.set(key, image);
     }
     return pulumi.all([image.repoDigest, image.imageId]).apply(([repoDigest, imageId]) => repoDigest || imageId);
+  }
+
+  /**
+   * An image built from a Dockerfile of the repository, as a part runs it. Docker: built on the host, never
+   * pushed, and run by its id, with a `RemoteImage` named by that id that removes it on destroy (docker.Image
+   * deletes nothing: pulumi-docker provider.go). Kubernetes: built on this machine and pushed to the
+   * configured registry, run by its pushed digest (`registry/name@sha256:…`), so a rebuild rolls the pods.
+   */
+  build(name: string, args: { imageName: string; context: string; dockerfile: string }, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+    if (this.target === 'kubernetes') {
+      const image = new docker.Image(
+        name,
+        { imageName: `${this.registry}/${args.imageName}:lab`, build: { context: args.context, dockerfile: args.dockerfile }, skipPush: false },
+        opts,
+      );
+      return image.repoDigest;
+    }
+    const image = new docker.Image(
+      name,
+      { imageName: `${args.imageName}:local`, build: { context: args.context, dockerfile: args.dockerfile }, skipPush: true },
+      opts,
+    );
+    // docker.Image deletes nothing on destroy (pulumi-docker provider.go: Delete is a no-op). A RemoteImage
+    // named by the built image's id finds it locally (no pull) and removes it when it is destroyed, or
+    // replaced after a rebuild (new id): neither the last build nor the ones before it stay behind. Forced,
+    // so an extra tag someone added does not block it. For a local image repoDigest is the image id: a
+    // rebuild changes it and so rolls the replicas.
+    const built = new docker.RemoteImage(`${name}-local`, { name: image.repoDigest, keepLocally: this.keepLocally, forceRemove: true }, opts);
+    return built.imageId;
   }
 }

@@ -1,6 +1,7 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import type { Naming } from './naming';
+import type { TargetKind } from './targets/active';
 
 /**
  * Networks segmented by role. A container joins only the ones it needs:
@@ -13,7 +14,7 @@ export type NetworkRole = (typeof networkRoles)[number];
 
 export interface NetworkMembership {
   readonly role: NetworkRole;
-  /** The Docker network's name, as containers attach to it. */
+  /** The Docker network's name, as containers attach to it (on Kubernetes, the role). */
   readonly name: pulumi.Output<string>;
 }
 
@@ -22,9 +23,12 @@ export class PlatformNetworks extends pulumi.ComponentResource {
   readonly data: NetworkMembership;
   readonly telemetry: NetworkMembership;
 
-  constructor(name: string, args: { naming: Naming }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: { naming: Naming; target?: TargetKind }, opts?: pulumi.ComponentResourceOptions) {
     super('lab:platform:Networks', name, {}, opts);
     const create = (role: NetworkRole, internal: boolean): NetworkMembership => {
+      // On Kubernetes a role is not an object: the pods share the cluster network, and NetworkPolicies
+      // made from each part's roles (targets/kubernetes/network-policies.ts) allow what a Docker network would.
+      if (args.target === 'kubernetes') return { role, name: pulumi.output(role) };
       const network = new docker.Network(
         role,
         {

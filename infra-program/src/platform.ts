@@ -15,6 +15,9 @@ import { serviceReadinessPath, ShopService } from './components/shop-service';
 import { Tempo, tempoAddress } from './components/tempo';
 import { Traefik, traefikAddress } from './components/traefik';
 import { ignoreReportedSwap } from './container';
+import { useTarget } from './targets/active';
+import { dockerTarget } from './targets/docker';
+import { finishOnKubernetes, kubernetesProvider, kubernetesTarget } from './targets/kubernetes';
 import { dockerProvider, type RegistryAuth } from './docker-provider';
 import { PlatformImages } from './images';
 import { platformRuleFile } from './configs/prometheus';
@@ -24,12 +27,12 @@ import { PlatformNetworks } from './networks';
 import type { PlatformSettings } from './settings';
 
 export interface PlatformOutputs {
-  readonly appUrl: string;
-  readonly grafanaUrl: string;
-  readonly prometheusUrl: string;
-  readonly alertmanagerUrl: string;
-  readonly traefikDashboardUrl: string;
-  readonly minioConsoleUrl: string;
+  readonly appUrl: pulumi.Input<string>;
+  readonly grafanaUrl: pulumi.Input<string>;
+  readonly prometheusUrl: pulumi.Input<string>;
+  readonly alertmanagerUrl: pulumi.Input<string>;
+  readonly traefikDashboardUrl: pulumi.Input<string>;
+  readonly minioConsoleUrl: pulumi.Input<string>;
   readonly grafanaAdminUser: string;
   readonly grafanaAdminPassword: pulumi.Output<string>;
   readonly k6Result: pulumi.Output<LoadTestResult> | undefined;
@@ -46,13 +49,23 @@ export const repositoryRoot = path.resolve(__dirname, '..', '..');
 export function buildPlatform(settings: PlatformSettings, registryAuth?: RegistryAuth): PlatformOutputs {
   const naming = makeNaming(pulumi.getProject(), pulumi.getStack());
   // Every part's Docker resources go through one explicit provider (its registry credentials included).
-  const inLab: pulumi.ComponentResourceOptions = {
-    providers: [dockerProvider(registryAuth)],
-    ...(settings.swapLimit ? {} : { transformations: [ignoreReportedSwap] }),
-  };
-  const networks = new PlatformNetworks('networks', { naming }, inLab);
-  const images = new PlatformImages('images', { keepLocally: settings.keepImages }, inLab);
-  const publish = (external: number) => ({ external, bindAddress: settings.bindAddress });
+  const onKubernetes = settings.target === 'kubernetes';
+  // Docker: every resource through the one Docker provider. Kubernetes: the cluster of the current
+  // kubeconfig context, and the Docker provider only to build and push the service image.
+  const kubernetes = onKubernetes ? kubernetesTarget(naming, settings) : undefined;
+  useTarget(kubernetes ?? dockerTarget);
+  const inLab: pulumi.ComponentResourceOptions = kubernetes
+    ? { providers: [dockerProvider(registryAuth), kubernetesProvider(kubernetes)] }
+    : {
+        providers: [dockerProvider(registryAuth)],
+        ...(settings.swapLimit ? {} : { transformations: [ignoreReportedSwap] }),
+      };
+  const networks = new PlatformNetworks('networks', { naming, target: settings.target }, inLab);
+  const images = new PlatformImages('images', { keepLocally: settings.keepImages, target: settings.target, registry: settings.kubernetesImageRegistry }, inLab);
+  // What users reach: a host port on Docker; on Kubernetes a node port (NodePort) or the load balancer's port.
+  const nodePorts = onKubernetes && settings.kubernetesServiceType === 'NodePort';
+  const publish = (external: number, nodePort: number) =>
+    nodePorts ? { external: nodePort, bindAddress: settings.kubernetesNodeAddress } : { external, bindAddress: settings.bindAddress };
 
   const postgres = new Postgres('postgres', { naming, networks, images }, inLab);
   const redis = new Redis('redis', { naming, networks, images }, inLab);
@@ -66,7 +79,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
   const tempoAt = tempoAddress(naming);
   const lokiAt = lokiAddress(naming);
 
-  const alertmanager = new Alertmanager('alertmanager', { naming, networks, images, publish: publish(settings.alertmanagerPort) }, inLab);
+  const alertmanager = new Alertmanager('alertmanager', { naming, networks, images, publish: publish(settings.alertmanagerPort, settings.alertmanagerNodePort) }, inLab);
   const prometheus = new Prometheus('prometheus', {
     naming,
     networks,
@@ -82,7 +95,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
     ],
     ruleFiles: [platformRuleFile(), ...buildPrometheusRuleFiles()],
     alertmanagers: [alertmanager.address.http],
-    publish: publish(settings.prometheusPort),
+    publish: publish(settings.prometheusPort, settings.prometheusNodePort),
   }, inLab);
 
   const tempo = new Tempo('tempo', { naming, networks, images, store: minio.store, prometheusRemoteWriteUrl: prometheus.address.remoteWriteUrl }, inLab);
@@ -126,13 +139,14 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
     routes: {
       appHost: settings.appHost,
       appReplicas: service.replicas,
-      appHealthPath: serviceReadinessPath,
+      // On Kubernetes the one server is the app's Service, whose endpoints hold only ready pods.
+      appHealthPath: onKubernetes ? undefined : serviceReadinessPath,
       minioConsoleHost: settings.minioConsoleHost,
       minioConsole: minio.console,
     },
-    bindAddress: settings.bindAddress,
-    appPort: settings.appPort,
-    dashboardPort: settings.traefikDashboardPort,
+    ...(nodePorts
+      ? { bindAddress: settings.kubernetesNodeAddress, appPort: settings.appNodePort, dashboardPort: settings.traefikDashboardNodePort }
+      : { bindAddress: settings.bindAddress, appPort: settings.appPort, dashboardPort: settings.traefikDashboardPort }),
   }, {
     ...inLab,
     // Started after the replicas are healthy, its first load-balancer health check already finds them:
@@ -154,7 +168,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
     uids,
     dashboards: buildDashboards(uids),
     adminUser: settings.grafanaAdminUser,
-    publish: publish(settings.grafanaPort),
+    publish: publish(settings.grafanaPort, settings.grafanaNodePort),
   }, inLab);
 
   const loadTest = settings.k6Enabled
@@ -181,13 +195,18 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
       )
     : undefined;
 
-  return {
+  const urls = {
     appUrl: traefik.appUrl,
     grafanaUrl: grafana.hostUrl,
     prometheusUrl: prometheus.hostUrl,
     alertmanagerUrl: alertmanager.hostUrl,
     traefikDashboardUrl: traefik.dashboardUrl,
     minioConsoleUrl: traefik.minioConsoleUrl,
+  };
+  // Kubernetes: the NetworkPolicies of every part declared above, and URLs as the user's machine reaches them.
+  const reachable = kubernetes ? finishOnKubernetes(kubernetes, settings, urls) : urls;
+  return {
+    ...reachable,
     grafanaAdminUser: grafana.adminUser,
     grafanaAdminPassword: pulumi.secret(grafana.adminPassword),
     k6Result: loadTest?.result,

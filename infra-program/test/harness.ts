@@ -92,6 +92,15 @@ function mockOutputs(args: pulumi.runtime.MockResourceArgs, exitCodes: Record<st
         exitCode: args.inputs.attach ? (exitCodes[args.name] ?? 0) : undefined,
         containerLogs: args.inputs.attach ? `logs of ${args.name}\n     checks.........: 100.00% 12 out of 12\n` : undefined,
       };
+    case 'kubernetes:core/v1:Pod':
+      // A run-once pod as the waitFor on its terminated state returns it: exit code, and on failure the log tail.
+      return {
+        ...args.inputs,
+        status: {
+          phase: (exitCodes[args.name] ?? 0) === 0 ? 'Succeeded' : 'Failed',
+          containerStatuses: [{ state: { terminated: { exitCode: exitCodes[args.name] ?? 0, message: `logs of ${args.name}\n     checks.........: 100.00% 12 out of 12\n` } } }],
+        },
+      };
     default:
       return { ...args.inputs };
   }

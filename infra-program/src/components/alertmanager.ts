@@ -70,11 +70,13 @@ export class Alertmanager extends pulumi.ComponentResource {
         ],
         configFiles: [this.config],
         volumes: [{ volumeName: volume.name, containerPath: alertmanagerDataDir }],
+        listens: [alertmanagerPort],
         ports: [{ internal: alertmanagerPort, ...args.publish }],
         memoryMb: alertmanagerMemoryMb,
         // The image is busybox-based (its Dockerfile), so wget is there.
         healthcheck: {
           tests: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${alertmanagerPort}/-/ready || exit 1`],
+          httpGet: { port: alertmanagerPort, path: '/-/ready' },
           intervalSeconds: 5,
           timeoutSeconds: 3,
           retries: 12,

@@ -27,6 +27,9 @@ export function collectorAddress(naming: Naming): CollectorAddress {
   };
 }
 
+/** The health_check extension: 200 once the pipelines run. */
+const collectorReadiness = { port: collectorPorts.health, path: '/' } as const;
+
 /** Its container's hard limit; the memory_limiter's limits are derived from it. */
 export const collectorMemoryMb = 512;
 
@@ -64,6 +67,8 @@ export class Collector extends pulumi.ComponentResource {
         image: args.images.pull('collector'),
         networks: args.networks.pick('telemetry'),
         command: [`--config=${this.config.path}`],
+        listens: [collectorPorts.otlpGrpc, collectorPorts.otlpHttp, collectorPorts.selfMetrics, collectorPorts.health],
+        readiness: { ...collectorReadiness, timeoutSeconds: 3, withinSeconds: 90 },
         configFiles: [this.config],
         memoryMb: collectorMemoryMb,
         // On SIGTERM the exporters drain their sending queues to Tempo, Loki and Prometheus.
@@ -79,7 +84,7 @@ export class Collector extends pulumi.ComponentResource {
         naming: args.naming,
         part: 'otel-collector',
         target: container,
-        url: httpUrl(endpoint(args.naming.of('otel-collector'), collectorPorts.health), '/'),
+        url: httpUrl(endpoint(args.naming.of('otel-collector'), collectorReadiness.port), collectorReadiness.path),
         image: args.images.pull(probeImage),
         networks: args.networks.pick('telemetry'),
         timeoutSeconds: 90,

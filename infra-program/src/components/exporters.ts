@@ -59,6 +59,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
         memoryMb: exporterMemoryMb,
         networks: args.networks.pick('data', 'telemetry'),
         command: [`--web.listen-address=${bindAll(this.target.endpoint.port)}`],
+        listens: [this.target.endpoint.port],
         envs: {
           DATA_SOURCE_URI: pulumi.interpolate`${pg.host}:${pg.endpoint.port}/${pg.database}?sslmode=disable`,
           DATA_SOURCE_USER: pg.user,
@@ -88,6 +89,7 @@ export class RedisExporter extends pulumi.ComponentResource {
         image: args.images.pull('redisExporter'),
         memoryMb: exporterMemoryMb,
         networks: args.networks.pick('data', 'telemetry'),
+        listens: [this.target.endpoint.port],
         envs: {
           REDIS_ADDR: pulumi.interpolate`redis://${args.redis.host}:${args.redis.endpoint.port}`,
           REDIS_PASSWORD: args.redis.password,

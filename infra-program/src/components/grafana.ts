@@ -98,9 +98,11 @@ export class Grafana extends pulumi.ComponentResource {
         },
         configFiles: [this.datasourcesFile, providers, ...this.dashboardFiles],
         volumes: [{ volumeName: volume.name, containerPath: '/var/lib/grafana' }],
+        listens: [grafanaPort],
         ports: [{ internal: grafanaPort, ...args.publish }],
         healthcheck: {
           tests: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${grafanaPort}/api/health || exit 1`],
+          httpGet: { port: grafanaPort, path: '/api/health' },
           intervalSeconds: 5,
           timeoutSeconds: 3,
           retries: 20,

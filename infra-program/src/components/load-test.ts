@@ -106,6 +106,8 @@ export class LoadTest extends pulumi.ComponentResource {
         labels: { 'lab.k6.scenario': args.scenario, [k6SubjectsLabel]: subjectsFingerprint(args.proves) },
         oneShot: true,
         detached,
+        reportsResult: true,
+        expectedRunSeconds: plannedSeconds,
       },
       { parent: this },
     );

@@ -56,6 +56,7 @@ export class Loki extends pulumi.ComponentResource {
         memoryMb: lokiMemoryMb,
         networks: args.networks.pick('telemetry'),
         command: [`-config.file=${this.config.path}`, '-config.expand-env=true'],
+        listens: [lokiPorts.http, lokiPorts.grpc],
         envs: { S3_ACCESS_KEY: args.store.accessKey, S3_SECRET_KEY: args.store.secretKey },
         configFiles: [this.config],
         // Runs as the image's user (10001): the image creates /loki owned by 10001, and Docker gives an
@@ -67,6 +68,7 @@ export class Loki extends pulumi.ComponentResource {
         // GETs /ready and exits 0 or 1.
         healthcheck: {
           tests: ['CMD', '/usr/bin/loki', '-health', `-health.url=http://localhost:${lokiPorts.http}/ready`],
+          httpGet: { port: lokiPorts.http, path: '/ready' },
           intervalSeconds: 5,
           timeoutSeconds: 5,
           retries: 24,

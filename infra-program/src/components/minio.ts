@@ -54,6 +54,7 @@ export class Minio extends pulumi.ComponentResource {
         networks,
         envs: { MINIO_ROOT_USER: rootUser, MINIO_ROOT_PASSWORD: rootPassword },
         command: ['server', '/data', '--address', `:${minioPorts.api}`, '--console-address', `:${minioPorts.console}`],
+        listens: [minioPorts.api, minioPorts.console],
         volumes: [{ volumeName: volume.name, containerPath: '/data' }],
         healthcheck: { tests: ['CMD', 'mc', 'ready', 'local'], intervalSeconds: 5, timeoutSeconds: 5, retries: 12, startPeriodSeconds: 30 },
       },

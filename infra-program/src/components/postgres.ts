@@ -48,6 +48,7 @@ export class Postgres extends pulumi.ComponentResource {
         image: args.images.pull('postgres'),
         memoryMb: postgresMemoryMb,
         networks: args.networks.pick('data'),
+        listens: [postgresPort],
         envs: { POSTGRES_USER: user, POSTGRES_DB: database, POSTGRES_PASSWORD: password },
         // Postgres 18 images keep data under /var/lib/postgresql/<major>/docker and refuse a volume on
         // the old /var/lib/postgresql/data path: mount the parent.

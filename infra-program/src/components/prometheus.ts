@@ -97,11 +97,13 @@ export class Prometheus extends pulumi.ComponentResource {
         ],
         configFiles: [this.config, ...this.ruleFiles],
         volumes: [{ volumeName: volume.name, containerPath: '/prometheus' }],
+        listens: [prometheusPort],
         // On SIGTERM the TSDB closes its head and WAL; killed, the next start replays the WAL.
         stopTimeoutSeconds: 30,
         ports: [{ internal: prometheusPort, ...args.publish }],
         healthcheck: {
           tests: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${prometheusPort}/-/ready || exit 1`],
+          httpGet: { port: prometheusPort, path: '/-/ready' },
           intervalSeconds: 5,
           timeoutSeconds: 3,
           retries: 12,

@@ -42,6 +42,7 @@ export class Redis extends pulumi.ComponentResource {
         image: args.images.pull('redis'),
         memoryMb: redisMemoryMb,
         networks: args.networks.pick('data'),
+        listens: [redisPort],
         // The image's own entrypoint runs: it drops to the `redis` user (setpriv) and loads the bundled
         // modules, then execs `redis-server <file>.conf` (redis/docker-library-redis docker-entrypoint.sh).
         // The password is in the uploaded config, not on the command line.

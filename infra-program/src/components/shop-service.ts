@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { platformContainer, platformReplicas, requireSuccess } from '../container';
 import { endpoint, httpUrl, type Endpoint } from '../endpoint';
@@ -59,29 +58,15 @@ export class ShopService extends pulumi.ComponentResource {
 
   constructor(name: string, args: ShopServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('lab:platform:ShopService', name, {}, opts);
-    const image = new docker.Image(
+    const imageRef = args.images.build(
       'shop-api-image',
       {
-        imageName: `${args.naming.of('shop-api')}:local`,
-        build: {
-          context: args.repositoryRoot,
-          dockerfile: path.join(args.repositoryRoot, 'service', 'Dockerfile'),
-        },
-        skipPush: true,
+        imageName: args.naming.of('shop-api'),
+        context: args.repositoryRoot,
+        dockerfile: path.join(args.repositoryRoot, 'service', 'Dockerfile'),
       },
       { parent: this },
     );
-    // docker.Image deletes nothing on destroy (pulumi-docker provider.go: Delete is a no-op). A RemoteImage
-    // named by the built image's id finds it locally (no pull) and removes it when it is destroyed, or
-    // replaced after a rebuild (new id): neither the last build nor the ones before it stay behind. Forced,
-    // so an extra tag someone added does not block it. For a local image repoDigest is the image id: a
-    // rebuild changes it and so rolls the replicas.
-    const built = new docker.RemoteImage(
-      'shop-api-image-local',
-      { name: image.repoDigest, keepLocally: args.images.keepLocally, forceRemove: true },
-      { parent: this },
-    );
-    const imageRef = built.imageId;
 
     const migration = platformContainer(
       {
@@ -147,7 +132,7 @@ export class ShopService extends pulumi.ComponentResource {
           startPeriodSeconds: 30,
         },
         // It fails readiness from SIGTERM on (while it drains) and while Postgres is unreachable.
-        readiness: { port: servicePort, path: serviceReadinessPath, timeoutSeconds: 3 },
+        readiness: { port: servicePort, path: serviceReadinessPath, timeoutSeconds: 2 },
       },
       { parent: this, dependsOn: [migration] },
     );

@@ -26,6 +26,9 @@ export function tempoAddress(naming: Naming): TempoAddress {
   };
 }
 
+/** Answers 503 until the ingester has joined its ring. */
+const tempoReadyPath = '/ready';
+
 /** Its container's memory limit, MiB: live traces, the head block and the metrics generator's series. */
 export const tempoMemoryMb = 768;
 
@@ -66,6 +69,8 @@ export class Tempo extends pulumi.ComponentResource {
         memoryMb: tempoMemoryMb,
         networks: args.networks.pick('telemetry'),
         command: [`-config.file=${this.config.path}`, '-config.expand-env=true'],
+        listens: [tempoPorts.http, tempoPorts.grpc, tempoPorts.otlpGrpc, tempoPorts.otlpHttp],
+        readiness: { port: tempoPorts.http, path: tempoReadyPath, timeoutSeconds: 3, withinSeconds: 180 },
         envs: { S3_ACCESS_KEY: args.store.accessKey, S3_SECRET_KEY: args.store.secretKey },
         configFiles: [this.config],
         // Runs as the image's user (10001). The image creates /var/tempo owned by 10001, and Docker gives an
@@ -87,7 +92,7 @@ export class Tempo extends pulumi.ComponentResource {
         naming: args.naming,
         part: 'tempo',
         target: container,
-        url: httpUrl(this.address.http, '/ready'),
+        url: httpUrl(this.address.http, tempoReadyPath),
         image: args.images.pull(probeImage),
         networks: args.networks.pick('telemetry'),
         timeoutSeconds: 180,

@@ -87,6 +87,7 @@ export class Traefik extends pulumi.ComponentResource {
         networks: args.networks.pick('edge', 'telemetry'),
         command: [`--configFile=${traefikStaticPath}`],
         configFiles: [this.staticConfig, this.dynamicConfig],
+        listens: Object.values(traefikPorts),
         ports,
         labels: { 'lab.requires.collector': args.collectorReady },
         // Traefik serves pending requests for its entry points' lifeCycle.graceTimeOut (10 s by default)
@@ -94,6 +95,8 @@ export class Traefik extends pulumi.ComponentResource {
         stopTimeoutSeconds: traefikGraceSeconds + 5,
         healthcheck: {
           tests: ['CMD', 'traefik', 'healthcheck', `--configFile=${traefikStaticPath}`],
+          // `traefik healthcheck` asks /ping on the ping entry point.
+          httpGet: { port: traefikPorts.dashboard, path: '/ping' },
           intervalSeconds: 5,
           timeoutSeconds: 3,
           retries: 12,

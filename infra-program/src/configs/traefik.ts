@@ -59,8 +59,12 @@ export interface TraefikDynamicConfig {
 export interface TraefikRoutes {
   readonly appHost: string;
   readonly appReplicas: readonly Endpoint[];
-  /** Path the load balancer probes on each replica; one that fails takes the replica out. */
-  readonly appHealthPath: string;
+  /**
+   * Path the load balancer probes on each replica; one that fails takes the replica out. None where the
+   * one server is a Kubernetes Service, whose endpoints already hold only ready pods (a failed check
+   * there would take the whole app out).
+   */
+  readonly appHealthPath?: string;
   readonly minioConsoleHost: string;
   readonly minioConsole: Endpoint;
 }
@@ -91,11 +95,15 @@ export function traefikDynamicConfig(routes: TraefikRoutes): TraefikDynamicConfi
         shop: {
           loadBalancer: {
             servers: routes.appReplicas.map((replica) => ({ url: httpUrl(replica) })),
-            healthCheck: {
-              path: routes.appHealthPath,
-              interval: `${appHealthCheck.intervalSeconds}s`,
-              timeout: `${appHealthCheck.timeoutSeconds}s`,
-            },
+            ...(routes.appHealthPath === undefined
+              ? {}
+              : {
+                  healthCheck: {
+                    path: routes.appHealthPath,
+                    interval: `${appHealthCheck.intervalSeconds}s`,
+                    timeout: `${appHealthCheck.timeoutSeconds}s`,
+                  },
+                }),
           },
         },
         'minio-console': { loadBalancer: { servers: [{ url: httpUrl(routes.minioConsole) }] } },

@@ -1,0 +1,50 @@
+import type { Naming } from '../../naming';
+
+/** The namespace of one stack: project and stack, as every Docker name carries them. */
+export function namespaceName(naming: Naming): string {
+  return checkedDnsLabel(`${naming.project}-${naming.stack}`, 'namespace');
+}
+
+/** A part's object name (its Service's, so its DNS name): the same `<project>-<stack>-<part>` as on Docker. */
+export function objectName(naming: Naming, part: string): string {
+  return checkedDnsLabel(naming.of(part), `part ${part}`);
+}
+
+/**
+ * Labels that select exactly one part's pods (a workload's selector, its Service's, a NetworkPolicy's). A
+ * selector is immutable on Deployments and StatefulSets, so it holds only what never changes for a part.
+ */
+export function selectorLabels(naming: Naming, part: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': part, 'app.kubernetes.io/instance': `${naming.project}-${naming.stack}` };
+}
+
+/** Every object's labels: the selector's, plus project, stack and part as the Docker target labels them. */
+export function partLabels(naming: Naming, part: string): Record<string, string> {
+  return {
+    ...selectorLabels(naming, part),
+    'app.kubernetes.io/part-of': naming.project,
+    'app.kubernetes.io/managed-by': 'pulumi',
+    'lab.project': naming.project,
+    'lab.stack': naming.stack,
+    'lab.part': part,
+  };
+}
+
+/** RFC 1123 label as Service and namespace names require (63 characters at most). */
+export function checkedDnsLabel(name: string, what: string): string {
+  if (!/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
+    throw new Error(`${what}: "${name}" is not a valid Kubernetes name (lower-case letters, digits and dashes, at most 63, starting with a letter): use a shorter or lower-case project or stack name`);
+  }
+  return name;
+}
+
+/**
+ * A Docker label key as an annotation key of the pod template: the same key where Kubernetes accepts it
+ * (a name part of at most 63 characters, alphanumerics with - _ . inside).
+ */
+export function annotationKey(label: string): string {
+  if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(label)) {
+    throw new Error(`label ${label} cannot be a Kubernetes annotation key (at most 63 characters, alphanumerics and - _ . inside)`);
+  }
+  return label;
+}

@@ -1,0 +1,267 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { PlatformContainerArgs, PlatformPart } from '../../container';
+import { dockerDefaultStopSeconds } from '../docker/container';
+import { annotationKey, objectName, partLabels, selectorLabels } from './labels';
+import { filesVolume, secretFilesVolume, sortValues } from './files-and-env';
+import { probesOf } from './probes';
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/** What every part of one stack shares on the cluster. */
+export interface ClusterContext {
+  readonly namespace: pulumi.Output<string>;
+  /** Empty: the cluster's default StorageClass. */
+  readonly storageClass: string;
+  readonly volumeSize: (part: string) => string;
+  readonly exposeAs: 'NodePort' | 'LoadBalancer';
+}
+
+export interface KubernetesPartArgs {
+  readonly description: PlatformContainerArgs;
+  readonly cluster: ClusterContext;
+  /** Long-running: how many pods; undefined when an autoscaler owns the count. */
+  readonly replicas?: number;
+  /** Env that comes before the description's (the pod's own name for `$(POD_NAME)` references). */
+  readonly leadingEnv?: EnvVar[];
+}
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job' | 'Pod';
+
+/** A CPU request for every container: what the scheduler reserves and what the app's autoscaler measures against. */
+export const cpuRequest = { longRunning: '100m', oneShot: '50m' } as const;
+
+/**
+ * One part on the cluster: its workload (a Deployment, or a StatefulSet when it has storage, a Job when it
+ * runs once, a bare Pod when its exit code is a result), the ConfigMap and Secret it reads, and the
+ * Service others reach it by, named like its Docker container so every address is the same string.
+ */
+export class KubernetesPart extends pulumi.ComponentResource implements PlatformPart {
+  readonly kind: WorkloadKind;
+  /** The Service's name once the workload is up (ready pods, a complete Job): the part's DNS name. */
+  readonly name: pulumi.Output<string>;
+  /** Changes whenever the workload's spec changes (uid and generation), as a container id does. */
+  readonly id: pulumi.Output<string>;
+  readonly exitCode: pulumi.Output<number | undefined>;
+  readonly containerLogs: pulumi.Output<string | undefined>;
+  readonly workload: pulumi.CustomResource;
+  readonly service?: k8s.core.v1.Service;
+  readonly externalService?: k8s.core.v1.Service;
+  readonly podLabels: Record<string, string>;
+
+  constructor(args: KubernetesPartArgs, opts: pulumi.ComponentResourceOptions) {
+    const d = args.description;
+    super('lab:kubernetes:Part', d.part, {}, opts);
+    const child = { parent: this };
+    const name = objectName(d.naming, d.part);
+    const namespace = args.cluster.namespace;
+    const labels = partLabels(d.naming, d.part);
+    const selector = selectorLabels(d.naming, d.part);
+    this.podLabels = labels;
+    const oneShot = d.oneShot === true;
+    this.kind = oneShot ? (d.reportsResult && !d.detached ? 'Pod' : 'Job') : (d.volumes ?? []).length > 0 ? 'StatefulSet' : 'Deployment';
+
+    const secretName = `${name}-secrets`;
+    const configMapName = `${name}-files`;
+    const values = sortValues(d, secretName, args.leadingEnv ?? []);
+    const configMap = values.hasFiles
+      ? new k8s.core.v1.ConfigMap(`${d.part}-files`, { metadata: { name: configMapName, namespace, labels }, data: values.configData }, child)
+      : undefined;
+    const secret = values.mayHoldSecrets
+      ? new k8s.core.v1.Secret(`${d.part}-secrets`, { metadata: { name: secretName, namespace, labels }, type: 'Opaque', stringData: values.secretData }, child)
+      : undefined;
+
+    const stopSeconds = d.stopTimeoutSeconds ?? dockerDefaultStopSeconds;
+    const preStop = oneShot ? 0 : (d.preStopSeconds ?? 0);
+    const memory = d.memoryMb ? `${d.memoryMb}Mi` : undefined;
+    const probes = oneShot ? {} : probesOf(d);
+    const listens = [...new Set([...(d.listens ?? []), ...(d.ports ?? []).map((p) => p.internal)])];
+    const container = {
+      name: d.part,
+      image: d.image,
+      command: d.entrypoints,
+      args: d.command,
+      env: values.env,
+      ports: listens.map((port) => ({ containerPort: port, name: portName(port), protocol: 'TCP' })),
+      volumeMounts: values.mounts.apply((files) => [...(files ?? []), ...(d.volumes ?? []).map((v) => ({ name: 'data', mountPath: v.containerPath }))]),
+      resources: {
+        // Requests equal to the limit: the scheduler places the part only where its ceiling fits, as the
+        // Docker target's limits sum is kept under a laptop's memory.
+        requests: { cpu: oneShot ? cpuRequest.oneShot : cpuRequest.longRunning, ...(memory ? { memory } : {}) },
+        limits: memory ? { memory } : undefined,
+      },
+      ...probes,
+      // The pod stays listed (and served) for preStop, then gets SIGTERM and its own stop budget.
+      lifecycle: preStop > 0 ? { preStop: { sleep: { seconds: preStop } } } : undefined,
+      // A failed run's last log lines land in its status, where the program reads them.
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+    };
+    if ((d.volumes ?? []).length > 1) throw new Error(`${d.part}: one volume per part on Kubernetes (one claim template)`);
+
+    const annotations: Record<string, pulumi.Input<string>> = {
+      ...Object.fromEntries(Object.entries(d.labels ?? {}).map(([key, value]) => [annotationKey(key), value])),
+      ...(values.hasFiles ? { 'lab.files.sha256': values.filesDigest } : {}),
+    };
+    const podSpec = {
+      containers: [container],
+      volumes: [
+        ...(configMap ? [{ name: filesVolume, configMap: { name: configMap.metadata.name } }] : []),
+        ...(secret ? [{ name: secretFilesVolume, secret: { secretName: secret.metadata.name } }] : []),
+      ],
+      terminationGracePeriodSeconds: oneShot ? undefined : preStop + stopSeconds,
+      restartPolicy: oneShot ? 'Never' : 'Always',
+      // Volumes are group-writable for the pod whatever user its image runs as (Tempo 10001, Grafana 472,
+      // Prometheus nobody): Docker gave a fresh named volume the image directory's owner instead.
+      securityContext: (d.volumes ?? []).length > 0 ? { fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch' } : undefined,
+      enableServiceLinks: false,
+    };
+    const template = { metadata: { labels, annotations }, spec: podSpec };
+    const metadata = { name, namespace, labels };
+    const replaceByDeleting = { ...child, deleteBeforeReplace: true };
+
+    if (this.kind === 'Deployment') {
+      this.workload = new k8s.apps.v1.Deployment(
+        d.part,
+        { metadata, spec: { replicas: args.replicas, selector: { matchLabels: selector }, template } },
+        child,
+      );
+    } else if (this.kind === 'StatefulSet') {
+      const size = args.cluster.volumeSize(d.part);
+      this.service = this.makeService(name, namespace, labels, selector, listens, true, child);
+      this.workload = new k8s.apps.v1.StatefulSet(
+        d.part,
+        {
+          metadata,
+          spec: {
+            replicas: 1,
+            serviceName: this.service.metadata.name,
+            selector: { matchLabels: selector },
+            template,
+            volumeClaimTemplates: [
+              {
+                metadata: { name: 'data', labels },
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  storageClassName: args.cluster.storageClass === '' ? undefined : args.cluster.storageClass,
+                  resources: { requests: { storage: size } },
+                },
+              },
+            ],
+            // Claims stay when the StatefulSet is deleted (a replacement must find its data again);
+            // `pulumi destroy` removes the namespace, and the claims with it.
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+          },
+        },
+        // A claim template cannot change in place (the API refuses): a new size replaces the StatefulSet.
+        { ...replaceByDeleting, replaceOnChanges: ['spec.volumeClaimTemplates'] },
+      );
+    } else if (this.kind === 'Job') {
+      this.workload = new k8s.batch.v1.Job(
+        d.part,
+        {
+          metadata: {
+            ...metadata,
+            // A detached run (longer than anyone waits at `pulumi up`) is only started.
+            annotations: d.detached ? { 'pulumi.com/skipAwait': 'true' } : undefined,
+          },
+          spec: {
+            // One attempt, as on Docker: a failure fails `pulumi up` ([BackoffLimitExceeded]) instead of
+            // running a migration twice.
+            backoffLimit: 0,
+            template,
+          },
+        },
+        replaceByDeleting,
+      );
+    } else {
+      this.workload = new k8s.core.v1.Pod(
+        d.part,
+        {
+          metadata: {
+            ...metadata,
+            labels: { ...labels },
+            annotations: {
+              ...annotations,
+              // Done when the container has terminated, whatever its exit code: the code is the result.
+              'pulumi.com/waitFor': 'jsonpath={.status.containerStatuses[0].state.terminated.exitCode}',
+              'pulumi.com/timeoutSeconds': String(d.expectedRunSeconds ? d.expectedRunSeconds + 600 : 1800),
+            },
+          },
+          spec: podSpec,
+        },
+        replaceByDeleting,
+      );
+    }
+
+    if (this.kind === 'Deployment' && listens.length > 0) {
+      this.service = this.makeService(name, namespace, labels, selector, listens, false, child);
+    }
+    if ((d.ports ?? []).length > 0 && !oneShot) {
+      this.externalService = new k8s.core.v1.Service(
+        `${d.part}-external`,
+        {
+          metadata: { name: `${name}-external`, namespace, labels },
+          spec: {
+            type: args.cluster.exposeAs,
+            selector,
+            ports: (d.ports ?? []).map((port) =>
+              args.cluster.exposeAs === 'NodePort'
+                ? { name: portName(port.internal), port: port.internal, targetPort: port.internal, nodePort: port.external }
+                : { name: portName(port.internal), port: port.external, targetPort: port.internal },
+            ),
+          },
+        },
+        child,
+      );
+    }
+
+    const workload = this.workload as pulumi.CustomResource & { metadata: pulumi.Output<k8s.types.output.meta.v1.ObjectMeta> };
+    const ready = this.service
+      ? pulumi.all([workload.metadata, this.service.metadata]).apply(([, meta]) => meta.name!)
+      : workload.metadata.apply((meta) => meta.name!);
+    this.name = ready;
+    this.id = workload.metadata.apply((meta) => `${meta.uid ?? meta.name}/${meta.generation ?? 0}`);
+    if (this.kind === 'Pod') {
+      const terminated = (this.workload as k8s.core.v1.Pod).status.apply((status) => status?.containerStatuses?.[0]?.state?.terminated);
+      this.exitCode = terminated.apply((state) => state?.exitCode);
+      this.containerLogs = terminated.apply((state) => state?.message ?? '');
+    } else if (this.kind === 'Job') {
+      // The Job's await returns only once it completed; a failed one fails `pulumi up` with its reason.
+      this.exitCode = workload.metadata.apply(() => (d.detached ? undefined : 0));
+      this.containerLogs = workload.metadata.apply(() => '');
+    } else {
+      this.exitCode = pulumi.output(undefined);
+      this.containerLogs = pulumi.output(undefined);
+    }
+    this.registerOutputs({ name: this.name });
+  }
+
+  private makeService(
+    name: string,
+    namespace: pulumi.Output<string>,
+    labels: Record<string, string>,
+    selector: Record<string, string>,
+    listens: number[],
+    headless: boolean,
+    opts: pulumi.CustomResourceOptions,
+  ): k8s.core.v1.Service {
+    return new k8s.core.v1.Service(
+      `${labels['lab.part']}`,
+      {
+        metadata: { name, namespace, labels },
+        spec: {
+          // A StatefulSet's governing Service: its one pod's address, no virtual IP in between.
+          clusterIP: headless ? 'None' : undefined,
+          selector,
+          ports: listens.map((port) => ({ name: portName(port), port, targetPort: port, protocol: 'TCP' })),
+        },
+      },
+      opts,
+    );
+  }
+}
+
+/** A port's name (IANA_SVC_NAME: at most 15 characters, letters, digits, dashes). */
+export function portName(port: number): string {
+  return `tcp-${port}`;
+}
