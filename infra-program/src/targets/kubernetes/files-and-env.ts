@@ -48,7 +48,6 @@ export function fileKey(path: string): string {
 export function sortValues(args: PlatformContainerArgs, secretName: string, extraEnv: EnvVar[]): SortedValues {
   const envEntries = Object.entries(args.envs ?? {});
   const files: PartFile[] = (args.configFiles ?? []).map((file) => ({ path: file.path, content: file.content }));
-  const uploads = pulumi.output(args.extraUploads ?? []);
   const keys = new Set<string>();
   for (const file of files) checkUnique(keys, fileKey(file.path));
 
@@ -58,13 +57,17 @@ export function sortValues(args: PlatformContainerArgs, secretName: string, extr
       return pulumi.all([output, pulumi.output(pulumi.isSecret(output))]).apply(([resolved, secret]) => ({ name, value: resolved, secret }));
     }),
   );
-  // Uploads arrive as one output: their paths are known only once it resolves.
-  const allFiles = uploads.apply((list) =>
-    pulumi.all([
-      ...files.map((file) => classify(file.path, file.content)),
-      ...list.map((upload) => classify(upload.file, upload.content ?? '')),
-    ]),
-  );
+  // Each upload is classified as a whole: once resolved, an upload's content is a plain string inside it,
+  // and only the upload's own output still says whether anything in it was secret.
+  const allFiles = pulumi.all([
+    ...files.map((file) => classify(file.path, file.content)),
+    ...(args.extraUploads ?? []).map((upload) => {
+      const output = pulumi.output(upload);
+      return pulumi
+        .all([output, pulumi.output(pulumi.isSecret(output))])
+        .apply(([resolved, secret]) => ({ path: resolved.file, key: fileKey(resolved.file), content: resolved.content ?? '', secret }));
+    }),
+  ]);
 
   const env = classifiedEnv.apply((entries) => [
     ...extraEnv,

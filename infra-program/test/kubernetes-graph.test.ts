@@ -1,0 +1,300 @@
+/**
+ * The Kubernetes target's graph under mocks (no cluster): every part as the workload kind its description
+ * calls for, named and labelled with project and stack in the stack's namespace, secrets only from the
+ * random resources and only through Secrets, probes on every long-running part, Jobs before their
+ * consumers, exposure and autoscaling from config, and k6's verdict read back from its pod.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import { mockSecretPrefix, runProgram, type ProgramRun, type Recorded } from './harness';
+import { isSecretValue, unwrap } from './graph';
+
+const project = 'observability-lab';
+const workloadTypes: Record<string, string> = {
+  'kubernetes:apps/v1:Deployment': 'Deployment',
+  'kubernetes:apps/v1:StatefulSet': 'StatefulSet',
+  'kubernetes:batch/v1:Job': 'Job',
+  'kubernetes:core/v1:Pod': 'Pod',
+};
+
+/** The parts this target must make, and as what (parts the failure lab adds are checked by rule, not listed). */
+const expectedKinds: Record<string, string> = {
+  postgres: 'StatefulSet',
+  redis: 'StatefulSet',
+  minio: 'StatefulSet',
+  prometheus: 'StatefulSet',
+  loki: 'StatefulSet',
+  tempo: 'StatefulSet',
+  grafana: 'StatefulSet',
+  alertmanager: 'StatefulSet',
+  'otel-collector': 'Deployment',
+  traefik: 'Deployment',
+  'postgres-exporter': 'Deployment',
+  'redis-exporter': 'Deployment',
+  'shop-api': 'Deployment',
+  'shop-api-migrate': 'Job',
+  'minio-buckets': 'Job',
+  k6: 'Pod',
+};
+
+interface Workload {
+  readonly part: string;
+  readonly kind: string;
+  readonly raw: Recorded;
+  readonly object: any;
+  readonly pod: any;
+  readonly container: any;
+}
+
+function workloads(run: ProgramRun): Workload[] {
+  return run.resources
+    .filter((r) => r.type in workloadTypes)
+    .map((r) => {
+      const object = unwrap(r.inputs);
+      const pod = r.type === 'kubernetes:core/v1:Pod' ? object.spec : object.spec.template.spec;
+      return { part: object.metadata.labels['lab.part'], kind: workloadTypes[r.type]!, raw: r, object, pod, container: pod.containers[0] };
+    });
+}
+
+function objects(run: ProgramRun, type: string): { raw: Recorded; object: any }[] {
+  return run.resources.filter((r) => r.type === type).map((raw) => ({ raw, object: unwrap(raw.inputs) }));
+}
+
+function workload(list: Workload[], part: string): Workload {
+  const found = list.find((w) => w.part === part);
+  if (!found) throw new Error(`no workload for ${part} (have ${list.map((w) => w.part).join(', ')})`);
+  return found;
+}
+
+/** A file as the container sees it: the ConfigMap or Secret key its mount at `path` names. */
+function mountedFile(run: ProgramRun, w: Workload, path: string): { content: string; from: 'configMap' | 'secret' } {
+  const mount = w.container.volumeMounts.find((m: any) => m.mountPath === path);
+  assert.ok(mount, `${w.part} mounts ${path}`);
+  const volume = w.pod.volumes.find((v: any) => v.name === mount.name);
+  if (volume.configMap) {
+    const map = objects(run, 'kubernetes:core/v1:ConfigMap').find((c) => c.object.metadata.name === volume.configMap.name)!;
+    return { content: map.object.data[mount.subPath], from: 'configMap' };
+  }
+  const secret = objects(run, 'kubernetes:core/v1:Secret').find((c) => c.object.metadata.name === volume.secret.secretName)!;
+  return { content: secret.object.stringData[mount.subPath], from: 'secret' };
+}
+
+describe('the Kubernetes target with default config', () => {
+  let run: ProgramRun;
+  let list: Workload[];
+  const namespace = `${project}-kdev`;
+  before(async () => {
+    run = await runProgram({ stack: 'kdev', config: { target: 'kubernetes' } });
+    list = workloads(run);
+  });
+
+  test('every part is there once, as the kind its description calls for, and nothing Docker-only is made', () => {
+    for (const [part, kind] of Object.entries(expectedKinds)) {
+      const found = list.filter((w) => w.part === part);
+      assert.equal(found.length, 1, `one workload for ${part}`);
+      assert.equal(found[0]!.kind, kind, part);
+    }
+    for (const w of list) {
+      // The rule behind the table, for every part (the failure lab's too): storage makes a StatefulSet.
+      if (w.kind === 'Deployment') assert.equal(w.object.spec.template.spec.volumes.some((v: any) => v.persistentVolumeClaim), false, w.part);
+      if (w.kind === 'StatefulSet') assert.equal(w.object.spec.volumeClaimTemplates.length, 1, w.part);
+    }
+    assert.ok(!list.some((w) => w.part.endsWith('-ready')), 'readiness is a probe, not a probing job');
+    const dockerOnly = run.resources.filter((r) => ['docker:index/container:Container', 'docker:index/network:Network', 'docker:index/volume:Volume', 'docker:index/remoteImage:RemoteImage'].includes(r.type));
+    assert.deepEqual(dockerOnly.map((r) => r.name), []);
+    assert.equal(objects(run, 'kubernetes:core/v1:Namespace').length, 1);
+  });
+
+  test('every object is in the stack namespace, named and labelled with project and stack', () => {
+    const ns = objects(run, 'kubernetes:core/v1:Namespace')[0]!.object;
+    assert.equal(ns.metadata.name, namespace);
+    const kube = run.resources.filter((r) => r.type.startsWith('kubernetes:') && r.type !== 'kubernetes:core/v1:Namespace' && !r.type.includes('Provider'));
+    assert.ok(kube.length > 40, `${kube.length} objects`);
+    for (const r of kube) {
+      const meta = unwrap(r.inputs).metadata;
+      assert.equal(meta.namespace, namespace, `${r.type} ${r.name}`);
+      assert.ok(meta.name.startsWith(`${project}-kdev-`), `${r.type} ${meta.name}`);
+      assert.equal(meta.labels['lab.project'], project, `${r.type} ${r.name}`);
+      assert.equal(meta.labels['lab.stack'], 'kdev', `${r.type} ${r.name}`);
+    }
+    for (const w of list) {
+      const podLabels = w.kind === 'Pod' ? w.object.metadata.labels : w.object.spec.template.metadata.labels;
+      assert.equal(podLabels['app.kubernetes.io/instance'], `${project}-kdev`);
+      assert.equal(podLabels['lab.part'], w.part);
+      if (w.kind === 'Deployment' || w.kind === 'StatefulSet') {
+        for (const [k, v] of Object.entries(w.object.spec.selector.matchLabels)) assert.equal(podLabels[k], v, `${w.part} selector ${k}`);
+      }
+    }
+  });
+
+  test('secrets come only from the random resources and reach pods only through Secrets', () => {
+    const secrets = objects(run, 'kubernetes:core/v1:Secret');
+    assert.ok(secrets.length >= 5);
+    const randoms = run.resources.filter((r) => r.type.startsWith('random:'));
+    const generated = randoms.map((r) => (r.type === 'random:index/randomPassword:RandomPassword' ? `${mockSecretPrefix}${r.name}` : `rnd${r.name.length}`));
+    let values = 0;
+    for (const { raw, object } of secrets) {
+      assert.ok(isSecretValue(raw.inputs.stringData), `${object.metadata.name}: its data is a Pulumi secret`);
+      for (const [key, value] of Object.entries<string>(object.stringData ?? {})) {
+        values += 1;
+        assert.ok(generated.some((g) => value.includes(g)), `${object.metadata.name}.${key} holds a generated value`);
+      }
+    }
+    assert.ok(values >= 8, `${values} secret values`);
+    // Nothing generated lands in plain env, a ConfigMap or an annotation.
+    for (const w of list) {
+      for (const env of w.container.env ?? []) {
+        if (env.value !== undefined) assert.ok(!String(env.value).includes(mockSecretPrefix), `${w.part} env ${env.name} is plain`);
+        if (env.valueFrom?.secretKeyRef) {
+          const secret = secrets.find((s) => s.object.metadata.name === env.valueFrom.secretKeyRef.name);
+          assert.ok(secret && env.valueFrom.secretKeyRef.key in secret.object.stringData, `${w.part} ${env.name} refers to an existing key`);
+        }
+      }
+    }
+    for (const { object } of objects(run, 'kubernetes:core/v1:ConfigMap')) {
+      assert.ok(!JSON.stringify(object.data).includes(mockSecretPrefix), object.metadata.name);
+    }
+    const postgres = workload(list, 'postgres').container.env.find((e: any) => e.name === 'POSTGRES_PASSWORD');
+    assert.ok(postgres.valueFrom.secretKeyRef, 'the Postgres password through secretKeyRef');
+    assert.equal(mountedFile(run, workload(list, 'redis'), '/usr/local/etc/redis/redis.conf').from, 'secret');
+  });
+
+  test('config files are mounted where Docker uploads them, with the same content', async () => {
+    const collector = workload(list, 'otel-collector');
+    const file = mountedFile(run, collector, '/etc/otelcol-contrib/config.yaml');
+    assert.equal(file.from, 'configMap');
+    const config = parseYaml(file.content);
+    assert.ok(config.receivers.otlp.protocols.grpc.endpoint.endsWith(':4317'));
+    // A changed file changes the pod template, so the pods roll (subPath mounts are not refreshed).
+    assert.match(collector.object.spec.template.metadata.annotations['lab.files.sha256'], /^[0-9a-f]{64}$/);
+    const routes = parseYaml(mountedFile(run, workload(list, 'traefik'), '/etc/traefik/dynamic/routes.yml').content);
+    // Traefik routes to the app's Service (its endpoints are the ready pods), not to replicas one by one.
+    assert.deepEqual(routes.http.services.shop.loadBalancer.servers, [{ url: `http://${project}-kdev-shop-api:8080` }]);
+    assert.equal(routes.http.services.shop.loadBalancer.healthCheck, undefined);
+    const service = objects(run, 'kubernetes:core/v1:Service').find((s) => s.object.metadata.name === `${project}-kdev-shop-api`)!;
+    assert.deepEqual(service.object.spec.ports.map((p: any) => p.port), [8080]);
+  });
+
+  test('every long-running part has a readiness probe; health checks become startup and liveness probes', () => {
+    for (const w of list.filter((x) => x.kind === 'Deployment' || x.kind === 'StatefulSet')) {
+      assert.ok(w.container.readinessProbe, `${w.part} has a readiness probe`);
+      assert.ok(w.container.startupProbe, `${w.part} has a startup probe`);
+      assert.ok(w.container.resources.limits.memory.endsWith('Mi'), `${w.part} memory limit`);
+      assert.equal(w.container.resources.requests.memory, w.container.resources.limits.memory, w.part);
+    }
+    // The two parts Docker probes from outside get the same URL as a real readiness probe.
+    assert.deepEqual(workload(list, 'otel-collector').container.readinessProbe.httpGet, { port: 13133, path: '/' });
+    assert.deepEqual(workload(list, 'tempo').container.readinessProbe.httpGet, { port: 3200, path: '/ready' });
+    // The app: liveness and readiness on their own paths; readiness drops at once when it drains.
+    const app = workload(list, 'shop-api').container;
+    assert.deepEqual(app.livenessProbe.httpGet, { port: 8080, path: '/health/live' });
+    assert.deepEqual(app.readinessProbe.httpGet, { port: 8080, path: '/health/ready' });
+    assert.equal(app.readinessProbe.failureThreshold, 1);
+    // A command check stays a command: Redis's redis-cli through the shell, as Docker's CMD-SHELL runs it.
+    assert.deepEqual(workload(list, 'redis').container.livenessProbe.exec.command.slice(0, 2), ['/bin/sh', '-c']);
+    // Grafana's start period (300 s) is what its startup probe allows, plus the retries.
+    const grafana = workload(list, 'grafana').container.startupProbe;
+    assert.ok(grafana.periodSeconds * grafana.failureThreshold >= 300, 'Grafana gets its first-start migrations');
+  });
+
+  test('the app: replicas from config, instance id from the pod name, grace covering preStop and its drain', () => {
+    const app = workload(list, 'shop-api');
+    assert.equal(app.object.spec.replicas, 2);
+    const env = app.container.env as any[];
+    const podName = env.findIndex((e) => e.name === 'POD_NAME');
+    const attributes = env.findIndex((e) => e.name === 'OTEL_RESOURCE_ATTRIBUTES');
+    assert.deepEqual(env[podName].valueFrom, { fieldRef: { fieldPath: 'metadata.name' } });
+    assert.ok(podName < attributes, 'POD_NAME is defined before the variable that refers to it');
+    assert.match(env[attributes].value, /^service\.instance\.id=\$\(POD_NAME\),/);
+    const preStop = app.container.lifecycle.preStop.sleep.seconds;
+    const grace = Number(env.find((e) => e.name === 'SHUTDOWN_GRACE_MS').value) / 1000;
+    assert.ok(preStop >= 1);
+    assert.ok(app.pod.terminationGracePeriodSeconds > preStop + grace, 'SIGKILL only after preStop and the drain budget');
+    assert.equal(objects(run, 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler').length, 0);
+  });
+
+  test('Traefik, Grafana, Prometheus and Alertmanager are exposed on node ports; the URLs use them', () => {
+    const external = objects(run, 'kubernetes:core/v1:Service').filter((s) => s.object.spec.type !== undefined && s.object.spec.type !== 'ClusterIP');
+    const byName = Object.fromEntries(external.map((s) => [s.object.metadata.labels['lab.part'], s.object.spec]));
+    assert.deepEqual(Object.keys(byName).sort(), ['alertmanager', 'grafana', 'prometheus', 'traefik']);
+    assert.equal(byName.traefik.type, 'NodePort');
+    assert.deepEqual(byName.traefik.ports.map((p: any) => [p.targetPort, p.nodePort]), [[8000, 30080], [8080, 30088]]);
+    assert.equal(run.outputs.appUrl, 'http://shop.localhost:30080');
+    assert.equal(run.outputs.grafanaUrl, 'http://127.0.0.1:30300');
+  });
+
+  test('k6 runs once as a pod waited for until it terminates; its exit code and log tail are k6Result', () => {
+    const k6 = workload(list, 'k6');
+    assert.equal(k6.pod.restartPolicy, 'Never');
+    assert.equal(k6.object.metadata.annotations['pulumi.com/waitFor'], 'jsonpath={.status.containerStatuses[0].state.terminated.exitCode}');
+    assert.ok(Number(k6.object.metadata.annotations['pulumi.com/timeoutSeconds']) > 270, 'waits longer than the run is planned');
+    const result = run.outputs.k6Result as any;
+    assert.equal(result.exitCode, 0);
+    assert.equal(result.passed, true);
+    assert.match(result.summary, /checks/);
+    for (const job of ['shop-api-migrate', 'minio-buckets']) {
+      assert.equal(workload(list, job).object.spec.backoffLimit, 0, `${job} runs once`);
+      assert.equal(workload(list, job).object.metadata.annotations?.['pulumi.com/skipAwait'], undefined, `${job} is awaited`);
+    }
+  });
+});
+
+describe('the Kubernetes target: ordering and config', () => {
+  test('consumers are created only after the Jobs they need completed, k6 only after what it tests', async () => {
+    const run = await runProgram({ stack: 'korder', config: { target: 'kubernetes' }, delays: { 'shop-api-migrate': 1500, 'minio-buckets': 1500 } });
+    const done = (type: string, name: string) => run.resources.find((r) => r.type === type && r.name === name)!.completedAt;
+    const migrated = done('kubernetes:batch/v1:Job', 'shop-api-migrate');
+    const buckets = done('kubernetes:batch/v1:Job', 'minio-buckets');
+    assert.ok(migrated >= 1500 && buckets >= 1500);
+    assert.ok(done('kubernetes:apps/v1:Deployment', 'shop-api') >= migrated, 'the app after its migration');
+    assert.ok(done('kubernetes:apps/v1:StatefulSet', 'loki') >= buckets, 'Loki after its bucket');
+    assert.ok(done('kubernetes:apps/v1:StatefulSet', 'tempo') >= buckets, 'Tempo after its bucket');
+    assert.ok(done('kubernetes:core/v1:Pod', 'k6') >= migrated, 'k6 after the app');
+    // A part that needs neither Job is not held back by them: the ordering is what made the others late.
+    assert.ok(done('kubernetes:apps/v1:StatefulSet', 'redis') < migrated, 'Redis does not wait for the migration');
+  });
+
+  test('LoadBalancer exposure, storage class and sizes, autoscaling and a failed k6 run', async () => {
+    const run = await runProgram({
+      stack: 'klb',
+      config: {
+        target: 'kubernetes',
+        kubernetesServiceType: 'LoadBalancer',
+        kubernetesStorageClass: 'fast-ssd',
+        kubernetesVolumeSizes: JSON.stringify(['postgres=20Gi']),
+        autoscaling: 'true',
+        autoscalingMinReplicas: '3',
+        autoscalingMaxReplicas: '8',
+        autoscalingCpuPercent: '60',
+      },
+      exitCodes: { k6: 99 },
+    });
+    const list = workloads(run);
+    const traefik = objects(run, 'kubernetes:core/v1:Service').find((s) => s.object.metadata.name.endsWith('-traefik-external'))!.object.spec;
+    assert.equal(traefik.type, 'LoadBalancer');
+    assert.deepEqual(traefik.ports.map((p: any) => [p.port, p.targetPort, p.nodePort]), [[8000, 8000, undefined], [8080, 8080, undefined]]);
+    const claim = (part: string) => workload(list, part).object.spec.volumeClaimTemplates[0].spec;
+    assert.equal(claim('postgres').storageClassName, 'fast-ssd');
+    assert.equal(claim('postgres').resources.requests.storage, '20Gi');
+    assert.equal(claim('loki').resources.requests.storage, '5Gi');
+    const [hpa] = objects(run, 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler');
+    assert.ok(hpa, 'an autoscaler');
+    assert.equal(hpa.object.spec.minReplicas, 3);
+    assert.equal(hpa.object.spec.maxReplicas, 8);
+    assert.equal(hpa.object.spec.scaleTargetRef.name, `${project}-klb-shop-api`);
+    assert.equal(hpa.object.spec.metrics[0].resource.target.averageUtilization, 60);
+    assert.equal(workload(list, 'shop-api').object.spec.replicas, undefined, 'the autoscaler owns the count');
+    assert.ok(workload(list, 'shop-api').container.resources.requests.cpu, 'a CPU request to measure utilisation against');
+    const result = run.outputs.k6Result as any;
+    assert.equal(result.exitCode, 99);
+    assert.equal(result.passed, false);
+  });
+
+  test('a volume size for a part without storage is refused, naming the key', async () => {
+    await assert.rejects(
+      runProgram({ stack: 'kbad', config: { target: 'kubernetes', kubernetesVolumeSizes: JSON.stringify(['traefik=1Gi']) } }),
+      /observability-lab:kubernetesVolumeSizes names traefik/,
+    );
+  });
+});
