@@ -32,10 +32,10 @@ export interface BareServer {
 }
 
 /** The ceiling server, in its own process like the service, so both pay for the same process boundary. */
-export async function startBareServer(): Promise<BareServer> {
+export async function startBareServer(redisUrl: string): Promise<BareServer> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(__dirname, 'bare-server.ts')], {
-    env: { PORT: String(port), PATH: process.env.PATH ?? '' },
+    env: { PORT: String(port), REDIS_URL: redisUrl, PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

@@ -94,6 +94,8 @@ async function main(): Promise<void> {
       ...(telemetry ? { otlpEndpoint: receiver.endpoint } : {}),
       extra: {
         ...onEnvironment('warn', (edgeSampleRatio ?? 1) * 100),
+        // Off means the SDK not started at all, as the benchmark's telemetry-off service.
+        ...(telemetry ? {} : { OTEL_SDK_DISABLED: 'true' }),
         NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}`,
         ...extraEnv,
       },

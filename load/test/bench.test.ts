@@ -6,6 +6,9 @@ import { configFromArgs } from '../bench/main.ts';
 import { attribute, frameOwner } from '../bench/profile.ts';
 import { renderReport } from '../bench/report.ts';
 import { runBenchmark, modes } from '../bench/run.ts';
+import { startBareServer } from '../bench/processes.ts';
+import { startRedis } from '../../service/test/support/servers.ts';
+import Redis from 'ioredis';
 import { ensureServiceBuilt } from './support/service-build.ts';
 
 test('stats: median, ratio and span accounting', () => {
@@ -66,6 +69,25 @@ test('the edge traceparent is well formed, fresh per request, and sampled for th
   assert.ok(sampledShare > 0.2 && sampledShare < 0.3, `sampled share ${sampledShare}`);
   assert.ok(Array.from({ length: 200 }, () => edgeTraceparent(0)).every((p) => p.endsWith('-00')));
   assert.ok(Array.from({ length: 200 }, () => edgeTraceparent(1)).every((p) => p.endsWith('-01')));
+});
+
+test('the bare ceiling reads the cached item from Redis, as the service does, instead of a canned body', { timeout: 60_000 }, async () => {
+  const redisServer = await startRedis();
+  const client = new Redis(redisServer.url);
+  const bare = await startBareServer(redisServer.url);
+  try {
+    const entry = { id: 7, name: 'from redis', priceCents: 321, stock: 4, createdAt: '2026-11-27T00:00:00.000Z', updatedAt: '2026-11-27T00:00:00.000Z' };
+    await client.set('item:7', JSON.stringify(entry));
+    const hit = await fetch(`${bare.baseUrl}/api/items/7`);
+    assert.equal(hit.status, 200);
+    assert.deepEqual(await hit.json(), entry);
+    // A miss is a failure the benchmark reports (non-2xx), not a fast canned answer.
+    assert.equal((await fetch(`${bare.baseUrl}/api/items/8`)).status, 404);
+  } finally {
+    await bare.stop();
+    client.disconnect();
+    await redisServer.dispose();
+  }
 });
 
 test('a short benchmark run measures every route in every mode and accounts for every span', { timeout: 240_000 }, async () => {
