@@ -98,7 +98,10 @@ function mockOutputs(args: pulumi.runtime.MockResourceArgs, exitCodes: Record<st
         ...args.inputs,
         status: {
           phase: (exitCodes[args.name] ?? 0) === 0 ? 'Succeeded' : 'Failed',
-          containerStatuses: [{ state: { terminated: { exitCode: exitCodes[args.name] ?? 0, message: `logs of ${args.name}\n     checks.........: 100.00% 12 out of 12\n` } } }],
+          // FallbackToLogsOnError: the log tail becomes the message only when the container failed.
+          containerStatuses: [
+            { state: { terminated: { exitCode: exitCodes[args.name] ?? 0, message: (exitCodes[args.name] ?? 0) === 0 ? '' : `logs of ${args.name}\n     checks.........: 50.00% 6 out of 12\n` } } },
+          ],
         },
       };
     default:

@@ -232,7 +232,8 @@ describe('the Kubernetes target with default config', () => {
     const result = run.outputs.k6Result as any;
     assert.equal(result.exitCode, 0);
     assert.equal(result.passed, true);
-    assert.match(result.summary, /checks/);
+    // A passed run's log stays with its pod; the summary says where.
+    assert.equal(result.summary, `exited 0; its output: kubectl logs -n ${namespace} ${project}-kdev-k6`);
     for (const job of ['shop-api-migrate', 'minio-buckets']) {
       assert.equal(workload(list, job).object.spec.backoffLimit, 0, `${job} runs once`);
       assert.equal(workload(list, job).object.metadata.annotations?.['pulumi.com/skipAwait'], undefined, `${job} is awaited`);
@@ -289,6 +290,9 @@ describe('the Kubernetes target: ordering and config', () => {
     const result = run.outputs.k6Result as any;
     assert.equal(result.exitCode, 99);
     assert.equal(result.passed, false);
+    assert.match(result.summary, /checks\.+: 50\.00%/, 'a failed run brings its log tail back');
+    const k6 = workload(list, 'k6');
+    assert.deepEqual(k6.raw.replaceOnChanges, ['metadata.annotations', 'spec'], 'a new subject is a new run');
   });
 
   test('a volume size for a part without storage is refused, naming the key', async () => {

@@ -189,7 +189,9 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
           },
           spec: podSpec,
         },
-        replaceByDeleting,
+        // A run proves what its annotations name (k6's subjects): any change of them or of the pod is a
+        // new run, as a changed label replaces a Docker container (a pod's annotations alone would update).
+        { ...replaceByDeleting, replaceOnChanges: ['metadata.annotations', 'spec'] },
       );
     }
 
@@ -224,7 +226,11 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     if (this.kind === 'Pod') {
       const terminated = (this.workload as k8s.core.v1.Pod).status.apply((status) => status?.containerStatuses?.[0]?.state?.terminated);
       this.exitCode = terminated.apply((state) => state?.exitCode);
-      this.containerLogs = terminated.apply((state) => state?.message ?? '');
+      // The kubelet keeps the log tail as the termination message only when the container failed
+      // (FallbackToLogsOnError); a successful run's whole log stays with its pod.
+      this.containerLogs = pulumi
+        .all([terminated, workload.metadata])
+        .apply(([state, meta]) => state?.message || `exited ${state?.exitCode ?? '?'}; its output: kubectl logs -n ${meta.namespace} ${meta.name}`);
     } else if (this.kind === 'Job') {
       // The Job's await returns only once it completed; a failed one fails `pulumi up` with its reason.
       this.exitCode = workload.metadata.apply(() => (d.detached ? undefined : 0));
