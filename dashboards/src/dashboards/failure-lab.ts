@@ -46,10 +46,14 @@ function brokenNowRow(builder: DashboardBuilder, uids: DatasourceUids): void {
       promTablePanel(uids, {
         title: t.faultList,
         description:
-          'Each declared fault (link: the Toxiproxy proxy, or app for a fault flag; fault: the toxic type, down, or the flag key) and each of its settings. ' +
+          'Each declared fault (link: the Toxiproxy proxy, or app for a fault flag; fault: the toxic type, down, or the flag key) and each of its settings ' +
+          '(toxic attributes in Toxiproxy units: ms, KB/s, bytes, µs; toxicity; a flag\'s value). ' +
           'Orange markers on the time axis are the moments a new declaration was applied.',
         unit: 'short',
-        queries: [{ expr: faults.settings(), instant: true, format: 'table' }],
+        queries: [
+          { expr: faults.active(), instant: true, format: 'table' },
+          { expr: faults.settings(), instant: true, format: 'table' },
+        ],
         size: { width: 8, height: 8 },
       }),
     )
@@ -71,7 +75,7 @@ function brokenNowRow(builder: DashboardBuilder, uids: DatasourceUids): void {
       timeSeriesPanel(uids, {
         title: t.controller,
         description:
-          'Reconciliations that failed, and whether Toxiproxy\'s API answered (1). A declared link fault is in effect only while this stays quiet.',
+          'Reconciliations that failed, and whether Toxiproxy\'s API answered (1). A declared link fault is in effect only while no error shows; LabFaultsNotApplied fires otherwise.',
         unit: 'short',
         queries: [
           { expr: faults.reconcileErrors(), legend: 'reconcile errors' },

@@ -141,9 +141,9 @@ export const faultScenarios: readonly FaultScenario[] = [
     alerts: [availabilityPage(11)],
     trace: {
       look:
-        'The failing SERVER span is red with no failing child: its `feature_flag.evaluation` event names the flag (`http-error-rate`) ' +
-        'and the value it resolved to, which is the cause.',
-      query: traces.failingRequests('/api/.*'),
+        'The failing SERVER span is red with no failing child and `error.type` = `InjectedFault`; its `feature_flag.evaluation` event ' +
+        'names the flag (`http-error-rate`) and the value it resolved to, which is the cause.',
+      query: `{ ${shopSpans} && kind = server && status = error && span.error.type = "InjectedFault" }`,
     },
   },
   {

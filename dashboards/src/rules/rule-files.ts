@@ -1,10 +1,11 @@
 /**
- * The Prometheus rule files the infra program provisions (one per SLO, and the symptom alerts), as plain
+ * The Prometheus rule files the infra program provisions (one per SLO, the symptom alerts, the fault lab's own health), as plain
  * objects the consumer renders to YAML.
  */
 import { dashboardUids } from '../dashboards/dashboard-uids';
 import { burnRateAlerts, recordingRules } from '../slo/prometheus-rules';
 import { serviceLevelObjectives } from '../slo/slo';
+import { faultLabRules } from './fault-lab-alerts';
 import { symptomAlertRules } from './symptom-alerts';
 
 export interface PrometheusRuleFile {
@@ -19,5 +20,6 @@ export function buildPrometheusRuleFiles(): PrometheusRuleFile[] {
       content: { groups: [recordingRules(slo), burnRateAlerts(slo, dashboardUids.overview)] },
     })),
     { fileName: 'symptoms.rules.yml', content: { groups: [symptomAlertRules()] } },
+    { fileName: 'fault-lab.rules.yml', content: { groups: [faultLabRules()] } },
   ];
 }
