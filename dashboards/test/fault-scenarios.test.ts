@@ -15,6 +15,7 @@ import { scenarioNames } from '../../load/src/scenarios';
 import { dashboardUids } from '../src/dashboards/dashboard-uids';
 import { configAsPulumiStoresIt, faultConfigCommands, faultConfigEntries } from '../src/faults/config-commands';
 import { faultScenarioNames, faultScenarios, scenarioPanelTitle, type FaultScenario } from '../src/faults/scenarios';
+import { runtimeProm } from '../src/metrics/service-metrics';
 import { symptomAlerts } from '../src/rules/symptom-alerts';
 import { resultLabelValues, scenarioTraffic, type Timeline } from './support/fault-traffic';
 import { panelsOf } from './support/query-inventory';
@@ -167,4 +168,20 @@ test('the scenario check can fail: no alert is firing yet the minute its fault s
     const { status } = runScenarioTests([t]);
     assert.notEqual(status, 0, `${t.name}: ${t.alert_rule_test[0]!.alertname} already fires one minute in`);
   }
+});
+
+test('ShopApiTelemetryMissing stays quiet while a new lab waits for the replicas\' first export (promtool test rules)', { skip: noPromtool }, () => {
+  const heap = `${runtimeProm.heapUsed}{job="shop-api", instance="shop-api-1"}`;
+  const files = ruleFiles.filter((f) => f.fileName === 'symptoms.rules.yml').map((f) => ({ fileName: f.fileName, content: withoutAnnotations(f.content) }));
+  const dir = writeYamlFiles(files);
+  const alertname = symptomAlerts.telemetryMissing.alert;
+  const tests = [
+    // Prometheus evaluates from minute 0; the first export arrives at minute 6.
+    { name: 'first export late', interval: '1m', input_series: [{ series: heap, values: `_x5 41943040+0x20` }], alert_rule_test: [4, 6, 12].map((m) => ({ eval_time: `${m}m`, alertname, exp_alerts: [] })) },
+    // The same series stopping after it had arrived does fire: the guard is not what keeps the first case quiet.
+    { name: 'stops after arriving', interval: '1m', input_series: [{ series: heap, values: `_x5 41943040+0x10 _x15` }], alert_rule_test: [{ eval_time: '25m', alertname, exp_alerts: [{ exp_labels: { job: 'shop-api', service: 'shop-api', severity: 'ticket' } }] }] },
+  ];
+  writeFileSync(join(dir, 'telemetry-start.test.yml'), stringify({ rule_files: files.map((f) => f.fileName), evaluation_interval: '1m', tests }, { lineWidth: 0 }));
+  const { status, output } = runPromtool(['test', 'rules', 'telemetry-start.test.yml'], dir);
+  assert.equal(status, 0, output);
 });

@@ -70,8 +70,9 @@ export const symptomAlerts = {
   },
   telemetryMissing: {
     alert: 'ShopApiTelemetryMissing',
-    // A runtime gauge every replica exports each interval whether or not it has traffic.
-    expr: `absent_over_time(${heap}{${job}}[3m])`,
+    // A runtime gauge every replica exports each interval whether or not it has traffic; only once some
+    // arrived in the last six hours, so a lab that is still starting (no export yet) does not alert.
+    expr: `absent_over_time(${heap}{${job}}[3m]) and on () count(present_over_time(${heap}{${job}}[6h])) > 0`,
     for: '2m',
     resultLabels: [l.job],
     summary: `${shopService.name}: no metrics have arrived for 3 minutes`,
