@@ -4,6 +4,8 @@ import type Redis from 'ioredis';
 import type { Database } from './db/client';
 import type { ItemService } from './domain/items';
 import type { OrderService } from './domain/orders';
+import type { FaultFlags } from './faults/fault-flags';
+import { routeFaults } from './faults/route-faults';
 import { accessLog } from './http/access-log';
 import { allowedMethods } from './http/allowed-methods';
 import { errorBody } from './http/errors';
@@ -28,6 +30,8 @@ export interface AppDependencies {
   readonly dbPoolMax: number;
   /** The trace sampler follows an unsampled remote parent (see telemetry/sampling.ts). */
   readonly dropsUnsampledRemoteParents: boolean;
+  /** The failure lab's flags; without a flag provider (`enabled` false) no fault middleware is mounted. */
+  readonly faultFlags?: FaultFlags;
 }
 
 export const maxBodyBytes = 64 * 1024;
@@ -56,6 +60,9 @@ export function createApp(deps: AppDependencies) {
     },
   });
   app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  // Inside the SERVER span (an injected 500 is traced and counted like any other) and ahead of every route
+  // but the health probes, so a fault never takes the replica out of the load balancer.
+  if (deps.faultFlags?.enabled) app.use(routeFaults(deps.faultFlags));
 
   app.route('/api/items', itemRoutes(deps.items));
   app.route('/api/orders', orderRoutes(deps.orders));

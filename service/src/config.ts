@@ -24,6 +24,13 @@ const booleanFlag = z
   .enum(['true', 'false', 'TRUE', 'FALSE', 'True', 'False', '1', '0', ''])
   .transform((value) => value.toLowerCase() === 'true' || value === '1');
 
+/** A host name or IP address alone: the flagd provider builds `<host>:<port>` itself. */
+const hostOnly = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((value) => !/[/:@\s]/.test(value), { message: 'must be a host name or IPv4 address, without scheme, port or path' });
+
 const samplers = [
   'always_on', 'always_off', 'traceidratio',
   'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio',
@@ -53,6 +60,17 @@ const environmentSchema = z.object({
   OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['grpc', 'http/protobuf', 'http/json']).optional(),
   OTEL_TRACES_SAMPLER: z.enum(samplers).optional(),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  // Feature flags for the failure lab (faults/flag-provider.ts), named as @openfeature/flagd-provider 0.16
+  // reads them. With neither FLAGD_HOST nor FLAGD_OFFLINE_FLAG_SOURCE_PATH no provider is set and every
+  // flag is its default: no fault.
+  FLAGD_HOST: hostOnly.optional(),
+  // flagd's sync port (the provider's in-process default is 8015); FLAGD_SYNC_PORT is the provider's alias.
+  FLAGD_PORT: port.optional(),
+  FLAGD_SYNC_PORT: port.optional(),
+  // Evaluation happens in-process from flagd's synced flag set: no network call on a request's path.
+  FLAGD_RESOLVER: z.enum(['in-process'], { message: 'must be in-process: the service evaluates flags locally from flagd\'s sync stream' }).default('in-process'),
+  // A flag file in flagd's schema, read and watched by the provider itself (tests, local runs); wins over FLAGD_HOST.
+  FLAGD_OFFLINE_FLAG_SOURCE_PATH: z.string().trim().min(1).optional(),
 });
 
 export type Config = z.infer<typeof environmentSchema>;

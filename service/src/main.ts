@@ -6,6 +6,9 @@ import { loadConfig, loadOrExit } from './config';
 import { createDatabase } from './db/client';
 import { createItemService } from './domain/items';
 import { createOrderService } from './domain/orders';
+import { startBackgroundFaults } from './faults/background-faults';
+import { domainFaults } from './faults/domain-faults';
+import { startFeatureFlags } from './faults/flag-provider';
 import { createLogger } from './logger';
 import { installGracefulShutdown } from './shutdown';
 import { createHeavyTaskQueue } from './tasks/heavy-task-queue';
@@ -30,17 +33,28 @@ function start() {
     concurrency: config.HEAVY_TASK_CONCURRENCY,
     limit: config.HEAVY_TASK_QUEUE_LIMIT,
   });
+  const flags = startFeatureFlags(
+    {
+      host: config.FLAGD_HOST,
+      port: config.FLAGD_SYNC_PORT ?? config.FLAGD_PORT,
+      offlineFlagSourcePath: config.FLAGD_OFFLINE_FLAG_SOURCE_PATH,
+    },
+    logger,
+  );
+  const faults = domainFaults(database.db, flags.faults);
+  const backgroundFaults = startBackgroundFaults(flags.faults, logger);
   let shuttingDown = false;
   const app = createApp({
     db: database.db,
     redis,
     logger,
-    items: createItemService(database.db, cache),
-    orders: createOrderService(database.db, cache),
+    items: createItemService(database.db, cache, faults),
+    orders: createOrderService(database.db, cache, faults),
     tasks,
     isShuttingDown: () => shuttingDown,
     dbPoolMax: config.DB_POOL_MAX,
     dropsUnsampledRemoteParents: dropsUnsampledRemoteParents(config.OTEL_TRACES_SAMPLER),
+    faultFlags: flags.faults,
   });
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     logger.info({ port: info.port }, 'listening');
@@ -52,6 +66,9 @@ function start() {
     drainDelayMs: Math.min(config.SHUTDOWN_DRAIN_DELAY_MS, config.SHUTDOWN_GRACE_MS / 2),
     onStart: () => {
       shuttingDown = true;
+      // A burning hog would slow the drain; flags are not read again after this.
+      backgroundFaults.stop();
+      void flags.close().catch(() => undefined);
     },
     drainTasks: (deadlineMs) => tasks.drain(deadlineMs),
     closeDatabase: () => database.close(),

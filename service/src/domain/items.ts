@@ -2,6 +2,7 @@ import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { ItemCache } from '../cache/item-cache';
 import type { Database } from '../db/client';
 import { databaseErrorCode } from '../db/errors';
+import { noDomainFaults, type DomainFaults } from '../faults/domain-faults';
 import { items, type Item } from '../db/schema';
 import { ApiError, notFound } from '../http/errors';
 
@@ -28,25 +29,29 @@ export function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-export function createItemService(db: Database, cache: ItemCache) {
+export function createItemService(db: Database, cache: ItemCache, faults: DomainFaults = noDomainFaults) {
   return {
     async create(input: NewItem): Promise<Item> {
+      await faults.beforeDatabaseWork();
       const [created] = await db.insert(items).values(input).returning();
       return created!;
     },
 
     async get(id: number): Promise<Item> {
-      const cached = await cache.get(id);
+      const useCache = !(await faults.cacheBypass());
+      const cached = useCache ? await cache.get(id) : undefined;
       if (cached) return cached;
+      await faults.beforeDatabaseWork();
       const [found] = await db.select().from(items).where(eq(items.id, id));
       if (!found) throw notFound('item', id);
-      await cache.set(found);
+      if (useCache) await cache.set(found);
       return found;
     },
 
     /** Keyset pagination on the primary key: stable under concurrent inserts, O(limit) at any depth. */
     async list(limit: number, cursor?: string): Promise<ItemPage> {
       const afterId = cursor === undefined ? undefined : decodeCursor(cursor);
+      await faults.beforeDatabaseWork();
       const rows = await db
         .select()
         .from(items)
@@ -59,6 +64,7 @@ export function createItemService(db: Database, cache: ItemCache) {
     },
 
     async update(id: number, changes: ItemChanges): Promise<Item> {
+      await faults.beforeDatabaseWork();
       const [updated] = await db
         .update(items)
         .set({ ...changes, updatedAt: sql`now()` })
@@ -71,6 +77,7 @@ export function createItemService(db: Database, cache: ItemCache) {
 
     async remove(id: number): Promise<void> {
       let deleted: { id: number }[];
+      await faults.beforeDatabaseWork();
       try {
         deleted = await db.delete(items).where(eq(items.id, id)).returning({ id: items.id });
       } catch (error) {

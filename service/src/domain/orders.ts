@@ -3,6 +3,7 @@ import type { ItemCache } from '../cache/item-cache';
 import type { Database } from '../db/client';
 import { items, orders, type Order } from '../db/schema';
 import { mayHaveTakenEffect } from '../db/errors';
+import { noDomainFaults, type DomainFaults } from '../faults/domain-faults';
 import { ApiError, notFound, retryLater } from '../http/errors';
 import { appMetrics } from '../telemetry/app-metrics';
 
@@ -35,7 +36,7 @@ const outcomeUnknown = (request: OrderRequest) =>
 const sameRequest = (order: Order, request: OrderRequest) =>
   order.itemId === request.itemId && order.quantity === request.quantity;
 
-export function createOrderService(db: Database, cache: ItemCache) {
+export function createOrderService(db: Database, cache: ItemCache, faults: DomainFaults = noDomainFaults) {
   const countOutcome = (outcome: 'created' | 'replayed' | 'insufficient_stock') =>
     appMetrics().orders.add(1, { 'order.outcome': outcome });
 
@@ -53,6 +54,7 @@ export function createOrderService(db: Database, cache: ItemCache) {
 
   return {
     async place(request: OrderRequest): Promise<PlacedOrder> {
+      await faults.beforeDatabaseWork();
       const previous = await existingOrder(request);
       if (previous) return previous;
       try {
@@ -96,6 +98,7 @@ export function createOrderService(db: Database, cache: ItemCache) {
     },
 
     async get(id: number): Promise<Order> {
+      await faults.beforeDatabaseWork();
       const [order] = await db.select().from(orders).where(eq(orders.id, id));
       if (!order) throw notFound('order', id);
       return order;

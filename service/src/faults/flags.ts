@@ -28,3 +28,37 @@ export type FaultFlagName = keyof typeof faultFlags;
 
 /** The evaluation-context attribute route-scoped flags target. */
 export const routeContextKey = 'route';
+
+/**
+ * The most the service applies of each numeric flag, whatever the flag file says: a hand-edited or
+ * mistyped value slows or breaks requests, never wedges the replica. A value above is clamped to it, a
+ * negative or non-numeric one is the default. The lab's own (narrower) bounds are
+ * infra-program/src/faults/model.ts `faultBounds`.
+ */
+export const faultFlagLimits = {
+  errorRate: 1,
+  addedLatencyMs: 10_000,
+  slowQueryMs: 5_000,
+  cpuHogPercent: 90,
+  memoryLeakMbPerMinute: 1_024,
+  memoryLeakCapMb: 1_024,
+} as const satisfies { readonly [name in FaultFlagName]?: number };
+
+/**
+ * Every http.route a route-scoped flag can target: the routes served behind the fault middleware (health
+ * probes are not, so a fault never takes a replica out of the load balancer). A test keeps this equal to
+ * the app's routes; stack config naming any other route is a mistake.
+ */
+export const faultableRoutes = [
+  '/api/items',
+  '/api/items/:id',
+  '/api/orders',
+  '/api/orders/:id',
+  '/simulate/latency',
+  '/simulate/error',
+  '/simulate/slow-query',
+  '/simulate/heavy-task',
+  '/simulate/heavy-task/:id',
+] as const;
+
+export type FaultableRoute = (typeof faultableRoutes)[number];

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { databaseErrorCode, isDatabaseUnavailable, mayHaveTakenEffect } from '../db/errors';
+import { InjectedFault } from '../faults/injected-fault';
 import type { Logger } from '../logger';
 import { ApiError, errorBody, SimulatedFailure } from './errors';
 
@@ -38,6 +39,10 @@ export function errorHandler(logger: Logger) {
     if (sqlState?.startsWith('23')) {
       logger.warn({ err: error, sqlState }, 'database integrity violation');
       return c.json(errorBody('conflict', 'the request conflicts with stored data'), 409);
+    }
+    if (error instanceof InjectedFault) {
+      logger.error({ err: error, 'exception.type': error.name }, error.message);
+      return c.json(errorBody('injected_fault', error.message), 500);
     }
     if (error instanceof SimulatedFailure) {
       logger.error({ err: error, 'exception.type': error.name }, error.message);

@@ -91,8 +91,9 @@ export function serverTelemetry(options: { dropsUnsampledRemoteParents: boolean 
       thrown = error;
       throw error;
     } finally {
-      // A request no route matched reports the catch-all middleware pattern: it has no http.route.
-      const matchedRoute = routePath(c);
+      // The route of the handler matched last, even when a middleware answered first (an injected fault, a
+      // 413). A request no route matched reports the catch-all middleware pattern: it has no http.route.
+      const matchedRoute = routePath(c, -1);
       const route = matchedRoute === unmatched ? undefined : matchedRoute;
       const status = c.res.status;
       const failure = thrown ?? c.error;

@@ -18,6 +18,12 @@ export const serviceMetrics = {
   taskDuration: { name: 'app.task.duration', unit: 's', kind: 'histogram' },
   /** Counter; attribute order.outcome (created, replayed, insufficient_stock). */
   orders: { name: 'app.orders', unit: '{order}', kind: 'counter' },
+  /**
+   * Counter of fault-flag evaluations; attributes feature_flag.key, feature_flag.result.variant (absent when
+   * the flag resolved to no variant), feature_flag.result.reason (static, targeting_match, default, error ...),
+   * error.type (only on errors, e.g. provider_not_ready, flag_not_found). Only while a flag provider is set.
+   */
+  featureFlagEvaluations: { name: 'app.feature_flag.evaluations', unit: '{evaluation}', kind: 'counter' },
 } as const;
 
 /** Node runtime metrics from @opentelemetry/instrumentation-runtime-node (names as that package emits them). */

@@ -1,0 +1,60 @@
+import { FlagdProvider } from '@openfeature/flagd-provider';
+import { OpenFeature, ProviderEvents } from '@openfeature/server-sdk';
+import type { Logger } from '../logger';
+import { evaluationTelemetryHook } from './evaluation-telemetry';
+import { defaultFaultFlags, openFeatureFaultFlags, type FaultFlags } from './fault-flags';
+import { openFeatureLogger } from './provider-logger';
+
+/** The provider's constructor options (the package does not export their type). */
+type FlagdProviderOptions = NonNullable<ConstructorParameters<typeof FlagdProvider>[0]>;
+
+/** Where flags come from (config.ts FLAGD_*); with neither a host nor a file, nowhere. */
+export interface FlagSourceSettings {
+  readonly host?: string;
+  readonly port?: number;
+  readonly offlineFlagSourcePath?: string;
+}
+
+export interface FeatureFlags {
+  readonly faults: FaultFlags;
+  /** Stops syncing (closes the gRPC stream or the file watch). */
+  close(): Promise<void>;
+}
+
+/** The provider's options: only what is set, so the provider's own defaults (port 8015) stay in force. */
+export function flagdOptions(settings: FlagSourceSettings): FlagdProviderOptions {
+  return {
+    // In-process: flags sync from flagd and are evaluated here, so a request never waits on the network.
+    resolverType: 'in-process',
+    ...(settings.host !== undefined && { host: settings.host }),
+    ...(settings.port !== undefined && { port: settings.port }),
+    ...(settings.offlineFlagSourcePath !== undefined && { offlineFlagSourcePath: settings.offlineFlagSourcePath }),
+  };
+}
+
+/**
+ * Starts OpenFeature with the flagd provider, without waiting for it: start-up never blocks on flagd. Until
+ * the first sync (and for flags it does not have) every evaluation is its default, which is "no fault";
+ * after a lost connection the provider keeps evaluating the flags it last received and reconnects.
+ */
+export function startFeatureFlags(settings: FlagSourceSettings, logger: Logger): FeatureFlags {
+  if (settings.host === undefined && settings.offlineFlagSourcePath === undefined) {
+    logger.info('no flag provider configured (FLAGD_HOST, FLAGD_OFFLINE_FLAG_SOURCE_PATH): fault flags stay off');
+    return { faults: defaultFaultFlags, close: async () => undefined };
+  }
+  const sdkLogger = openFeatureLogger(logger);
+  const options = flagdOptions(settings);
+  const source = settings.offlineFlagSourcePath ?? `${settings.host}:${settings.port ?? '(provider default)'}`;
+  OpenFeature.setLogger(sdkLogger);
+  OpenFeature.addHooks(evaluationTelemetryHook());
+  OpenFeature.addHandler(ProviderEvents.Ready, () => logger.info({ source }, 'flag provider ready'));
+  OpenFeature.addHandler(ProviderEvents.Stale, (details) => logger.warn({ source, reason: details?.message }, 'flag provider lost its source: keeping the last flags while it reconnects'));
+  OpenFeature.addHandler(ProviderEvents.Error, (details) => logger.warn({ source, reason: details?.message }, 'flag provider error: flags it never received are off'));
+  OpenFeature.addHandler(ProviderEvents.ConfigurationChanged, (details) => logger.info({ source, flagsChanged: details?.flagsChanged }, 'fault flags changed'));
+  // setProvider, not setProviderAndWait: an initialisation failure is logged by the SDK, not thrown.
+  OpenFeature.setProvider(new FlagdProvider(options, sdkLogger));
+  return {
+    faults: openFeatureFaultFlags(OpenFeature.getClient()),
+    close: () => OpenFeature.close(),
+  };
+}
