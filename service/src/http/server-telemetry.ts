@@ -16,6 +16,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { httpDurationBucketBoundaries, serviceMetrics } from '../telemetry/metric-names';
 import { ObservedTally } from '../telemetry/observed-tally';
+import { urlParts } from '../telemetry/url-parts';
 
 const scope = '@lab/service/http';
 
@@ -100,18 +101,18 @@ export function serverTelemetry(options: { dropsUnsampledRemoteParents: boolean 
       const errorType = status >= 500 ? errorTypeOf(failure, status) : undefined;
       if (recording) {
         span.updateName(route ? `${method} ${route}` : method);
-        const url = new URL(c.req.url);
+        const url = urlParts(c.req.url);
         const attributes: Attributes = {
           'http.route': route,
           'http.response.status_code': status,
-          'url.path': url.pathname,
+          'url.path': url.path,
           'url.scheme': scheme,
           'server.address': url.hostname,
           'server.port': Number(url.port) || (scheme === 'https' ? 443 : 80),
           'user_agent.original': nodeHeaders ? nodeHeaders['user-agent'] : c.req.header('user-agent'),
           'network.peer.address': (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress,
         };
-        if (url.search) attributes['url.query'] = url.search.slice(1);
+        if (url.query) attributes['url.query'] = url.query;
         if (errorType) attributes['error.type'] = errorType;
         span.setAttributes(attributes);
         // Client errors (4xx) are answered on purpose: they leave the server span unset, per the conventions.
