@@ -25,3 +25,5 @@ export const minioConsoleUrl = platform.minioConsoleUrl;
 export const grafanaAdminUser = platform.grafanaAdminUser;
 export const grafanaAdminPassword = platform.grafanaAdminPassword;
 export const k6Result = platform.k6Result ?? 'disabled (k6Enabled=false)';
+/** The faults in effect (`faultScenario` and `faults`), as the fault controller applies them. */
+export const faults = platform.faults;

@@ -30,6 +30,10 @@ export const images = {
   grafana: 'grafana/grafana:13.2.2',
   // Pinned by @lab/load, whose scripts target that k6 version.
   k6: k6Image,
+  // The newest tag of Shopify/toxiproxy (v2.12.0); its goreleaser publishes the version without the v.
+  toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
+  // flagd/v0.16.1, the newest release of open-feature/flagd; its release workflow tags images v<version>.
+  flagd: 'ghcr.io/open-feature/flagd:v0.16.1',
 } as const;
 
 

@@ -4,6 +4,8 @@ import { buildDashboards, buildPrometheusRuleFiles, grafanaDatasourceUids } from
 import { Alertmanager } from './components/alertmanager';
 import { Collector, collectorAddress } from './components/collector';
 import { PostgresExporter, RedisExporter } from './components/exporters';
+import { FaultController, faultControllerAddress } from './components/fault-controller';
+import { Flagd, flagdAddress, flagProviderEnv } from './components/flagd';
 import { Grafana } from './components/grafana';
 import { LoadTest, type LoadTestResult } from './components/load-test';
 import { Loki, lokiAddress } from './components/loki';
@@ -13,6 +15,7 @@ import { Prometheus } from './components/prometheus';
 import { Redis } from './components/redis';
 import { serviceReadinessPath, ShopService } from './components/shop-service';
 import { Tempo, tempoAddress } from './components/tempo';
+import { Toxiproxy, toxiproxyAddress } from './components/toxiproxy';
 import { Traefik, traefikAddress } from './components/traefik';
 import { ignoreReportedSwap } from './container';
 import { useTarget } from './targets/active';
@@ -21,7 +24,10 @@ import { finishOnKubernetes, kubernetesProvider, kubernetesTarget } from './targ
 import { dockerProvider, type RegistryAuth } from './docker-provider';
 import { PlatformImages } from './images';
 import { platformRuleFile } from './configs/prometheus';
+import { faultDeclaration } from './configs/toxiproxy';
 import { appHealthCheckDetectionMs } from './configs/traefik';
+import { faultableRoutes } from '../../service/src/faults/flags';
+import type { FaultDeclaration } from '../../service/src/fault-controller/declaration';
 import { naming as makeNaming } from './naming';
 import { PlatformNetworks } from './networks';
 import type { PlatformSettings } from './settings';
@@ -36,6 +42,8 @@ export interface PlatformOutputs {
   readonly grafanaAdminUser: string;
   readonly grafanaAdminPassword: pulumi.Output<string>;
   readonly k6Result: pulumi.Output<LoadTestResult> | undefined;
+  /** The faults in effect, as the fault controller applies them (no secrets: names and numbers). */
+  readonly faults: FaultDeclaration;
 }
 
 /** Where the repository root is, seen from this file (infra-program/src). */
@@ -78,6 +86,10 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
   const traceSampleRatio = settings.traceSamplePercent / 100;
   const tempoAt = tempoAddress(naming);
   const lokiAt = lokiAddress(naming);
+  // The failure lab's parts are scraped by address, so Prometheus never waits on (or changes with) them.
+  const toxiproxyAt = toxiproxyAddress(naming);
+  const flagdAt = flagdAddress(naming);
+  const faultControllerAt = faultControllerAddress(naming);
 
   const alertmanager = new Alertmanager('alertmanager', { naming, networks, images, publish: publish(settings.alertmanagerPort, settings.alertmanagerNodePort) }, inLab);
   const prometheus = new Prometheus('prometheus', {
@@ -92,6 +104,9 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
       tempoAt.metrics,
       lokiAt.metrics,
       alertmanager.address.metrics,
+      toxiproxyAt.metrics,
+      flagdAt.metrics,
+      faultControllerAt.metrics,
     ],
     ruleFiles: [platformRuleFile(), ...buildPrometheusRuleFiles()],
     alertmanagers: [alertmanager.address.http],
@@ -113,6 +128,23 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
     tempoReady: tempo.ready,
   }, inLab);
 
+  // The failure lab. The replicas reach Postgres, Redis and the Collector through Toxiproxy (whose proxies
+  // never change) and read their fault flags from flagd; the fault controller applies the link faults. A
+  // fault change reaches only flagd's flag file and the controller's declaration: those two are replaced,
+  // nothing else (the migration, the exporters and Traefik connect directly).
+  const toxiproxy = new Toxiproxy('toxiproxy', {
+    naming,
+    networks,
+    images,
+    upstreams: {
+      postgres: { host: postgres.connection.host, port: postgres.connection.endpoint.port },
+      redis: { host: redis.connection.host, port: redis.connection.endpoint.port },
+      collector: collector.address.otlpHttp,
+    },
+  }, inLab);
+  const flagd = new Flagd('flagd', { naming, networks, images, app: settings.faults.app ?? {}, faultableRoutes }, inLab);
+  const faults = faultDeclaration(settings.faults);
+
   const service = new ShopService('shop-api', {
     naming,
     networks,
@@ -123,10 +155,23 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
     loadBalancerDetectionMs: appHealthCheckDetectionMs,
     traceSampleRatio,
     postgres: postgres.connection,
-    redis: redis.connection,
-    collectorOtlpHttp: collector.address.otlpHttp,
+    links: {
+      databaseUrl: postgres.connection.urlVia(toxiproxy.via('postgres')),
+      redisUrl: redis.connection.urlVia(toxiproxy.via('redis')),
+      collectorOtlpHttp: toxiproxy.via('collector'),
+      flagProvider: flagProviderEnv(flagd.address),
+    },
     collectorReady: collector.ready,
     repositoryRoot,
+  }, inLab);
+
+  new FaultController('fault-controller', {
+    naming,
+    networks,
+    image: service.imageId,
+    toxiproxy: { api: toxiproxy.address.api, ready: toxiproxy.ready },
+    declaration: faults,
+    logLevel: settings.logLevel,
   }, inLab);
 
   const traefik = new Traefik('traefik', {
@@ -210,5 +255,6 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
     grafanaAdminUser: grafana.adminUser,
     grafanaAdminPassword: pulumi.secret(grafana.adminPassword),
     k6Result: loadTest?.result,
+    faults,
   };
 }

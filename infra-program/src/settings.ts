@@ -1,5 +1,10 @@
 import { scenarioNames, scenarioParams, type ScenarioName } from '@lab/load';
 import { targetKinds, type TargetKind } from './targets/active';
+import { faultScenarios } from '@lab/dashboards';
+import { faultableRoutes } from '../../service/src/faults/flags';
+import { shopApiMemoryMb } from './components/shop-service';
+import type { FaultSettings } from './faults/model';
+import { noFaultScenario, readFaults } from './faults/read-faults';
 
 /**
  * The stack's knobs: their types, defaults and limits. Pulumi.yaml declares the same keys with the same
@@ -65,6 +70,13 @@ export interface PlatformSettings {
   readonly autoscalingMaxReplicas: number;
   /** Average CPU use, in percent of the app's CPU request, the autoscaler keeps the replicas at. */
   readonly autoscalingCpuPercent: number;
+  /**
+   * The faults in effect (the failure lab): `faultScenario`'s, with the stack's `faults` object on top,
+   * validated against the model's bounds (faults/read-faults.ts).
+   */
+  readonly faults: FaultSettings;
+  /** A scenario of the catalogue (@lab/dashboards) whose faults are the base; `none` for none. */
+  readonly faultScenario: string;
 }
 
 export const kubernetesServiceTypes = ['NodePort', 'LoadBalancer'] as const;
@@ -114,6 +126,8 @@ export const defaultSettings: PlatformSettings = {
   autoscalingMinReplicas: 2,
   autoscalingMaxReplicas: 6,
   autoscalingCpuPercent: 70,
+  faults: {},
+  faultScenario: noFaultScenario,
 };
 
 /** Raised for any invalid knob; the message names the fully qualified key so `pulumi up` says what to fix. */
@@ -224,6 +238,14 @@ export function readSettings(project: string, raw: RawConfig): PlatformSettings 
     return sizes;
   };
 
+  const faults = readFaults(
+    project,
+    { faults: raw('faults'), faultScenario: raw('faultScenario') },
+    faultScenarios,
+    { routes: faultableRoutes, replicaMemoryMb: shopApiMemoryMb },
+  );
+  problems.push(...faults.problems);
+
   const hostName = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
   const settings: PlatformSettings = {
     replicas: integer('replicas', 1, 10),
@@ -259,6 +281,8 @@ export function readSettings(project: string, raw: RawConfig): PlatformSettings 
     autoscalingMinReplicas: integer('autoscalingMinReplicas', 1, 50),
     autoscalingMaxReplicas: integer('autoscalingMaxReplicas', 1, 50),
     autoscalingCpuPercent: integer('autoscalingCpuPercent', 10, 100),
+    faults: faults.faults,
+    faultScenario: faults.scenario,
   };
 
   const published = ['appPort', 'grafanaPort', 'prometheusPort', 'alertmanagerPort', 'traefikDashboardPort'] as const;

@@ -37,8 +37,11 @@ describe('graph edges', () => {
       const found = new Set(edgesFrom(from));
       for (const edge of to) assert.ok(found.has(edge), `${from} -> ${edge} (found ${[...found].join(', ')})`);
     };
-    expect('shop-api-1', 'postgres:5432', 'redis:6379', 'otel-collector:4318');
-    expect('shop-api-2', 'postgres:5432', 'redis:6379', 'otel-collector:4318');
+    // The replicas' links go through Toxiproxy, which listens on each upstream's own port.
+    expect('shop-api-1', 'toxiproxy:5432', 'toxiproxy:6379', 'toxiproxy:4318');
+    expect('shop-api-2', 'toxiproxy:5432', 'toxiproxy:6379', 'toxiproxy:4318');
+    expect('toxiproxy', 'postgres:5432', 'redis:6379', 'otel-collector:4318');
+    expect('fault-controller', 'toxiproxy:8474');
     expect('shop-api-migrate', 'postgres:5432');
     expect('postgres-exporter', 'postgres:5432');
     expect('redis-exporter', 'redis:6379');
@@ -56,6 +59,9 @@ describe('graph edges', () => {
       'tempo:3200',
       'loki:3100',
       'alertmanager:9093',
+      'toxiproxy:8474',
+      'flagd:8014',
+      'fault-controller:9478',
     );
     expect('grafana', 'prometheus:9090', 'loki:3100', 'tempo:3200', 'alertmanager:9093');
     expect('traefik', 'shop-api-1:8080', 'shop-api-2:8080', 'minio:9001', 'otel-collector:4318');

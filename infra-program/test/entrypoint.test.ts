@@ -27,6 +27,7 @@ test('index.ts exports every stack output, the admin password as a secret', asyn
   assert.deepEqual(Object.keys(program).sort(), [
     'alertmanagerUrl',
     'appUrl',
+    'faults',
     'grafanaAdminPassword',
     'grafanaAdminUser',
     'grafanaUrl',
@@ -37,6 +38,8 @@ test('index.ts exports every stack output, the admin password as a secret', asyn
   ]);
   assert.equal(program.appUrl, 'http://shop.localhost:8000');
   assert.equal(program.alertmanagerUrl, 'http://127.0.0.1:9093');
+  // No faults configured: every link enabled with no toxic, no flag on.
+  assert.deepEqual((program.faults as { flags: unknown[] }).flags, []);
   assert.ok(pulumi.Output.isInstance(program.grafanaAdminPassword));
   assert.equal(await (program.grafanaAdminPassword as any).isSecret, true);
   const result = await new Promise<Record<string, unknown>>((resolve) => (program.k6Result as pulumi.Output<Record<string, unknown>>).apply(resolve));

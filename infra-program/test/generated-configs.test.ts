@@ -81,7 +81,7 @@ describe('generated configs', () => {
     assert.equal(config.rule_files[0], '/etc/prometheus/rules/*.yml');
     assert.deepEqual(
       config.scrape_configs.map((s: { job_name: string }) => s.job_name).sort(),
-      ['alertmanager', 'loki', 'otel-collector', 'postgres-exporter', 'prometheus', 'redis-exporter', 'tempo', 'traefik'],
+      ['alertmanager', 'fault-controller', 'flagd', 'loki', 'otel-collector', 'postgres-exporter', 'prometheus', 'redis-exporter', 'tempo', 'toxiproxy', 'traefik'],
     );
   });
 

@@ -174,6 +174,15 @@ export function listenPorts(view: ContainerView): number[] {
     const config = upload(view, 'traefik.yml');
     return Object.values(config.entryPoints).map((e: any) => portOf(e.address));
   }
+  if (image.startsWith('ghcr.io/shopify/toxiproxy:')) {
+    // Its API (`-port`, default 8474) and each proxy of its `-config` file.
+    const proxies = upload(view, 'proxies.json') as { listen: string }[];
+    return [Number(flag(view.command, '-port') ?? 8474), ...proxies.map((proxy) => portOf(proxy.listen))];
+  }
+  if (image.startsWith('ghcr.io/open-feature/flagd:')) {
+    const defaults: Record<string, number> = { '--port': 8013, '--management-port': 8014, '--sync-port': 8015, '--ofrep-port': 8016 };
+    return Object.entries(defaults).map(([name, port]) => Number(flag(view.command, name) ?? port));
+  }
   if (view.env.PORT) return [Number(view.env.PORT)];
   return [];
 }

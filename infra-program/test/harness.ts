@@ -28,6 +28,11 @@ export interface Recorded {
   readonly replaceOnChanges: readonly string[];
   readonly ignoreChanges: readonly string[];
   readonly deleteBeforeReplace: boolean;
+  /**
+   * The URNs this resource depends on (dependsOn and every output its inputs took): when one of them is
+   * replaced delete-before-create, Pulumi replaces this one too if a changed input would (step_generator.go).
+   */
+  readonly dependencies: readonly string[];
   /** Registration order: a resource whose inputs wait on another's outputs registers after it. */
   readonly registeredAt: number;
   completedAt: number;
@@ -50,7 +55,10 @@ let runCounter = 0;
  * The options of each register request, by `type::name`. Pulumi's mocks hand `newResource` only the inputs,
  * so the mock monitor's register call is wrapped once to read the options the engine would act on.
  */
-const registeredOptions = new Map<string, { replaceOnChanges: string[]; ignoreChanges: string[]; deleteBeforeReplace: boolean }>();
+const registeredOptions = new Map<
+  string,
+  { replaceOnChanges: string[]; ignoreChanges: string[]; deleteBeforeReplace: boolean; dependencies: string[] }
+>();
 {
   // Internal (exported by the module, absent from its typings).
   const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as { MockMonitor: { prototype: { registerResource(req: any, callback: any): unknown } } };
@@ -60,6 +68,7 @@ const registeredOptions = new Map<string, { replaceOnChanges: string[]; ignoreCh
       replaceOnChanges: req.getReplaceonchangesList(),
       ignoreChanges: req.getIgnorechangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
+      dependencies: req.getDependenciesList(),
     });
     return register.call(this, req, callback);
   };
@@ -137,6 +146,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
           replaceOnChanges: registeredOptions.get(`${args.type}::${args.name}`)?.replaceOnChanges ?? [],
           ignoreChanges: registeredOptions.get(`${args.type}::${args.name}`)?.ignoreChanges ?? [],
           deleteBeforeReplace: registeredOptions.get(`${args.type}::${args.name}`)?.deleteBeforeReplace ?? false,
+          dependencies: registeredOptions.get(`${args.type}::${args.name}`)?.dependencies ?? [],
           registeredAt: clock++,
           completedAt: Number.POSITIVE_INFINITY,
         };

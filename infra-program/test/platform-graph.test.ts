@@ -27,6 +27,11 @@ const parts = [
   'traefik',
   'grafana',
   'k6',
+  'toxiproxy',
+  'toxiproxy-ready',
+  'flagd',
+  'flagd-ready',
+  'fault-controller',
 ];
 
 const components = [
@@ -45,6 +50,9 @@ const components = [
   'lab:platform:Traefik',
   'lab:platform:Grafana',
   'lab:platform:LoadTest',
+  'lab:platform:Toxiproxy',
+  'lab:platform:Flagd',
+  'lab:platform:FaultController',
 ];
 
 describe('the platform graph with default config', () => {
@@ -232,6 +240,14 @@ describe('the platform graph with default config', () => {
       traefik: ['edge', 'telemetry'],
       grafana: ['telemetry'],
       k6: ['edge', 'telemetry'],
+      // The failure lab: Toxiproxy fronts Postgres and Redis (data) and the Collector (telemetry); flagd's sync
+      // reaches the replicas on data and its metrics Prometheus on telemetry; the controller talks to
+      // Toxiproxy's API and is scraped, both on telemetry.
+      toxiproxy: ['data', 'telemetry'],
+      'toxiproxy-ready': ['telemetry'],
+      flagd: ['data', 'telemetry'],
+      'flagd-ready': ['telemetry'],
+      'fault-controller': ['telemetry'],
     });
     const data = run.resources.find((r) => r.type === 'docker:index/network:Network' && r.name === 'data')!;
     assert.equal(data.inputs.internal, true, 'the data network has no way out');

@@ -47,7 +47,9 @@ test('the entry point Pulumi resolves from `main` is a TypeScript file that node
 
 test('array config is declared with its item type, as the project file schema requires', () => {
   for (const [key, spec] of Object.entries<any>(project.config)) {
-    assert.ok(['string', 'boolean', 'integer', 'array'].includes(spec.type), key);
+    // simpleConfigType in pulumi/pulumi sdk/go/common/workspace/project.json; an object's default is a map.
+    assert.ok(['string', 'boolean', 'integer', 'array', 'object'].includes(spec.type), key);
+    if (spec.type === 'object') assert.ok(spec.default !== null && typeof spec.default === 'object' && !Array.isArray(spec.default), key);
     if (spec.type === 'array') assert.equal(typeof spec.items?.type, 'string', `${key} declares items.type`);
   }
 });

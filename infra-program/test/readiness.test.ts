@@ -32,8 +32,10 @@ describe('health gates', () => {
       // The provider's wait ends only at "healthy" or its timeout: it must outlast what the check allows.
       assert.ok(view.raw.inputs.waitTimeout >= healthWaitSeconds(recordedCheck(view.raw.inputs.healthcheck)), view.logicalName);
     }
-    // The two parts whose images cannot run a check are the probed ones.
-    assert.deepEqual(probes.map((p) => p.labels['lab.part']).sort(), ['otel-collector-ready', 'tempo-ready']);
+    // The parts whose images cannot run a check are the probed ones.
+    assert.deepEqual(probes.map((p) => p.labels['lab.part']).sort(), ['flagd-ready', 'otel-collector-ready', 'tempo-ready', 'toxiproxy-ready']);
+    assert.equal(byPart(views, 'toxiproxy-ready').env.READY_URL, 'http://observability-lab-dev-toxiproxy:8474/version');
+    assert.equal(byPart(views, 'flagd-ready').env.READY_URL, 'http://observability-lab-dev-flagd:8014/readyz');
     assert.equal(byPart(views, 'tempo-ready').env.READY_URL, 'http://observability-lab-dev-tempo:3200/ready');
     assert.equal(byPart(views, 'otel-collector-ready').env.READY_URL, 'http://observability-lab-dev-otel-collector:13133/');
   });

@@ -17,8 +17,8 @@ test('README lists every pinned image with its exact tag, and pins nothing by a 
 
 test('README documents every config knob with its default, the run and teardown commands', () => {
   for (const [key, value] of Object.entries(defaultSettings)) {
-    const shown = typeof value === 'object' ? '[]' : String(value);
-    assert.match(readme, new RegExp(`\\| \`${key}\` \\| \`${shown.replace(/[.[\]]/g, '\\$&')}\` \\|`), key);
+    const shown = Array.isArray(value) || key === 'k6Params' ? '[]' : typeof value === 'object' ? '{}' : String(value);
+    assert.match(readme, new RegExp(`\\| \`${key}\` \\| \`${shown.replace(/[.[\]{}]/g, '\\$&')}\` \\|`), key);
   }
   assert.ok(readme.includes('pulumi stack select --create dev && pulumi up'));
   assert.ok(readme.includes('PULUMI_CONFIG_PASSPHRASE'));

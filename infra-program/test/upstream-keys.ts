@@ -175,3 +175,47 @@ export const grafanaTempoJsonData = {
   /** datasource.ts reads `streamingEnabled.search` and `streamingEnabled.metrics`. */
   streaming: ['search', 'metrics'],
 } as const;
+
+/**
+ * Toxiproxy at tag v2.12.0 (Shopify/toxiproxy): the server's flags (cmd/server/server.go), the fields of a
+ * proxy in the `-config` file (proxy.go `Proxy` json tags, read by proxy_collection.go `PopulateJson`), the
+ * toxic types registered in toxics/*.go with their attributes' json names (all Go int/int64: an attribute must
+ * be an integer, a fraction is a 400) and the streams (stream/direction.go). `/metrics` is routed only when
+ * `-proxy-metrics` or `-runtime-metrics` is set (api.go, metrics.go `anyMetricsEnabled`).
+ */
+export const toxiproxy212 = {
+  imageLine: /^ghcr\.io\/shopify\/toxiproxy:2\.12\.\d+$/,
+  serverFlags: ['host', 'port', 'config', 'seed', 'version', 'proxy-metrics', 'runtime-metrics'],
+  apiPortDefault: 8474,
+  proxyFields: ['name', 'listen', 'upstream', 'enabled'],
+  toxics: {
+    latency: ['latency', 'jitter'],
+    bandwidth: ['rate'],
+    slow_close: ['delay'],
+    timeout: ['timeout'],
+    reset_peer: ['timeout'],
+    slicer: ['average_size', 'size_variation', 'delay'],
+    limit_data: ['bytes'],
+  },
+  streams: ['upstream', 'downstream'],
+} as const;
+
+/**
+ * flagd at tag flagd/v0.16.1 (open-feature/flagd): `flagd start` flags and their defaults
+ * (flagd/cmd/start.go), the management server's paths (flagd/pkg/service/flag-evaluation/connect_service.go:
+ * `/healthz`, `/readyz` 200 once every sync source is ready, `/metrics`), the `file:` sync URI
+ * (core/pkg/sync/builder/syncbuilder.go).
+ */
+export const flagd0161 = {
+  imageLine: /^ghcr\.io\/open-feature\/flagd:v0\.16\.\d+$/,
+  startFlags: [
+    'management-port', 'port', 'sync-port', 'ofrep-port', 'socket-path', 'sync-socket-path', 'server-cert-path',
+    'server-key-path', 'uri', 'cors-origin', 'sources', 'log-format', 'metrics-exporter', 'otel-collector-uri',
+    'otel-cert-path', 'otel-key-path', 'otel-ca-path', 'otel-reload-interval', 'context-value', 'context-from-header',
+    'stream-deadline', 'disable-sync-metadata', 'max-request-body', 'max-request-header', 'keep-alive-min-time',
+    'keep-alive-permit-without-stream',
+  ],
+  portDefaults: { 'management-port': 8014, port: 8013, 'sync-port': 8015, 'ofrep-port': 8016 },
+  managementPaths: ['/healthz', '/readyz', '/metrics'],
+  uriPrefix: 'file:',
+} as const;

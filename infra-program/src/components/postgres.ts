@@ -25,6 +25,8 @@ export interface PostgresConnection {
   readonly password: pulumi.Output<string>;
   /** `postgres://user:password@host:port/db` (secret). */
   readonly url: pulumi.Output<string>;
+  /** The same URL with another address (a proxy in front of the server), secret too. */
+  urlVia(at: { readonly host: pulumi.Input<string>; readonly port: number }): pulumi.Output<string>;
 }
 
 /** Its container's memory limit, MiB: shared_buffers' default 128 MB plus a backend per pooled connection of every replica. */
@@ -71,6 +73,8 @@ export class Postgres extends pulumi.ComponentResource {
     );
     const host = args.naming.of(part);
     const at = endpoint(host, postgresPort);
+    const urlVia = (via: { readonly host: pulumi.Input<string>; readonly port: number }) =>
+      pulumi.secret(pulumi.interpolate`postgres://${user}:${password}@${via.host}:${via.port}/${database}`);
     this.connection = {
       endpoint: at,
       host: container.name,
@@ -79,7 +83,8 @@ export class Postgres extends pulumi.ComponentResource {
       password,
       // The host comes from the container's output, not the name string: every consumer of the URL (the
       // migration, the replicas, the exporter) is then created only once Postgres is up and healthy.
-      url: pulumi.secret(pulumi.interpolate`postgres://${user}:${password}@${container.name}:${at.port}/${database}`),
+      url: urlVia({ host: container.name, port: at.port }),
+      urlVia,
     };
     this.containerName = container.name;
     this.registerOutputs({ containerName: this.containerName });

@@ -18,6 +18,8 @@ export interface RedisConnection {
   readonly password: pulumi.Output<string>;
   /** `redis://:password@host:port/0` (secret). */
   readonly url: pulumi.Output<string>;
+  /** The same URL with another address (a proxy in front of the server), secret too. */
+  urlVia(at: { readonly host: pulumi.Input<string>; readonly port: number }): pulumi.Output<string>;
 }
 
 /** Its container's memory limit, MiB: the item cache, small values with TTLs (Redis has no maxmemory here, so this is its ceiling). */
@@ -65,12 +67,15 @@ export class Redis extends pulumi.ComponentResource {
       { parent: this },
     );
     const at = endpoint(args.naming.of(part), redisPort);
+    const urlVia = (via: { readonly host: pulumi.Input<string>; readonly port: number }) =>
+      pulumi.secret(pulumi.interpolate`redis://:${password}@${via.host}:${via.port}/0`);
     this.connection = {
       endpoint: at,
       host: container.name,
       password,
       // Host from the container's output, so consumers wait for a healthy Redis.
-      url: pulumi.secret(pulumi.interpolate`redis://:${password}@${container.name}:${at.port}/0`),
+      url: urlVia({ host: container.name, port: at.port }),
+      urlVia,
     };
     this.containerName = container.name;
     this.registerOutputs({ containerName: this.containerName });

@@ -1,13 +1,12 @@
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { platformContainer, platformReplicas, requireSuccess } from '../container';
-import { endpoint, httpUrl, type Endpoint } from '../endpoint';
+import { endpoint, type Endpoint } from '../endpoint';
 import type { LogLevel } from '../settings';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import type { PlatformImages } from '../images';
 import type { PostgresConnection } from './postgres';
-import type { RedisConnection } from './redis';
 
 /** The service contract: it listens on $PORT and answers these paths. */
 export const servicePort = 8080;
@@ -28,13 +27,25 @@ export interface ShopServiceArgs {
   readonly loadBalancerDetectionMs: number;
   /** Ratio for traces the service starts itself; it follows the caller's (Traefik's) decision otherwise. */
   readonly traceSampleRatio: number;
+  /** The migration's database (it connects directly: a fault on the link must not fail a deploy). */
   readonly postgres: PostgresConnection;
-  readonly redis: RedisConnection;
-  readonly collectorOtlpHttp: Endpoint;
+  readonly links: ReplicaLinks;
   /** The Collector's readiness: replicas start only once their telemetry has somewhere to go. */
   readonly collectorReady: pulumi.Output<string>;
   /** The repository root: the image's build context (the Dockerfile copies workspace files from it). */
   readonly repositoryRoot: string;
+}
+
+/**
+ * How the replicas reach their dependencies: through Toxiproxy, so the failure lab can break each link.
+ * The flag provider's settings are plain strings: flagd is replaced on every flag change, and a replica
+ * input that depended on its outputs would be replaced with it.
+ */
+export interface ReplicaLinks {
+  readonly databaseUrl: pulumi.Output<string>;
+  readonly redisUrl: pulumi.Output<string>;
+  readonly collectorOtlpHttp: { readonly host: pulumi.Input<string>; readonly port: number };
+  readonly flagProvider: Readonly<Record<string, string>>;
 }
 
 /**
@@ -99,17 +110,18 @@ export class ShopService extends pulumi.ComponentResource {
         listens: [servicePort],
         envs: (instance) => ({
           PORT: String(servicePort),
-          DATABASE_URL: args.postgres.url,
-          REDIS_URL: args.redis.url,
+          DATABASE_URL: args.links.databaseUrl,
+          REDIS_URL: args.links.redisUrl,
           LOG_LEVEL: args.logLevel,
           OTEL_SERVICE_NAME: args.serviceName,
-          OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl(args.collectorOtlpHttp),
+          OTEL_EXPORTER_OTLP_ENDPOINT: pulumi.interpolate`http://${args.links.collectorOtlpHttp.host}:${args.links.collectorOtlpHttp.port}`,
           OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
           SHUTDOWN_DRAIN_DELAY_MS: String(drainDelayMs),
           SHUTDOWN_GRACE_MS: String(shutdownGraceMs),
           OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
           OTEL_TRACES_SAMPLER_ARG: String(args.traceSampleRatio),
           OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${instance},deployment.environment.name=${args.naming.stack}`,
+          ...args.links.flagProvider,
         }),
         labels: { 'lab.requires.migration': migrated, 'lab.requires.collector': args.collectorReady },
         stopTimeoutSeconds,

@@ -17,7 +17,10 @@ export interface LinkFaults {
   readonly down?: boolean;
   /** `latency` toxic, on data flowing back to the client (downstream). */
   readonly latencyMs?: number;
-  /** The latency's jitter (± ms); only with latencyMs. */
+  /**
+   * The latency's jitter (± ms); only with latencyMs, and at most latencyMs: Toxiproxy draws the delay from
+   * latency ± jitter (toxics/latency.go) and a negative draw is no delay at all, which would skew the mean.
+   */
   readonly jitterMs?: number;
   /** `bandwidth` toxic: at most this many KB per second back to the client. */
   readonly bandwidthKBps?: number;
@@ -25,7 +28,10 @@ export interface LinkFaults {
   readonly timeoutMs?: number;
   /** `reset_peer` toxic: the connection is reset (TCP RST) this many ms after it opens (0: at once). */
   readonly resetPeerMs?: number;
-  /** `slicer` toxic: data back to the client cut into small packets with a delay between them. */
+  /**
+   * `slicer` toxic: data back to the client cut into packets of averageBytes ± variationBytes with delayUs
+   * between them; variationBytes must stay below averageBytes (toxics/slicer.go).
+   */
   readonly slicer?: { readonly averageBytes: number; readonly variationBytes?: number; readonly delayUs: number };
   /** Share of connections a toxic applies to (Toxiproxy's `toxicity`), 0 to 1; default 1. */
   readonly toxicity?: number;
@@ -65,6 +71,16 @@ export const faultBounds = {
   slowQueryMs: { min: 0, max: 5_000 },
   cpuHogPercent: { min: 0, max: 90 },
   memoryLeakMbPerMinute: { min: 1, max: 64 },
-  // Under the replica's 256 MiB container limit with room for the heap it needs to serve.
-  memoryLeakCapMb: { min: 1, max: 96 },
 } as const;
+
+/**
+ * MiB a replica needs besides the leak to keep serving: Node's baseline, the OpenTelemetry SDK's buffers, a
+ * connection pool and in-flight requests. The leak's cap is what is left of the replica's limit, so a leak
+ * slows the replica (GC pressure) and shows on the dashboards without getting it OOM-killed.
+ */
+export const replicaServingHeadroomMb = 160;
+
+/** Inclusive bounds of the memory leak's cap, for a replica with this memory limit (MiB). */
+export function memoryLeakCapBounds(replicaMemoryMb: number): { readonly min: number; readonly max: number } {
+  return { min: 1, max: Math.max(1, replicaMemoryMb - replicaServingHeadroomMb) };
+}
