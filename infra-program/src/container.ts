@@ -155,8 +155,6 @@ export interface PlatformReplicas {
   readonly instances: readonly PlatformPart[];
   /** The DNS name of each entry of `instances`, known before they exist (for the router's config). */
   readonly hosts: readonly string[];
-  /** Resources whose replacement means the instances changed (a rollout, another count). */
-  readonly all: readonly pulumi.Resource[];
 }
 
 export interface ReadinessGateArgs {

@@ -13,7 +13,7 @@ export const dockerTarget: PlatformTarget = {
       instances.push(dockerContainer({ ...description, part, envs: envs(part) }, opts));
       hosts.push(description.naming.of(part));
     }
-    return { instances, hosts, all: instances };
+    return { instances, hosts };
   },
   volume: dockerVolume,
   requireSuccess: dockerRequireSuccess,

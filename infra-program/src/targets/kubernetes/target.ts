@@ -127,7 +127,7 @@ export class KubernetesTarget extends pulumi.ComponentResource implements Platfo
         { parent: part },
       );
     }
-    return { instances: [part], hosts: [objectName(description.naming, description.part)], all: [part] };
+    return { instances: [part], hosts: [objectName(description.naming, description.part)] };
   }
 
   volume(naming: Naming, part: string, _opts: pulumi.CustomResourceOptions): { name: pulumi.Output<string> } {
@@ -148,9 +148,8 @@ export class KubernetesTarget extends pulumi.ComponentResource implements Platfo
    */
   readinessGate(args: ReadinessGateArgs, _opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
     const part = this.parts.find((p) => p === args.target);
-    const declared = part ? this.networking.find((n) => n.part === args.part) : undefined;
     const readiness = this.readinessOf.get(args.part);
-    if (!part || !declared || !readiness) {
+    if (!part || !readiness) {
       throw new Error(`${args.part}: a readiness gate needs the part's readiness (port and path) in its description`);
     }
     const url = new URL(args.url);
