@@ -295,6 +295,26 @@ describe('the Kubernetes target: ordering and config', () => {
     assert.deepEqual(k6.raw.replaceOnChanges, ['metadata.annotations', 'spec'], 'a new subject is a new run');
   });
 
+  test('on Docker the Kubernetes knobs change nothing', async () => {
+    const view = (run: ProgramRun) =>
+      run.resources.map((r) => `${r.type} ${r.name} ${JSON.stringify(unwrap(r.inputs))}`).sort();
+    const plain = await runProgram({ stack: 'dsame' });
+    const knobs = await runProgram({
+      stack: 'dsame',
+      config: {
+        kubernetesServiceType: 'LoadBalancer',
+        appNodePort: '31000',
+        kubernetesStorageClass: 'fast-ssd',
+        kubernetesVolumeSizes: JSON.stringify(['postgres=20Gi']),
+        kubernetesImageRegistry: 'registry.example.com/lab',
+        autoscaling: 'true',
+      },
+    });
+    assert.ok(plain.resources.some((r) => r.type === 'docker:index/container:Container'));
+    assert.deepEqual(view(knobs), view(plain));
+    assert.ok(!knobs.resources.some((r) => r.type.startsWith('kubernetes:')));
+  });
+
   test('a volume size for a part without storage is refused, naming the key', async () => {
     await assert.rejects(
       runProgram({ stack: 'kbad', config: { target: 'kubernetes', kubernetesVolumeSizes: JSON.stringify(['traefik=1Gi']) } }),
