@@ -1,4 +1,5 @@
 import { modes, type BenchReport } from './run.ts';
+import { targetChecks } from './targets.ts';
 
 const fmt = (value: number, digits = 0): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const pct = (ratio: number): string => (Number.isFinite(ratio) ? `${(ratio * 100).toFixed(1)}%` : 'n/a');
@@ -37,5 +38,8 @@ export function renderReport(report: BenchReport): string {
     `Spans: expected ${spans.expected}, received ${spans.received}, dropped ${spans.dropped} (${pct(spans.expected > 0 ? spans.dropped / spans.expected : 0)}); SDK-reported queue drops ${spans.droppedReportedBySdk}`,
     `SERVER spans by route: ${report.summary.map((s) => `${s.route} ${s.serverSpans.received}/${s.serverSpans.requests}`).join(', ')}`,
     `Peak RSS (VmHWM): telemetry-on ${fmt(report.peakRssMiB['telemetry-on'], 1)} MiB, telemetry-off ${fmt(report.peakRssMiB['telemetry-off'], 1)} MiB, bare ${fmt(report.peakRssMiB['bare-node-http'], 1)} MiB`,
+    '',
+    'Targets (issue 13):',
+    table(['target', 'measured', 'met'], targetChecks(report).map((c) => [c.target, c.measured, c.met ? 'yes' : 'NO'])),
   ].join('\n');
 }

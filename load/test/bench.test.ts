@@ -7,6 +7,8 @@ import { attribute, frameOwner } from '../bench/profile.ts';
 import { renderReport } from '../bench/report.ts';
 import { runBenchmark, modes } from '../bench/run.ts';
 import { startBareServer } from '../bench/processes.ts';
+import { targetChecks } from '../bench/targets.ts';
+import type { BenchReport, RouteSummary } from '../bench/run.ts';
 import { startRedis } from '../../service/test/support/servers.ts';
 import Redis from 'ioredis';
 import { ensureServiceBuilt } from './support/service-build.ts';
@@ -69,6 +71,32 @@ test('the edge traceparent is well formed, fresh per request, and sampled for th
   assert.ok(sampledShare > 0.2 && sampledShare < 0.3, `sampled share ${sampledShare}`);
   assert.ok(Array.from({ length: 200 }, () => edgeTraceparent(0)).every((p) => p.endsWith('-00')));
   assert.ok(Array.from({ length: 200 }, () => edgeTraceparent(1)).every((p) => p.endsWith('-01')));
+});
+
+test('issue 13 targets are read off the report: throughput floor by share recorded, CPU, drops, p99, RSS', () => {
+  const byMode = (onCpu: number, p99: number) => ({
+    'telemetry-on': { requestsPerSecond: 4000, latencyP50Ms: 4, latencyP99Ms: p99, serverCpuMicrosPerRequest: onCpu },
+    'telemetry-off': { requestsPerSecond: 5000, latencyP50Ms: 3, latencyP99Ms: 9, serverCpuMicrosPerRequest: 100 },
+    'bare-node-http': { requestsPerSecond: 9000, latencyP50Ms: 1, latencyP99Ms: 4, serverCpuMicrosPerRequest: 60 },
+  });
+  const report = (share: number, paired: number, onCpu: number, p99: number, dropped: number, rssOn: number) =>
+    ({
+      config: { traceSamplePercent: share },
+      summary: [
+        { route: 'cached-read', byMode: byMode(onCpu, p99), pairedOnOff: { median: paired, min: paired, max: paired, rounds: 3 }, cpuPerRequestOnOff: onCpu / 100 } as unknown as RouteSummary,
+      ],
+      spans: { expected: 100, received: 100 - dropped, dropped, droppedReportedBySdk: 0 },
+      peakRssMiB: { 'telemetry-on': rssOn, 'telemetry-off': 200, 'bare-node-http': 90 },
+    }) as unknown as BenchReport;
+  const met = (r: BenchReport) => Object.fromEntries(targetChecks(r).map((c) => [c.target.split(':')[0], c.met]));
+  assert.deepEqual(Object.values(met(report(100, 0.8, 130, 19, 0, 230))), [true, true, true, true, true]);
+  assert.deepEqual(Object.values(met(report(100, 0.74, 136, 20, 1, 241))), [false, false, false, false, false]);
+  // At 1% the floor is 0.95 and there is no CPU target.
+  const sampled = targetChecks(report(1, 0.9, 200, 10, 3, 200));
+  assert.equal(sampled[0]!.target, 'cached read, 1% recorded: throughput on/off paired by round ≥ 0.95');
+  assert.equal(sampled[0]!.met, false);
+  assert.ok(!sampled.some((c) => c.target.includes('CPU')));
+  assert.equal(sampled.find((c) => c.target === 'no span dropped')!.met, true, 'below 100% a shortfall of the expectation is chance');
 });
 
 test('the bare ceiling reads the cached item from Redis, as the service does, instead of a canned body', { timeout: 60_000 }, async () => {
