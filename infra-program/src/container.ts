@@ -198,6 +198,11 @@ export function requireSuccess(job: PlatformPart, what: string): pulumi.Output<s
   return activeTarget().requireSuccess(job, what);
 }
 
+/** The command that follows a part's log on the target (a detached run's only way to be watched). */
+export function followLogs(part: PlatformPart): pulumi.Output<string> {
+  return activeTarget().followLogs(part);
+}
+
 /**
  * For a part whose image cannot run a health check (no shell, no HTTP client, no health command): resolves
  * once its readiness URL answers 200. The result gates the part's dependents like `requireSuccess`.

@@ -295,6 +295,16 @@ describe('the Kubernetes target: ordering and config', () => {
     assert.deepEqual(k6.raw.replaceOnChanges, ['metadata.annotations', 'spec'], 'a new subject is a new run');
   });
 
+  test('a run longer than anyone waits at pulumi up (the soak) is a Job only started; its summary says how to follow it', async () => {
+    const run = await runProgram({ stack: 'ksoak', config: { target: 'kubernetes', k6Scenario: 'soak' } });
+    const job = workloads(run).find((w) => w.part === 'k6')!;
+    assert.equal(job.kind, 'Job');
+    assert.equal(job.object.metadata.annotations['pulumi.com/skipAwait'], 'true');
+    const result = run.outputs.k6Result as any;
+    assert.equal(result.exitCode, null);
+    assert.match(result.summary, new RegExp(`kubectl logs -f -n ${project}-ksoak job/${project}-ksoak-k6$`));
+  });
+
   test('on Docker the Kubernetes knobs change nothing', async () => {
     const view = (run: ProgramRun) =>
       run.resources.map((r) => `${r.type} ${r.name} ${JSON.stringify(unwrap(r.inputs))}`).sort();

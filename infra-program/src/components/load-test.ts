@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { k6Invocation, k6ScriptDir, k6Scripts, plannedDurationSeconds, scenarioParams, type ScenarioName } from '@lab/load';
-import { fingerprint, platformContainer } from '../container';
+import { fingerprint, followLogs, platformContainer } from '../container';
 import { httpUrl, type Endpoint } from '../endpoint';
 import type { PlatformImages } from '../images';
 import type { Naming } from '../naming';
@@ -111,13 +111,13 @@ export class LoadTest extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.result = pulumi.all([container.name, container.exitCode, container.containerLogs]).apply(([containerName, exitCode, logs]) =>
+    this.result = pulumi.all([followLogs(container), container.exitCode, container.containerLogs]).apply(([follow, exitCode, logs]) =>
       detached
         ? {
             scenario: args.scenario,
             exitCode: null,
             passed: null,
-            summary: `running detached (planned ${Math.round(plannedSeconds / 60)} min, over the ${attachedRunLimitSeconds / 60}-min attached limit): docker logs -f ${containerName}`,
+            summary: `running detached (planned ${Math.round(plannedSeconds / 60)} min, over the ${attachedRunLimitSeconds / 60}-min attached limit): ${follow}`,
             plannedSeconds,
           }
         : {

@@ -20,6 +20,7 @@ export interface PlatformTarget {
   volume(naming: Naming, part: string, opts: pulumi.CustomResourceOptions): PlatformVolume;
   requireSuccess(job: PlatformPart, what: string): pulumi.Output<string>;
   readinessGate(args: ReadinessGateArgs, opts: pulumi.CustomResourceOptions): pulumi.Output<string>;
+  followLogs(part: PlatformPart): pulumi.Output<string>;
 }
 
 let active: PlatformTarget | undefined;

@@ -18,4 +18,5 @@ export const dockerTarget: PlatformTarget = {
   volume: dockerVolume,
   requireSuccess: dockerRequireSuccess,
   readinessGate: dockerReadinessGate,
+  followLogs: (part) => part.name.apply((name) => `docker logs -f ${name}`),
 };

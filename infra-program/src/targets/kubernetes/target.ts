@@ -159,6 +159,12 @@ export class KubernetesTarget extends pulumi.ComponentResource implements Platfo
     return part.name;
   }
 
+  /** A Job's pod log (a detached k6 run is a Job that `pulumi up` only started). */
+  followLogs(part: PlatformPart): pulumi.Output<string> {
+    const kind = (part as KubernetesPart).kind === 'Job' ? 'job/' : '';
+    return pulumi.all([this.namespaceName, part.name]).apply(([namespace, name]) => `kubectl logs -f -n ${namespace} ${kind}${name}`);
+  }
+
   /** The address a load balancer gave a published part (its IP, or its host name on clouds that give one). */
   externalAddress(part: string): pulumi.Output<string> {
     const found = this.parts.find((p) => p.podLabels['lab.part'] === part)?.externalService;
