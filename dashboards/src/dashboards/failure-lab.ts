@@ -8,7 +8,7 @@ import type { DatasourceUids } from '../datasources';
 import { clearFaultsCommand, scenarioSwitchCommand } from '../faults/config-commands';
 import { faultScenarios, scenarioConfigCommands, scenarioPanelTitle, scenarioTraceTitle, type FaultScenario } from '../faults/scenarios';
 import { logsPanel, markdownPanel, promTablePanel, statPanel, timeSeriesPanel, traceTablePanel } from '../panels/panels';
-import { faults, toxiproxy } from '../queries/fault-queries';
+import { faults, flags, toxiproxy } from '../queries/fault-queries';
 import { http, logs, traces } from '../queries/service-queries';
 import { serverSpans } from '../queries/span-metrics-queries';
 import { newDashboard } from './common';
@@ -22,6 +22,7 @@ export const failureLabPanelTitles = {
   activeFaults: 'Active faults',
   faultList: 'Declared faults and their settings',
   toxiproxyTraffic: 'Toxiproxy traffic per proxy',
+  flagEvaluations: 'Fault flag evaluations by flag and variant',
   controller: 'Fault controller: reconcile errors and Toxiproxy reachability',
 } as const;
 
@@ -68,7 +69,20 @@ function brokenNowRow(builder: DashboardBuilder, uids: DatasourceUids): void {
           { expr: toxiproxy.bytesToClients(), legend: 'to clients {{proxy}}' },
           { expr: toxiproxy.bytesToUpstreams(), legend: 'to upstream {{proxy}}' },
         ],
-        size: { width: 12, height: 8 },
+        size: { width: 6, height: 8 },
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(uids, {
+        title: t.flagEvaluations,
+        description:
+          'Evaluations/s of each fault flag by the variant it resolved to (off: no fault). A flag turned on shows its on variant within seconds of pulumi up.',
+        unit: 'ops',
+        queries: [
+          { expr: flags.evaluationsByVariant(), legend: '{{feature_flag_key}} {{feature_flag_result_variant}}' },
+          { expr: flags.evaluationErrors(), legend: 'error {{feature_flag_key}} {{error_type}}' },
+        ],
+        size: { width: 6, height: 8 },
       }),
     )
     .withPanel(

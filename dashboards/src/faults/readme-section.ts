@@ -39,7 +39,7 @@ export function failureLabMarkdown(): string {
     '',
     'Drive traffic through it with the k6 scenario of its row (`pulumi config set k6Scenario soak && pulumi up` once: a soak runs',
     'for an hour, detached, while you switch faults). **Shop failure lab** in Grafana shows what is broken right now',
-    `(**${failureLabPanelTitles.faultList}**, **${failureLabPanelTitles.toxiproxyTraffic}**),`,
+    `(**${failureLabPanelTitles.faultList}**, **${failureLabPanelTitles.toxiproxyTraffic}**, **${failureLabPanelTitles.flagEvaluations}**),`,
     'marks each change on the time axis, and has a row per scenario. Every alert below is checked with `promtool test rules` to fire',
     'by the stated minute on series like its fault produces (after six hours of healthy traffic) and to stay quiet without it. The',
     '[debugging walkthrough](dashboards/README.md#debugging-walkthrough-clicks-only) follows `db-latency` from the alert to the span.',

@@ -202,7 +202,7 @@ export const faultScenarios: readonly FaultScenario[] = [
     trace: {
       look:
         'SERVER spans are long with gaps between and before their children: the request waited for the event loop, no dependency was ' +
-        'slow. The hog\'s flag is read outside requests, so no span names it.',
+        'slow. The hog\'s flag is read outside requests, so no span names it; the failure lab\'s flag-evaluation panel shows `cpu-hog-percent` on.',
       query: traces.slowRequests('/api/.*', '250ms'),
     },
   },

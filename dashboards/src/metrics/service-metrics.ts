@@ -19,6 +19,7 @@ export const serviceProm = baseNames(serviceMetrics);
 export const serviceCounters = {
   cacheLookups: prometheusSeriesNames(serviceMetrics.cacheLookups)[0]!,
   orders: prometheusSeriesNames(serviceMetrics.orders)[0]!,
+  featureFlagEvaluations: prometheusSeriesNames(serviceMetrics.featureFlagEvaluations)[0]!,
 } as const;
 /** Prometheus base names of the Node runtime metrics, e.g. `v8js_memory_heap_used_bytes`. */
 export const runtimeProm = baseNames(runtimeMetrics);

@@ -4,7 +4,7 @@
  */
 import { faultMetrics } from '../../../service/src/fault-controller/metric-names';
 import { toxiproxyMetrics } from '../metrics/known/toxiproxy';
-import { runtimeProm, serviceLabels as l, serviceProm } from '../metrics/service-metrics';
+import { runtimeProm, serviceCounters, serviceLabels as l, serviceProm } from '../metrics/service-metrics';
 import { shopService } from '../service-identity';
 import { rateInterval as ri } from './service-queries';
 
@@ -33,6 +33,15 @@ export const toxiproxy = {
     `sum by (${toxiproxyMetrics.labels.proxy}) (rate(${toxiproxyMetrics.sentBytes}{${toxiproxyMetrics.labels.direction}="downstream"}[${ri}]))`,
   bytesToUpstreams: () =>
     `sum by (${toxiproxyMetrics.labels.proxy}) (rate(${toxiproxyMetrics.sentBytes}{${toxiproxyMetrics.labels.direction}="upstream"}[${ri}]))`,
+};
+
+const evaluations = serviceCounters.featureFlagEvaluations;
+export const flagLabels = { key: 'feature_flag_key', variant: 'feature_flag_result_variant', reason: 'feature_flag_result_reason' } as const;
+
+export const flags = {
+  evaluationsByVariant: () =>
+    `sum by (${flagLabels.key}, ${flagLabels.variant}) (rate(${evaluations}{${job}}[${ri}]))`,
+  evaluationErrors: () => `sum by (${flagLabels.key}, ${l.errorType}) (rate(${evaluations}{${job}, ${l.errorType}!=""}[${ri}]))`,
 };
 
 /** The symptoms the catalogue's panels show. */
