@@ -9,6 +9,7 @@ import { before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { mockSecretPrefix, runProgram, type ProgramRun, type Recorded } from './harness';
 import { isSecretValue, unwrap } from './graph';
+import { runAs } from '../src/targets/kubernetes/part';
 
 const project = 'observability-lab';
 const workloadTypes: Record<string, string> = {
@@ -172,6 +173,14 @@ describe('the Kubernetes target with default config', () => {
     // Traefik routes to the app's Service (its endpoints are the ready pods), not to replicas one by one.
     assert.deepEqual(routes.http.services.shop.loadBalancer.servers, [{ url: `http://${project}-kdev-shop-api:8080` }]);
     assert.equal(routes.http.services.shop.loadBalancer.healthCheck, undefined);
+    // The API refuses a ConfigMap or Secret over 1 MiB (the dashboards are the largest: about 180 KB).
+    for (const type of ['kubernetes:core/v1:ConfigMap', 'kubernetes:core/v1:Secret']) {
+      for (const { object } of objects(run, type)) {
+        const data = object.data ?? object.stringData ?? {};
+        const bytes = Object.entries<string>(data).reduce((sum, [key, value]) => sum + key.length + Buffer.byteLength(value), 0);
+        assert.ok(bytes < 768 * 1024, `${object.metadata.name}: ${bytes} bytes`);
+      }
+    }
     const service = objects(run, 'kubernetes:core/v1:Service').find((s) => s.object.metadata.name === `${project}-kdev-shop-api`)!;
     assert.deepEqual(service.object.spec.ports.map((p: any) => p.port), [8080]);
   });
@@ -330,5 +339,14 @@ describe('the Kubernetes target: ordering and config', () => {
       runProgram({ stack: 'kbad', config: { target: 'kubernetes', kubernetesVolumeSizes: JSON.stringify(['traefik=1Gi']) } }),
       /observability-lab:kubernetesVolumeSizes names traefik/,
     );
+  });
+});
+
+describe('the Kubernetes target: a part that names its user', () => {
+  test('a numeric uid:gid becomes the pod security context; a user name is refused with the part named', () => {
+    assert.deepEqual(runAs('x', '10001:10001'), { runAsUser: 10001, runAsGroup: 10001 });
+    assert.deepEqual(runAs('x', '472'), { runAsUser: 472 });
+    assert.equal(runAs('x', undefined), undefined);
+    assert.throws(() => runAs('grafana', 'grafana'), /grafana: user "grafana" must be numeric/);
   });
 });

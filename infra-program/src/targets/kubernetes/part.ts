@@ -97,6 +97,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
       terminationMessagePolicy: 'FallbackToLogsOnError',
     };
     if ((d.volumes ?? []).length > 1) throw new Error(`${d.part}: one volume per part on Kubernetes (one claim template)`);
+    const user = runAs(d.part, d.user);
 
     const annotations: Record<string, pulumi.Input<string>> = {
       ...Object.fromEntries(Object.entries(d.labels ?? {}).map(([key, value]) => [annotationKey(key), value])),
@@ -112,7 +113,10 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
       restartPolicy: oneShot ? 'Never' : 'Always',
       // Volumes are group-writable for the pod whatever user its image runs as (Tempo 10001, Grafana 472,
       // Prometheus nobody): Docker gave a fresh named volume the image directory's owner instead.
-      securityContext: (d.volumes ?? []).length > 0 ? { fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch' } : undefined,
+      securityContext:
+        (d.volumes ?? []).length > 0 || user
+          ? { ...user, ...((d.volumes ?? []).length > 0 ? { fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch' } : {}) }
+          : undefined,
       enableServiceLinks: false,
     };
     const template = { metadata: { labels, annotations }, spec: podSpec };
@@ -265,6 +269,17 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
       opts,
     );
   }
+}
+
+/**
+ * Docker's `user` (`uid[:gid]`) as the pod's security context. Kubernetes takes numbers only: a user name
+ * resolves inside the image on Docker, but the kubelet cannot look it up.
+ */
+export function runAs(part: string, user: string | undefined): { runAsUser: number; runAsGroup?: number } | undefined {
+  if (user === undefined) return undefined;
+  const match = /^(\d+)(?::(\d+))?$/.exec(user);
+  if (!match) throw new Error(`${part}: user "${user}" must be numeric (uid or uid:gid) to run on Kubernetes`);
+  return { runAsUser: Number(match[1]), ...(match[2] ? { runAsGroup: Number(match[2]) } : {}) };
 }
 
 /** A port's name (IANA_SVC_NAME: at most 15 characters, letters, digits, dashes). */
