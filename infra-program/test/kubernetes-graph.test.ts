@@ -202,6 +202,8 @@ describe('the Kubernetes target with default config', () => {
     assert.equal(app.readinessProbe.failureThreshold, 1);
     // A command check stays a command: Redis's redis-cli through the shell, as Docker's CMD-SHELL runs it.
     assert.deepEqual(workload(list, 'redis').container.livenessProbe.exec.command.slice(0, 2), ['/bin/sh', '-c']);
+    // A data store is not dropped from its Service by one slow check: readiness fails as Docker's health does.
+    assert.equal(workload(list, 'postgres').container.readinessProbe.failureThreshold, 10);
     // Grafana's start period (300 s) is what its startup probe allows, plus the retries.
     const grafana = workload(list, 'grafana').container.startupProbe;
     assert.ok(grafana.periodSeconds * grafana.failureThreshold >= 300, 'Grafana gets its first-start migrations');

@@ -48,6 +48,8 @@ export function probesOf(args: PlatformContainerArgs): PartProbes {
   const readinessProbe: Probe = readiness
     ? // One failure takes the pod out: a draining replica must leave the endpoints at once.
       { ...httpAction(readiness), periodSeconds: 2, timeoutSeconds: readiness.timeoutSeconds, failureThreshold: 1 }
-    : { ...action(check!), periodSeconds: period, timeoutSeconds: check!.timeoutSeconds, failureThreshold: 1 };
+    : // Docker routes to a container whatever its health; here an unready pod leaves its Service, so
+      // only as many failures in a row as Docker needs to call it unhealthy take it out.
+      { ...action(check!), periodSeconds: period, timeoutSeconds: check!.timeoutSeconds, failureThreshold: check!.retries };
   return { startupProbe, livenessProbe, readinessProbe };
 }
