@@ -8,7 +8,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { naming as makeNaming } from '../src/naming';
 import { networkPolicies } from '../src/targets/kubernetes/network-policies';
-import { project } from './harness';
+import { project, runProgram } from './harness';
 import { kubernetesResources, manifestOf, validateAll, validateManifest, type Manifest, type RegisteredResource } from './k8s-schema';
 
 // Internal (exported by the module, absent from its typings).
@@ -54,6 +54,32 @@ describe('Kubernetes manifests against the OpenAPI schema of Kubernetes 1.36.0',
         ],
       }, {});
     });
+  });
+
+  test('every manifest of `target: kubernetes` is valid, in every shape the knobs give it', async () => {
+    const variants: Record<string, string>[] = [
+      { target: 'kubernetes' },
+      // An autoscaler instead of a fixed count, load balancers, a storage class and sizes, the soak (a detached Job).
+      {
+        target: 'kubernetes',
+        autoscaling: 'true',
+        kubernetesServiceType: 'LoadBalancer',
+        kubernetesStorageClass: 'standard',
+        kubernetesVolumeSizes: JSON.stringify(['postgres=10Gi']),
+        k6Scenario: 'soak',
+      },
+    ];
+    const kinds = new Set<string>();
+    for (const config of variants) {
+      const run = await runProgram({ stack: 'dev', config });
+      const manifests = kubernetesResources(run.resources);
+      assert.ok(manifests.length > 40, `${manifests.length} manifests for ${JSON.stringify(config)}`);
+      for (const r of manifests) kinds.add(manifestOf(r).kind);
+      assert.deepEqual(await validateAll(run.resources), [], JSON.stringify(config));
+    }
+    for (const kind of ['Namespace', 'Deployment', 'StatefulSet', 'Job', 'Pod', 'Service', 'ConfigMap', 'Secret', 'NetworkPolicy', 'HorizontalPodAutoscaler']) {
+      assert.ok(kinds.has(kind), `a ${kind} was validated (validated: ${[...kinds].sort().join(', ')})`);
+    }
   });
 
   test('the network policies are valid', async () => {
