@@ -19,7 +19,7 @@ import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
 import { SpanTally } from './span-tally.ts';
 import { cpuSeconds } from './processes.ts';
 import { median } from './stats.ts';
-import { cachedReadEnvironment, createPool, onEnvironment } from './run.ts';
+import { createPool, labEnvironment, onEnvironment } from './run.ts';
 
 interface Candidate {
   readonly name: string;
@@ -90,6 +90,7 @@ async function main(): Promise<void> {
   try {
     const migration = await runMigrationsProcess(pg.url);
     if (migration.code !== 0) throw new Error(migration.output);
+    const lab = labEnvironment();
     for (const candidate of candidates) {
       const port = await freePort();
       const env = serviceEnvironment(
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
           databaseUrl: pg.url,
           redisUrl: redis.url,
           ...(candidate.telemetry ? { otlpEndpoint: receiver.endpoint } : {}),
-          extra: { ...(candidate.telemetry ? onEnvironment('warn', samplePercent) : { LOG_LEVEL: 'warn' }), ...cachedReadEnvironment },
+          extra: { ...(candidate.telemetry ? onEnvironment('warn', samplePercent) : { LOG_LEVEL: 'warn' }), ...lab },
         },
         port,
       );

@@ -1,5 +1,8 @@
 import autocannon from 'autocannon';
-import { cpus, totalmem, release } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFlagFile } from '../../service/test/support/flag-file.ts';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { startPostgres, startRedis, type TestServer } from '../../service/test/support/servers.ts';
 import { OtlpReceiver } from '../../service/test/support/otlp-receiver.ts';
 import {
@@ -115,10 +118,18 @@ export function onEnvironment(logLevel: string, traceSamplePercent: number): Rec
 }
 
 /**
- * Every mode's cached read must be a Redis hit, the bare handler's included (it has no Postgres to fall back
- * on): entries outlive the whole run instead of the service's default 60 s.
+ * What both services get besides their telemetry settings, as a lab replica runs:
+ * - every mode's cached read must be a Redis hit, the bare handler's included (it has no Postgres to fall
+ *   back on): entries outlive the whole run instead of the service's default 60 s;
+ * - the fault flags are evaluated on every request, as with the lab's flagd (each evaluation is a span event
+ *   and a counted metric when telemetry is on): from a flag file with every fault off, in flagd's schema.
  */
-export const cachedReadEnvironment: Record<string, string> = { CACHE_TTL_SECONDS: '86400' };
+export function labEnvironment(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-bench-flags-'));
+  const flagFile = join(dir, 'flags.json');
+  writeFlagFile(flagFile);
+  return { CACHE_TTL_SECONDS: '86400', FLAGD_OFFLINE_FLAG_SOURCE_PATH: flagFile };
+}
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -201,9 +212,10 @@ export async function runBenchmark(config: BenchConfig = defaultConfig): Promise
     const tally = new SpanTally(receiver);
     cleanups.push(async () => tally.stop());
 
+    const lab = labEnvironment();
     const env: Record<Mode, Record<string, string>> = {
-      'telemetry-on': { ...onEnvironment(config.logLevel, config.traceSamplePercent), ...cachedReadEnvironment },
-      'telemetry-off': { LOG_LEVEL: config.logLevel, OTEL_SDK_DISABLED: 'true', ...cachedReadEnvironment },
+      'telemetry-on': { ...onEnvironment(config.logLevel, config.traceSamplePercent), ...lab },
+      'telemetry-off': { LOG_LEVEL: config.logLevel, OTEL_SDK_DISABLED: 'true', ...lab },
       'bare-node-http': { REDIS_URL: redis!.url },
     };
     log('starting the service twice (telemetry on, telemetry off) and the bare node:http server');
