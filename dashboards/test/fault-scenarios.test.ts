@@ -11,7 +11,9 @@ import { test } from 'node:test';
 import { stringify } from 'yaml';
 import { buildDashboards, buildPrometheusRuleFiles, grafanaDatasourceUids } from '@lab/dashboards';
 import { faultBounds, faultLinks, type FaultSettings } from '../../infra-program/src/faults/model';
+import { readFaults } from '../../infra-program/src/faults/read-faults';
 import { scenarioNames } from '../../load/src/scenarios';
+import { faultableRoutes } from '../../service/src/faults/flags';
 import { dashboardUids } from '../src/dashboards/dashboard-uids';
 import { configAsPulumiStoresIt, faultConfigCommands, faultConfigEntries } from '../src/faults/config-commands';
 import { faultScenarioNames, faultScenarios, scenarioPanelTitle, type FaultScenario } from '../src/faults/scenarios';
@@ -184,4 +186,21 @@ test('ShopApiTelemetryMissing stays quiet while a new lab waits for the replicas
   writeFileSync(join(dir, 'telemetry-start.test.yml'), stringify({ rule_files: files.map((f) => f.fileName), evaluation_interval: '1m', tests }, { lineWidth: 0 }));
   const { status, output } = runPromtool(['test', 'rules', 'telemetry-start.test.yml'], dir);
   assert.equal(status, 0, output);
+});
+
+test('the program\'s own reader takes each scenario\'s commands as Pulumi stores them and reads the scenario\'s faults back', () => {
+  const rules = { routes: [...faultableRoutes], replicaMemoryMb: 256 };
+  for (const s of faultScenarios) {
+    const stored = configAsPulumiStoresIt(faultConfigEntries(s.faults)) as { faults: unknown };
+    const reading = readFaults('observability-lab', { faults: JSON.stringify(stored.faults), faultScenario: undefined }, faultScenarios, rules);
+    assert.deepEqual(reading.problems, [], s.name);
+    assert.deepEqual(reading.faults, s.faults, s.name);
+    // The same faults through the knob the README leads with.
+    const byName = readFaults('observability-lab', { faults: undefined, faultScenario: s.name }, faultScenarios, rules);
+    assert.deepEqual(byName.problems, [], s.name);
+    assert.deepEqual(byName.faults, s.faults, s.name);
+  }
+  // The reader is strict: a path the commands could mistype is refused, naming the key.
+  const wrong = readFaults('observability-lab', { faults: JSON.stringify({ postgres: { latency: 250 } }), faultScenario: undefined }, faultScenarios, rules);
+  assert.ok(wrong.problems.some((p) => p.includes('observability-lab:faults.postgres')), wrong.problems.join('; '));
 });
