@@ -77,6 +77,16 @@ describe('Kubernetes manifests against the OpenAPI schema of Kubernetes 1.36.0',
       for (const r of manifests) kinds.add(manifestOf(r).kind);
       assert.deepEqual(await validateAll(run.resources), [], JSON.stringify(config));
     }
+    // The same check on one of those manifests, broken the way a slip in the target would break it.
+    const run = await runProgram({ stack: 'dev', config: variants[0]! });
+    const deployment = kubernetesResources(run.resources).find((r) => manifestOf(r).kind === 'Deployment')!;
+    const broken = structuredClone(manifestOf(deployment)) as any;
+    broken.spec.template.spec.containers[0].ports[0].containerPort = String(broken.spec.template.spec.containers[0].ports[0].containerPort);
+    delete broken.spec.selector;
+    const problems = await validateManifest(deployment.type, broken);
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.match(problems[0]!.message, /containerPort must be integer/);
+    assert.match(problems[0]!.message, /required property 'selector'|required property selector/);
     for (const kind of ['Namespace', 'Deployment', 'StatefulSet', 'Job', 'Pod', 'Service', 'ConfigMap', 'Secret', 'NetworkPolicy', 'HorizontalPodAutoscaler']) {
       assert.ok(kinds.has(kind), `a ${kind} was validated (validated: ${[...kinds].sort().join(', ')})`);
     }
