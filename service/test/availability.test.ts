@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createAvailability, DatabaseDown, type AvailabilityState } from '../src/db/availability';
+import { createAvailability, DatabaseDown, DatabaseStoppedAnswering, type AvailabilityState } from '../src/db/availability';
+import { isDatabaseUnavailable, mayHaveTakenEffect } from '../src/db/errors';
 
 const lost = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
 const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
@@ -8,7 +9,7 @@ const full = Object.assign(new Error('sorry, too many clients already'), { code:
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The breaker with a probe whose outcome the test sets: its own state machine, no database involved. */
-function breaker(probeTimeoutMs = 200) {
+function breaker(probeTimeoutMs = 200, stallMs?: number) {
   let next: () => Promise<unknown> = () => Promise.resolve();
   const states: AvailabilityState[] = [];
   let abandoned = 0;
@@ -17,6 +18,7 @@ function breaker(probeTimeoutMs = 200) {
     probeIntervalMs: 20,
     probeTimeoutMs,
     abandonProbe: () => abandoned++,
+    stallMs,
     onChange: (state) => states.push(state),
   });
   return {
@@ -76,6 +78,48 @@ describe('the database breaker', () => {
     probeWill(() => Promise.resolve());
     await sleep(80);
     assert.equal(availability.state, 'up');
+    availability.close();
+  });
+
+  it('probes when a statement gets no answer (a black-holed connection fails nothing), and abandons what waits once the probe fails', async () => {
+    const { availability, states, probeWill } = breaker(30, 60);
+    probeWill(() => new Promise(() => undefined));
+    const abandonedWith: Error[] = [];
+    availability.waitFor('statement', (error) => abandonedWith.push(error));
+    availability.waitFor('transaction', (error) => abandonedWith.push(error));
+    await sleep(40);
+    assert.deepEqual(states, [], 'younger than stallMs: nothing happens');
+    await sleep(200);
+    assert.deepEqual(states, ['probing', 'down']);
+    assert.equal(abandonedWith.length, 2, 'the statement and the transaction it belongs to');
+    for (const error of abandonedWith) {
+      assert.ok(error instanceof DatabaseStoppedAnswering);
+      assert.ok(isDatabaseUnavailable(error), 'answered 503');
+      assert.ok(mayHaveTakenEffect(error), 'it was sent: a write may have committed, so its outcome is unknown');
+    }
+    availability.close();
+  });
+
+  it('abandons nothing when the probe finds the database answering (slow, not gone), and probes a long statement once per stallMs', async () => {
+    const { availability, states } = breaker(30, 60);
+    let abandoned = 0;
+    const answered = availability.waitFor('statement', () => abandoned++);
+    await sleep(150);
+    assert.equal(abandoned, 0);
+    assert.equal(availability.state, 'up');
+    assert.ok(states.filter((state) => state === 'probing').length <= 3, `probes: ${states.length / 2}`);
+    answered();
+    const before = states.length;
+    await sleep(150);
+    assert.equal(states.length, before, 'an answered statement is no longer watched');
+    availability.close();
+  });
+
+  it('does not watch a transaction\'s age: its length is its statements\'', async () => {
+    const { availability, states } = breaker(30, 30);
+    availability.waitFor('transaction', () => undefined);
+    await sleep(120);
+    assert.deepEqual(states, []);
     availability.close();
   });
 });

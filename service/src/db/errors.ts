@@ -1,6 +1,9 @@
 /** The code of a statement the breaker refused to send: it never reached the database. */
 export const refusedWhileDownCode = 'DATABASE_DOWN';
 
+/** The code of a statement given up on when the breaker opened while it had no answer: it may have run. */
+export const abandonedWhileDownCode = 'DATABASE_STOPPED_ANSWERING';
+
 /** Codes postgres.js, Node and Postgres give when the statement was never sent or never started. */
 const refusedBeforeSendingCodes = new Set([
   'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'CONNECT_TIMEOUT', 'CONNECTION_ENDED',
@@ -13,6 +16,8 @@ const refusedBeforeSendingCodes = new Set([
 /** Codes given when the connection went away while a statement may have been running, or committing. */
 const lostMidStatementCodes = new Set([
   'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED',
+  // The breaker's abandonment (db/availability.ts): sent, never answered, the database then found unreachable.
+  abandonedWhileDownCode,
   // admin_shutdown, crash_shutdown: the server ended the session.
   '57P01', '57P02',
 ]);

@@ -5,7 +5,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * below), so the service can be tested against real Postgres and Redis through the faults the lab declares:
  *
  * - latency (toxics/latency.go): each chunk leaves `latency` ± `jitter` ms after it arrived, in order; a
- *   chunk that already waited behind an earlier one waits only the rest.
+ *   chunk that already waited behind an earlier one waits only the rest; removing the toxic lets every held
+ *   chunk go at once (LatencyToxic.Pipe on interrupt, link.go RemoveToxic drains the stub's input).
  * - reset_peer (toxics/reset_peer.go, link.go SetLinger(0)): the first chunk on the stream is dropped and,
  *   `timeout` ms later, both sockets are closed with a TCP RST.
  * - timeout (toxics/timeout.go): data on the stream is dropped; with `timeout` > 0 the connection is closed
@@ -45,7 +46,8 @@ interface Direction {
   readonly to: Socket;
   /** When the last chunk queued behind latency leaves: later chunks never overtake it. */
   lastRelease: number;
-  pending: number;
+  /** Chunks held by latency, in order. */
+  readonly held: Array<{ readonly chunk: Buffer; readonly timer: NodeJS.Timeout }>;
   idleTimer?: NodeJS.Timeout;
   resetScheduled: boolean;
   sourceEnded: boolean;
@@ -119,22 +121,33 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
     }
     const now = performance.now();
     const release = Math.max(direction.lastRelease, now + delay);
-    if (release <= now && direction.pending === 0) {
+    if (release <= now && direction.held.length === 0) {
       direction.to.write(chunk);
       return;
     }
     direction.lastRelease = release;
-    direction.pending++;
-    setTimeout(() => {
-      direction.pending--;
+    const timer = setTimeout(() => {
+      direction.held.shift();
       if (!link.closed) direction.to.write(chunk);
-      if (direction.sourceEnded && direction.pending === 0) closeLink(link, 'fin');
+      if (direction.sourceEnded && direction.held.length === 0) closeLink(link, 'fin');
     }, release - now);
+    direction.held.push({ chunk, timer });
+  };
+
+  /** A latency toxic removed lets what it held go at once (LatencyToxic.Pipe on interrupt, link.go RemoveToxic). */
+  const releaseHeld = (link: Link, stream: Stream) => {
+    const direction = link.directions[stream];
+    direction.lastRelease = 0;
+    for (const { chunk, timer } of direction.held.splice(0)) {
+      clearTimeout(timer);
+      if (!link.closed) direction.to.write(chunk);
+    }
+    if (direction.sourceEnded) closeLink(link, 'fin');
   };
 
   const accept = (client: Socket) => {
     const upstreamSocket = connect(upstream.port, upstream.host);
-    const direction = (from: Socket, to: Socket): Direction => ({ from, to, lastRelease: 0, pending: 0, resetScheduled: false, sourceEnded: false });
+    const direction = (from: Socket, to: Socket): Direction => ({ from, to, lastRelease: 0, held: [], resetScheduled: false, sourceEnded: false });
     const link: Link = {
       client,
       upstream: upstreamSocket,
@@ -153,7 +166,7 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
       from.on('data', (chunk: Buffer) => onChunk(link, stream, chunk));
       from.on('end', () => {
         link.directions[stream].sourceEnded = true;
-        if (link.directions[stream].pending === 0) closeLink(link, 'fin');
+        if (link.directions[stream].held.length === 0) closeLink(link, 'fin');
       });
       armIdleTimeout(link, stream);
     }
@@ -193,7 +206,11 @@ export async function startFaultProxy(upstream: { host: string; port: number }, 
           // TimeoutToxic.Cleanup closes the stub: the connections it held end with it.
           if (removed.type === 'timeout') closeLink(link, 'fin');
         }
-        if (!link.closed) for (const stream of ['upstream', 'downstream'] as const) armIdleTimeout(link, stream);
+        if (link.closed) continue;
+        for (const stream of ['upstream', 'downstream'] as const) {
+          if (!active(link, stream, 'latency')) releaseHeld(link, stream);
+          armIdleTimeout(link, stream);
+        }
       }
     },
     async setEnabled(enabled) {
