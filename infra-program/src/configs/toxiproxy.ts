@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { DeclaredProxy, DeclaredToxic, FaultDeclaration } from '../../../service/src/fault-controller/declaration';
-import { faultFlags } from '../../../service/src/faults/flags';
-import { bindAll, type Endpoint } from '../endpoint';
+import type { DeclaredFlag, DeclaredProxy, DeclaredToxic, FaultDeclaration } from '../../../service/src/fault-controller/declaration';
+import { faultFlags, type FaultFlagName } from '../../../service/src/faults/flags';
+import { bindAll } from '../endpoint';
 import { faultLinks, type FaultLink, type FaultSettings, type LinkFaults } from '../faults/model';
 import { appFlagValues } from './flagd';
 
@@ -39,11 +39,6 @@ export function toxiproxyProxies(upstreams: Readonly<Record<FaultLink, ProxiedUp
     upstream: pulumi.interpolate`${upstreams[link].host}:${upstreams[link].port}`,
     enabled: true,
   }));
-}
-
-/** Where a consumer reaches a link through Toxiproxy. */
-export function proxiedEndpoint(toxiproxyHost: string, upstream: Endpoint): Endpoint {
-  return { host: toxiproxyHost, port: upstream.port };
 }
 
 /**
@@ -92,12 +87,11 @@ export function faultDeclaration(faults: FaultSettings): FaultDeclaration {
     return { name: link, enabled: linkFaults.down !== true, toxics: linkToxics(linkFaults) };
   });
   const values = appFlagValues(faults.app ?? {});
-  const flags = Object.entries(values)
-    .filter(([name, served]) => served.value !== faultFlags[name as keyof typeof faultFlags].defaultValue)
-    .map(([name, served]) => ({
-      key: faultFlags[name as keyof typeof faultFlags].key,
-      value: served.value,
-      ...(served.routes ? { routes: [...served.routes] } : {}),
-    }));
+  const flags: DeclaredFlag[] = (Object.keys(faultFlags) as FaultFlagName[])
+    .filter((name) => values[name].value !== faultFlags[name].defaultValue)
+    .map((name) => {
+      const served = values[name];
+      return { key: faultFlags[name].key, value: served.value, ...(served.routes ? { routes: [...served.routes] } : {}) };
+    });
   return { proxies, flags };
 }
