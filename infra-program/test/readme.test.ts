@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { images } from '../src/images';
+import { appFields, linkFields } from '../src/faults/read-faults';
 import { defaultSettings } from '../src/settings';
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
@@ -38,4 +39,17 @@ test('README says what the first run pulls, how to give registry credentials, an
   // What to do when a wait fails.
   assert.ok(readme.includes("replaceOnChanges: ['#initerror']"));
   assert.ok(readme.includes("pulumi up --replace '<urn>'"));
+});
+
+test('README lists every fault the stack config takes, and how to set, switch and clear them', () => {
+  const section = readme.slice(readme.indexOf('## Failure lab'), readme.indexOf('\n## ', readme.indexOf('## Failure lab') + 3));
+  // A row names a field in full (`faults.<link>.latencyMs`, `faults.app.memoryLeak.capMb`) or, after the first, alone (`jitterMs`).
+  const rows = (prefix: string) => section.split('\n').filter((line) => line.startsWith(`| \`${prefix}.`));
+  const listed = (prefix: string, field: string) =>
+    rows(prefix).some((row) => row.includes(`\`${prefix}.${field}\``) || row.includes(`\`${prefix}.${field}.`) || row.split(' | ')[0]!.includes(`\`${field}\``));
+  for (const field of linkFields) assert.ok(listed('faults.<link>', field), field);
+  for (const field of appFields) assert.ok(listed('faults.app', field), field);
+  assert.ok(section.includes("pulumi config set --path 'faults.postgres.latencyMs' 300"));
+  assert.ok(section.includes('pulumi config set faultScenario db-latency'));
+  assert.ok(section.includes('pulumi config rm faults'));
 });

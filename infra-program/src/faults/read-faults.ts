@@ -97,8 +97,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 type Problems = string[];
 type Range = { readonly min: number; readonly max: number };
 
-const linkFields = ['down', 'latencyMs', 'jitterMs', 'bandwidthKBps', 'timeoutMs', 'resetPeerMs', 'slicer', 'toxicity'] as const satisfies readonly (keyof LinkFaults)[];
-const appFields = ['errorRate', 'latency', 'cacheBypass', 'slowQueryMs', 'cpuHogPercent', 'memoryLeak'] as const satisfies readonly (keyof AppFaults)[];
+/** Every field of a link's and of the app's faults (the README's table lists each). */
+export const linkFields = ['down', 'latencyMs', 'jitterMs', 'bandwidthKBps', 'timeoutMs', 'resetPeerMs', 'slicer', 'toxicity'] as const satisfies readonly (keyof LinkFaults)[];
+export const appFields = ['errorRate', 'latency', 'cacheBypass', 'slowQueryMs', 'cpuHogPercent', 'memoryLeak'] as const satisfies readonly (keyof AppFaults)[];
 
 /** Type and bound of every field, unknown keys refused; what is valid is kept, each problem is recorded. */
 function checkShape(value: unknown, key: string, rules: FaultRules, problems: Problems): FaultSettings {
