@@ -38,6 +38,7 @@ export const variantCatalog: readonly Variant[] = [
   { name: 'head-sampling-5pct', env: { ...base, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.05' } },
   { name: 'otlp-http-json', env: { ...base, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } },
   { name: 'batch-2048', env: { ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048', OTEL_BSP_MAX_QUEUE_SIZE: '8192' } },
+  { name: 'batch-256', env: { ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '256' } },
   { name: 'batch-512', env: { ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512' } },
   // How much of the cost is the young generation's garbage collection: a larger nursery scavenges less often.
   { name: 'off-semi-space-64', env: { OTEL_SDK_DISABLED: 'true', NODE_OPTIONS: '--max-semi-space-size=64' } },
