@@ -131,7 +131,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
       );
     } else if (this.kind === 'StatefulSet') {
       const size = args.cluster.volumeSize(d.part);
-      this.service = this.makeService(name, namespace, labels, selector, listens, true, child);
+      this.service = this.makeService(d.part, name, namespace, labels, selector, listens, true, child);
       this.workload = new k8s.apps.v1.StatefulSet(
         d.part,
         {
@@ -183,7 +183,6 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
         {
           metadata: {
             ...metadata,
-            labels: { ...labels },
             annotations: {
               ...annotations,
               // Done when the container has terminated, whatever its exit code: the code is the result.
@@ -200,7 +199,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     }
 
     if (this.kind === 'Deployment' && listens.length > 0) {
-      this.service = this.makeService(name, namespace, labels, selector, listens, false, child);
+      this.service = this.makeService(d.part, name, namespace, labels, selector, listens, false, child);
     }
     if ((d.ports ?? []).length > 0 && !oneShot) {
       this.externalService = new k8s.core.v1.Service(
@@ -247,6 +246,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
   }
 
   private makeService(
+    part: string,
     name: string,
     namespace: pulumi.Output<string>,
     labels: Record<string, string>,
@@ -256,7 +256,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     opts: pulumi.CustomResourceOptions,
   ): k8s.core.v1.Service {
     return new k8s.core.v1.Service(
-      `${labels['lab.part']}`,
+      part,
       {
         metadata: { name, namespace, labels },
         spec: {
