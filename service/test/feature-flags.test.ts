@@ -194,20 +194,21 @@ describe('a flag change reaches the running service', () => {
   });
 
   it('leaks memory at the flag rate up to its cap, and releases it when the rate goes to 0', async () => {
-    const capMb = 48;
+    const capMb = 64;
     const leakLog = (msg: string) => service.logLines.find((line) => line.msg === msg);
+    const before = await heapUsedMb();
     writeFlagFile(flagFile, { memoryLeakMbPerMinute: { value: 1_024 }, memoryLeakCapMb: { value: capMb } });
     const atCap = await eventually('the leak reaches its cap', async () => leakLog('memory leak reached its cap'));
     assert.ok(Number(atCap.retainedMb) <= capMb && Number(atCap.retainedMb) >= capMb - 1, `retained ${atCap.retainedMb} MiB at the cap`);
+    // Real heap, not just the account: the retained chunks are live, so no collection can take them back.
+    const seen = receiver.metrics.length;
+    await receiver.waitFor('a heap export after the cap', () => receiver.metrics.slice(seen).some((m) => m.name === 'v8js.memory.heap.used'));
     const held = await heapUsedMb();
+    assert.ok(held >= before + capMb / 2, `heap ${held.toFixed(0)} MiB with the leak at its cap, ${before.toFixed(0)} MiB before`);
     writeFlagFile(flagFile, {});
     const released = await eventually('the leak is released', async () => leakLog('memory leak off: retained memory released'));
+    // When V8 collects the dropped chunks is its own affair; memory-leak tests in feature-flags-parts check none is kept.
     assert.equal(released.retainedMb, 0);
-    // The chunks are unreachable now: the heap shrinks by about the cap at the next collections.
-    await eventually('the heap gave the leak back', async () => {
-      await timed('/api/items?limit=100');
-      return (await heapUsedMb()) < held - capMb / 2;
-    }, 30_000);
   });
 });
 

@@ -38,7 +38,7 @@ export function createItemService(db: Database, cache: ItemCache, faults: Domain
     },
 
     async get(id: number): Promise<Item> {
-      const useCache = !(await faults.cacheBypass());
+      const useCache = !faults.cacheBypass();
       const cached = useCache ? await cache.get(id) : undefined;
       if (cached) return cached;
       await faults.beforeDatabaseWork();

@@ -40,17 +40,11 @@ export function startBackgroundFaults(flags: FaultFlags, logger: Logger): Backgr
     previous = { cpuHogPercent, leak: leakSetting, leakAtCap };
   };
 
-  const tick = async () => {
-    try {
-      const [cpuHogPercent, leakSetting] = await Promise.all([flags.cpuHogPercent(), flags.memoryLeak()]);
-      const now = performance.now();
-      if (!stopped) apply(cpuHogPercent, leakSetting, now - lastRead);
-      lastRead = now;
-    } catch (error) {
-      logger.warn({ err: error }, 'reading the background fault flags failed; keeping the current faults');
-    } finally {
-      if (!stopped) timer = setTimeout(tick, backgroundFaultIntervalMs).unref();
-    }
+  const tick = () => {
+    const now = performance.now();
+    apply(flags.cpuHogPercent(), flags.memoryLeak(), now - lastRead);
+    lastRead = now;
+    if (!stopped) timer = setTimeout(tick, backgroundFaultIntervalMs).unref();
   };
   timer = setTimeout(tick, 0).unref();
 

@@ -5,9 +5,9 @@ import type { FaultFlags } from './fault-flags';
 /** The faults the domain services apply inside a request. */
 export interface DomainFaults {
   /** `cache-bypass`: item reads skip Redis, neither reading nor filling it. */
-  cacheBypass(): Promise<boolean> | boolean;
+  cacheBypass(): boolean;
   /** `db-slow-query-ms`: called once per request, before its first statement. */
-  beforeDatabaseWork(): Promise<void> | void;
+  beforeDatabaseWork(): Promise<unknown> | undefined;
 }
 
 export const noDomainFaults: DomainFaults = {
@@ -23,9 +23,9 @@ export function domainFaults(db: Database, flags: FaultFlags): DomainFaults {
   if (!flags.enabled) return noDomainFaults;
   return {
     cacheBypass: () => flags.cacheBypass(),
-    async beforeDatabaseWork() {
-      const ms = await flags.slowQueryMs();
-      if (ms > 0) await db.execute(sql`select pg_sleep(${ms / 1000})`);
+    beforeDatabaseWork() {
+      const ms = flags.slowQueryMs();
+      return ms > 0 ? db.execute(sql`select pg_sleep(${ms / 1000})`) : undefined;
     },
   };
 }

@@ -1,5 +1,6 @@
-import type { Client } from '@openfeature/server-sdk';
-import { faultFlagLimits, faultFlags, routeContextKey } from './flags';
+import type { EvaluationRecorder } from './evaluation-telemetry';
+import type { FlagSnapshot } from './flag-snapshot';
+import { faultFlagLimits, faultFlags, type FaultFlagName } from './flags';
 
 /** The route-scoped faults of one request. */
 export interface RouteFaults {
@@ -13,16 +14,19 @@ export interface MemoryLeakSetting {
   readonly capMb: number;
 }
 
-/** The fault flags, read with their meaning and within the service's limits. */
+/**
+ * The fault flags, read with their meaning and within the service's limits. Each read is recorded (span
+ * event, count) as the evaluation the caller used.
+ */
 export interface FaultFlags {
   /** False when no flag provider is configured: every read is the default, and callers may skip reading. */
   readonly enabled: boolean;
-  /** Both route-scoped flags, evaluated with context `{route}` (the request's http.route pattern). */
-  routeFaults(route: string): Promise<RouteFaults>;
-  cacheBypass(): Promise<boolean>;
-  slowQueryMs(): Promise<number>;
-  cpuHogPercent(): Promise<number>;
-  memoryLeak(): Promise<MemoryLeakSetting>;
+  /** Both route-scoped flags, as evaluated with context `{route}` (the request's http.route pattern). */
+  routeFaults(route: string): RouteFaults;
+  cacheBypass(): boolean;
+  slowQueryMs(): number;
+  cpuHogPercent(): number;
+  memoryLeak(): MemoryLeakSetting;
 }
 
 const noRouteFaults: RouteFaults = { errorRate: 0, addedLatencyMs: 0 };
@@ -31,41 +35,36 @@ const noLeak: MemoryLeakSetting = { mbPerMinute: 0, capMb: 0 };
 /** Every flag at its default ("no fault"), without evaluating anything. */
 export const defaultFaultFlags: FaultFlags = {
   enabled: false,
-  routeFaults: async () => noRouteFaults,
-  cacheBypass: async () => faultFlags.cacheBypass.defaultValue,
-  slowQueryMs: async () => faultFlags.slowQueryMs.defaultValue,
-  cpuHogPercent: async () => faultFlags.cpuHogPercent.defaultValue,
-  memoryLeak: async () => noLeak,
+  routeFaults: () => noRouteFaults,
+  cacheBypass: () => faultFlags.cacheBypass.defaultValue,
+  slowQueryMs: () => faultFlags.slowQueryMs.defaultValue,
+  cpuHogPercent: () => faultFlags.cpuHogPercent.defaultValue,
+  memoryLeak: () => noLeak,
 };
 
 /** A number flag as the service applies it: negative or not a finite number is "off" (0); above the limit is the limit. */
-export function withinLimit(value: number, limit: number): number {
-  return Number.isFinite(value) && value > 0 ? Math.min(value, limit) : 0;
+export function withinLimit(value: unknown, limit: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(value, limit) : 0;
 }
 
-/** Reads the fault flags through an OpenFeature client; a failed evaluation is the flag's default (no fault). */
-export function openFeatureFaultFlags(client: Client): FaultFlags {
-  const number = async (flag: { readonly key: string; readonly defaultValue: number }, limit: number, context?: Record<string, string>) =>
-    withinLimit(await client.getNumberValue(flag.key, flag.defaultValue, context), limit);
+/**
+ * Reads the flags from the OpenFeature snapshot. Before its first evaluation, or where an evaluation
+ * failed, a flag is its default (no fault): the SDK answers a failed evaluation with the default value.
+ */
+export function snapshotFaultFlags(snapshot: FlagSnapshot, record: EvaluationRecorder): FaultFlags {
+  const value = (name: FaultFlagName, route?: string) => {
+    const entry = snapshot.get(name, route);
+    if (!entry) return faultFlags[name].defaultValue;
+    record(entry);
+    return entry.details.value;
+  };
+  const number = (name: keyof typeof faultFlagLimits, route?: string) => withinLimit(value(name, route), faultFlagLimits[name]);
   return {
     enabled: true,
-    async routeFaults(route) {
-      const context = { [routeContextKey]: route };
-      const [errorRate, addedLatencyMs] = await Promise.all([
-        number(faultFlags.errorRate, faultFlagLimits.errorRate, context),
-        number(faultFlags.addedLatencyMs, faultFlagLimits.addedLatencyMs, context),
-      ]);
-      return { errorRate, addedLatencyMs };
-    },
-    cacheBypass: () => client.getBooleanValue(faultFlags.cacheBypass.key, faultFlags.cacheBypass.defaultValue),
-    slowQueryMs: () => number(faultFlags.slowQueryMs, faultFlagLimits.slowQueryMs),
-    cpuHogPercent: () => number(faultFlags.cpuHogPercent, faultFlagLimits.cpuHogPercent),
-    async memoryLeak() {
-      const [mbPerMinute, capMb] = await Promise.all([
-        number(faultFlags.memoryLeakMbPerMinute, faultFlagLimits.memoryLeakMbPerMinute),
-        number(faultFlags.memoryLeakCapMb, faultFlagLimits.memoryLeakCapMb),
-      ]);
-      return { mbPerMinute, capMb };
-    },
+    routeFaults: (route) => ({ errorRate: number('errorRate', route), addedLatencyMs: number('addedLatencyMs', route) }),
+    cacheBypass: () => value('cacheBypass') === true,
+    slowQueryMs: () => number('slowQueryMs'),
+    cpuHogPercent: () => number('cpuHogPercent'),
+    memoryLeak: () => ({ mbPerMinute: number('memoryLeakMbPerMinute'), capMb: number('memoryLeakCapMb') }),
   };
 }

@@ -1,8 +1,9 @@
 import { FlagdProvider } from '@openfeature/flagd-provider';
 import { OpenFeature, ProviderEvents } from '@openfeature/server-sdk';
 import type { Logger } from '../logger';
-import { evaluationTelemetryHook } from './evaluation-telemetry';
-import { defaultFaultFlags, openFeatureFaultFlags, type FaultFlags } from './fault-flags';
+import { evaluationRecorder } from './evaluation-telemetry';
+import { defaultFaultFlags, snapshotFaultFlags, type FaultFlags } from './fault-flags';
+import { createFlagSnapshot } from './flag-snapshot';
 import { openFeatureLogger } from './provider-logger';
 
 /** The provider's constructor options (the package does not export their type). */
@@ -32,10 +33,14 @@ export function flagdOptions(settings: FlagSourceSettings): FlagdProviderOptions
   };
 }
 
+/** How often the snapshot is evaluated again even when the provider reported no change. */
+const refreshIntervalMs = 1_000;
+
 /**
  * Starts OpenFeature with the flagd provider, without waiting for it: start-up never blocks on flagd. Until
  * the first sync (and for flags it does not have) every evaluation is its default, which is "no fault";
  * after a lost connection the provider keeps evaluating the flags it last received and reconnects.
+ * Requests read the flags from a snapshot (flag-snapshot.ts) evaluated again on every provider event.
  */
 export function startFeatureFlags(settings: FlagSourceSettings, logger: Logger): FeatureFlags {
   if (settings.host === undefined && settings.offlineFlagSourcePath === undefined) {
@@ -43,18 +48,37 @@ export function startFeatureFlags(settings: FlagSourceSettings, logger: Logger):
     return { faults: defaultFaultFlags, close: async () => undefined };
   }
   const sdkLogger = openFeatureLogger(logger);
-  const options = flagdOptions(settings);
   const source = settings.offlineFlagSourcePath ?? `${settings.host}:${settings.port ?? '(provider default)'}`;
+  const snapshot = createFlagSnapshot(OpenFeature.getClient());
+  const refresh = () => {
+    snapshot.refresh().catch((error: unknown) => logger.warn({ err: error }, 'evaluating the fault flags failed; keeping the last values'));
+  };
   OpenFeature.setLogger(sdkLogger);
-  OpenFeature.addHooks(evaluationTelemetryHook());
-  OpenFeature.addHandler(ProviderEvents.Ready, () => logger.info({ source }, 'flag provider ready'));
-  OpenFeature.addHandler(ProviderEvents.Stale, (details) => logger.warn({ source, reason: details?.message }, 'flag provider lost its source: keeping the last flags while it reconnects'));
-  OpenFeature.addHandler(ProviderEvents.Error, (details) => logger.warn({ source, reason: details?.message }, 'flag provider error: flags it never received are off'));
-  OpenFeature.addHandler(ProviderEvents.ConfigurationChanged, (details) => logger.info({ source, flagsChanged: details?.flagsChanged }, 'fault flags changed'));
+  OpenFeature.addHandler(ProviderEvents.Ready, () => {
+    logger.info({ source }, 'flag provider ready');
+    refresh();
+  });
+  OpenFeature.addHandler(ProviderEvents.Stale, (details) => {
+    logger.warn({ source, reason: details?.message }, 'flag provider lost its source: keeping the last flags while it reconnects');
+    refresh();
+  });
+  OpenFeature.addHandler(ProviderEvents.Error, (details) => {
+    logger.warn({ source, reason: details?.message }, 'flag provider error: flags it never received are off');
+    refresh();
+  });
+  OpenFeature.addHandler(ProviderEvents.ConfigurationChanged, (details) => {
+    logger.info({ source, flagsChanged: details?.flagsChanged }, 'fault flags changed');
+    refresh();
+  });
   // setProvider, not setProviderAndWait: an initialisation failure is logged by the SDK, not thrown.
-  OpenFeature.setProvider(new FlagdProvider(options, sdkLogger));
+  OpenFeature.setProvider(new FlagdProvider(flagdOptions(settings), sdkLogger));
+  refresh();
+  const timer = setInterval(refresh, refreshIntervalMs).unref();
   return {
-    faults: openFeatureFaultFlags(OpenFeature.getClient()),
-    close: () => OpenFeature.close(),
+    faults: snapshotFaultFlags(snapshot, evaluationRecorder()),
+    async close() {
+      clearInterval(timer);
+      await OpenFeature.close();
+    },
   };
 }

@@ -10,7 +10,7 @@ const unmatched = '/*';
 /**
  * The route-scoped faults, ahead of the handler: the added latency first, then the injected error, so an
  * error-rate fault on a slowed route answers as late as its successes. Both flags are read once per
- * request with the route the handler is registered under (the span's http.route); requests no route
+ * request for the route the handler is registered under (the span's http.route); requests no route
  * matches (404, 405) are left alone.
  */
 export function routeFaults(flags: FaultFlags): MiddlewareHandler {
@@ -18,7 +18,7 @@ export function routeFaults(flags: FaultFlags): MiddlewareHandler {
     // The last matched entry is the handler that will answer: routes are registered after all middleware.
     const route = routePath(c, -1);
     if (route === unmatched) return next();
-    const { errorRate, addedLatencyMs } = await flags.routeFaults(route);
+    const { errorRate, addedLatencyMs } = flags.routeFaults(route);
     if (addedLatencyMs > 0) await sleep(addedLatencyMs);
     if (errorRate > 0 && Math.random() < errorRate) {
       throw new InjectedFault(`injected fault: http-error-rate ${errorRate} on ${route}`);
