@@ -34,7 +34,7 @@ export function walkthroughMarkdown(): string {
     `(the same as ${scenarioConfigCommands(s).map((c) => `\`${c}\``).join(' and ')}). Only the fault controller's container is replaced: no data store, no replica.`,
     '',
     `1. Within ${alert.withinMinutes} minutes \`${alert.alert}\` fires (severity \`${alert.severity}\`): Grafana, **Alerting**, or Alertmanager's UI; its \`dashboard\` annotation points at **Shop failure lab**.`,
-    `2. Open **Shop platform overview**. **${overviewPanelTitles.latency}** climbs for every route that reads Postgres while cached item reads stay fast; the orange`,
+    `2. Open **Shop platform overview**. In **${overviewPanelTitles.latency}** p95 and p99 climb (the requests that read Postgres) while p50, mostly cached item reads, may barely move; the orange`,
     `   **${faultChangeAnnotationName}** marker on the time axis is the moment the fault was applied. **Drag across** the rise to zoom to it.`,
     `   (The **${overviewPanelTitles.budget(availability.name)}** stat does not move: nothing fails, it is slow; the burn-rate alerts page at ${fastPage.burnRate}x over ${fastPage.long}/${fastPage.short}.)`,
     `3. In **${overviewPanelTitles.requestRate}**, **click a slow route** (\`/api/orders\`, several statements a request) and choose **Drill into <route>**:`,
