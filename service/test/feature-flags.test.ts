@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { featureFlagAttributes as attr, featureFlagEvaluationEvent } from '../src/faults/feature-flag-conventions';
 import { faultFlags } from '../src/faults/flags';
 import { serviceMetrics } from '../src/telemetry/metric-names';
-import { writeFlagFile } from './support/flag-file';
+import { flagSet, writeFlagFile } from './support/flag-file';
+import { FlagSyncServer } from './support/flag-sync-server';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { freePort, startPostgres, startRedis, type TestServer } from './support/servers';
 import { jsonRequest, newTraceparent, runMigrationsProcess, startService, type RunningService } from './support/service-process';
@@ -265,6 +266,47 @@ describe('flagd unreachable', () => {
       assert.equal(isolated.process.exitCode, null);
     } finally {
       await isolated.stop();
+    }
+  });
+});
+
+describe('in-process sync from flagd over gRPC (FLAGD_HOST, FLAGD_PORT)', () => {
+  it('applies pushed flags without a restart, keeps the last flags while flagd is gone, and resyncs when it is back', async () => {
+    const errorsOn = flagSet({ errorRate: { value: 1, routes: ['/api/orders/:id'] } });
+    const allOff = flagSet();
+    const flagd = new FlagSyncServer(errorsOn);
+    const port = await flagd.start();
+    const synced = await startService({
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      extra: { FLAGD_HOST: '127.0.0.1', FLAGD_PORT: String(port) },
+    });
+    const orderStatus = async () => (await synced.fetch('/api/orders/999999')).status;
+    try {
+      await eventually('the synced error fault answers 500', async () => (await orderStatus()) === 500);
+      flagd.publish(allOff);
+      await eventually('the pushed change turned it off', async () => (await orderStatus()) === 404);
+      flagd.publish(errorsOn);
+      await eventually('and on again', async () => (await orderStatus()) === 500);
+
+      flagd.stop();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      assert.equal(await orderStatus(), 500, 'with flagd gone the last synced flags still apply');
+      assert.equal((await synced.fetch(`/api/items/${itemId}`)).status, 200, 'untargeted routes are untouched');
+      assert.equal((await synced.fetch('/health/ready')).status, 200);
+
+      const back = new FlagSyncServer(allOff);
+      await back.start(port);
+      try {
+        await eventually('the provider reconnected and resynced', async () => (await orderStatus()) === 404, 20_000);
+      } finally {
+        back.stop();
+      }
+      assert.equal(synced.process.exitCode, null);
+      assert.ok(synced.logLines.some((line) => line.msg === 'flag provider lost its source: keeping the last flags while it reconnects'));
+    } finally {
+      flagd.stop();
+      await synced.stop();
     }
   });
 });
