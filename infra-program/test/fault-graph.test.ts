@@ -10,6 +10,7 @@ import { faultFlags } from '../../service/src/faults/flags';
 import { faultDeclaration } from '../src/configs/toxiproxy';
 import { byPart, containers, unwrap, upload, type ContainerView } from './graph';
 import { runProgram, type ProgramRun, type Recorded } from './harness';
+import { flagd0161, toxiproxy212 } from './upstream-keys';
 
 const faults = {
   postgres: { latencyMs: 300, jitterMs: 50 },
@@ -157,5 +158,35 @@ describe('the fault files and the stack output', () => {
     assert.ok(byPart(healthy, 'toxiproxy').command.includes('-proxy-metrics'), 'toxiproxy serves /metrics only with a metrics flag');
     assert.equal(jobs.flagd, `${byPart(healthy, 'flagd').name}:8014`);
     assert.equal(jobs['fault-controller'], `${byPart(healthy, 'fault-controller').name}:${byPart(healthy, 'fault-controller').env.METRICS_PORT}`);
+  });
+});
+
+describe('Toxiproxy and flagd as their pinned versions take them', () => {
+  let views: ContainerView[];
+  before(async () => {
+    views = containers((await runProgram({ stack: 'pins' })).resources);
+  });
+
+  const flagsOf = (command: string[], dashes: string) =>
+    command.filter((arg) => arg.startsWith(dashes)).map((arg) => arg.slice(dashes.length).split('=')[0]!);
+
+  test('Toxiproxy: the v2.12.0 image, only its server flags, its config file uploaded where -config points', () => {
+    const toxiproxy = byPart(views, 'toxiproxy');
+    assert.match(toxiproxy.image, toxiproxy212.imageLine);
+    for (const name of flagsOf(toxiproxy.command, '-')) assert.ok((toxiproxy212.serverFlags as readonly string[]).includes(name), name);
+    assert.ok(toxiproxy.command.includes('-host=0.0.0.0'), 'the API listens beyond loopback (the image CMD it replaces said so)');
+    const configPath = toxiproxy.command.find((arg) => arg.startsWith('-config='))!.slice('-config='.length);
+    assert.ok(toxiproxy.uploads.some((u) => u.file === configPath));
+  });
+
+  test('flagd: the v0.16.1 image, `start` with only its flags, a file: URI of the uploaded .json file', () => {
+    const flagd = byPart(views, 'flagd');
+    assert.match(flagd.image, flagd0161.imageLine);
+    assert.equal(flagd.command[0], 'start');
+    for (const name of flagsOf(flagd.command, '--')) assert.ok((flagd0161.startFlags as readonly string[]).includes(name), name);
+    const uri = flagd.command.find((arg) => arg.startsWith('--uri='))!.slice('--uri='.length);
+    assert.ok(uri.startsWith(flagd0161.uriPrefix) && uri.endsWith('.json'), uri);
+    assert.ok(flagd.uploads.some((u) => u.file === uri.slice(flagd0161.uriPrefix.length)));
+    assert.ok(flagd0161.managementPaths.includes('/readyz') && byPart(views, 'flagd-ready').env.READY_URL!.endsWith(':8014/readyz'));
   });
 });

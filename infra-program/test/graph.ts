@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { mockPulled, type Recorded } from './harness';
+import { flagd0161, toxiproxy212 } from './upstream-keys';
 
 const secretSig = '4dabf18193072939515e22adb298388d';
 
@@ -177,11 +178,10 @@ export function listenPorts(view: ContainerView): number[] {
   if (image.startsWith('ghcr.io/shopify/toxiproxy:')) {
     // Its API (`-port`, default 8474) and each proxy of its `-config` file.
     const proxies = upload(view, 'proxies.json') as { listen: string }[];
-    return [Number(flag(view.command, '-port') ?? 8474), ...proxies.map((proxy) => portOf(proxy.listen))];
+    return [Number(flag(view.command, '-port') ?? toxiproxy212.apiPortDefault), ...proxies.map((proxy) => portOf(proxy.listen))];
   }
   if (image.startsWith('ghcr.io/open-feature/flagd:')) {
-    const defaults: Record<string, number> = { '--port': 8013, '--management-port': 8014, '--sync-port': 8015, '--ofrep-port': 8016 };
-    return Object.entries(defaults).map(([name, port]) => Number(flag(view.command, name) ?? port));
+    return Object.entries(flagd0161.portDefaults).map(([name, port]) => Number(flag(view.command, `--${name}`) ?? port));
   }
   if (view.env.PORT) return [Number(view.env.PORT)];
   return [];
