@@ -45,7 +45,7 @@ export interface AppFaults {
   readonly latency?: { readonly ms: number; readonly routes?: readonly string[] };
   /** Reads skip Redis and go to Postgres. */
   readonly cacheBypass?: boolean;
-  /** Every database statement of a request is preceded by a `pg_sleep` of this many ms. */
+  /** A request that reaches Postgres first runs a `pg_sleep` of this many ms there (a cache hit is not slowed). */
   readonly slowQueryMs?: number;
   /** Share of each replica's event loop burnt by a background busy loop. */
   readonly cpuHogPercent?: number;
