@@ -10,8 +10,8 @@ import { createFaultController } from '../src/fault-controller/controller';
 import type { FaultDeclaration } from '../src/fault-controller/declaration';
 import { faultControllerEnvironment } from '../src/fault-controller/environment';
 import { toxiproxyApi } from '../src/fault-controller/toxiproxy-api';
-import { freePort } from './support/servers';
-import { serviceRoot } from './support/service-process';
+import { freePort, startPostgres, startRedis } from './support/servers';
+import { jsonRequest, runMigrationsProcess, serviceRoot, startService } from './support/service-process';
 import { startToxiproxyDouble, type ToxiproxyDouble } from './support/toxiproxy-double';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -250,6 +250,59 @@ describe('the fault controller process', () => {
     } finally {
       controller.child.kill('SIGKILL');
       await toxiproxy.close();
+    }
+  });
+
+  it('switches a fault on the real path at run time: the service behind the Toxiproxy double loses Redis when the file says so, and gets it back when the file changes', async () => {
+    const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+    const hostPort = (url: string) => `${new URL(url).hostname}:${new URL(url).port}`;
+    const toxiproxy = await startToxiproxyDouble([
+      { name: 'postgres', upstream: hostPort(postgres.url) },
+      { name: 'redis', upstream: hostPort(redis.url) },
+      { name: 'collector', upstream: echoAddress },
+    ]);
+    const migration = await runMigrationsProcess(postgres.url);
+    assert.equal(migration.code, 0, migration.output);
+    const service = await startService({ databaseUrl: toxiproxy.proxy('postgres').urlFor(postgres.url), redisUrl: toxiproxy.proxy('redis').urlFor(redis.url) });
+    let controller: ReturnType<typeof run> | undefined;
+    try {
+      const file = path.join(dir, 'live.json');
+      const healthy: FaultDeclaration = { proxies: ['postgres', 'redis', 'collector'].map((name) => ({ name, enabled: true, toxics: [] })), flags: [] };
+      const cacheOutage: FaultDeclaration = { ...healthy, proxies: healthy.proxies.map((proxy) => (proxy.name === 'redis' ? { ...proxy, enabled: false } : proxy)) };
+      writeFileSync(file, JSON.stringify(cacheOutage));
+      const cacheCheck = async () => ((await (await service.fetch('/health/ready')).json()) as { checks: { cache: string } }).checks.cache;
+      const waitFor = async (what: string, check: () => Promise<boolean>) => {
+        const deadline = Date.now() + 15_000;
+        while (!(await check())) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+          await sleep(100);
+        }
+      };
+      const created = await service.fetch('/api/items', jsonRequest('POST', { name: 'through-toxiproxy', priceCents: 1, stock: 1 }));
+      assert.equal(created.status, 201);
+      const { id } = (await created.json()) as { id: number };
+      await waitFor('the service has its cache', async () => (await cacheCheck()) === 'ok');
+      const metricsPort = await freePort();
+      controller = run(envFrom(faultControllerEnvironment({ toxiproxyUrl: toxiproxy.url, faultsFile: file, metricsPort, reconcileIntervalMs: 200 })));
+      const metrics = () => fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((response) => response.text(), () => '');
+      await waitFor('the controller applied the cache outage', async () => sample(await metrics(), 'lab_faults_applied_timestamp_seconds') !== undefined);
+      await waitFor('the cache is reported degraded', async () => (await cacheCheck()) === 'degraded');
+      assert.equal((await service.fetch(`/api/items/${id}`)).status, 200, 'reads go on from Postgres');
+
+      writeFileSync(file, JSON.stringify(healthy));
+      await waitFor('the cache is back', async () => (await cacheCheck()) === 'ok');
+      const text = await metrics();
+      assert.equal(metricLines(text).filter((line) => line.startsWith('lab_fault_active')).length, 0);
+      assert.equal(sample(text, 'lab_fault_changes_total{link="redis",action="enable"}'), '1');
+      controller.child.kill('SIGTERM');
+      assert.equal(await controller.exited, 0);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; controller: ${JSON.stringify(controller?.output())}`, { cause: error });
+    } finally {
+      controller?.child.kill('SIGKILL');
+      await service.stop();
+      await toxiproxy.close();
+      await Promise.all([postgres.dispose(), redis.dispose()]);
     }
   });
 });
