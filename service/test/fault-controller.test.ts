@@ -119,6 +119,21 @@ describe('the fault controller against the Toxiproxy API', () => {
     assert.equal(sample(text, 'lab_faults_applied_timestamp_seconds'), '1700000000', 'the same declaration: no new annotation');
   });
 
+  it('does not call a round cut short by shutdown an outage: no log line, no error count, Toxiproxy still up', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const stopping = new AbortController();
+    const controller = createFaultController({ api: toxiproxyApi(toxiproxy.url, stopping.signal), readDeclaration: async () => initial, initial, logger, stopping: stopping.signal });
+    assert.equal(await controller.reconcile(), 'success');
+    const round = controller.reconcile();
+    stopping.abort();
+    assert.equal(await round, 'interrupted');
+    const text = controller.metrics();
+    assert.equal(sample(text, 'lab_fault_toxiproxy_up'), '1');
+    assert.equal(sample(text, 'lab_fault_reconciles_total{outcome="error"}'), '0');
+    assert.ok(!lines.some((line) => line.includes('toxiproxy unreachable')), lines.join(''));
+  });
+
   it('makes the declared fault real on the connection, and clears it when the declaration does', async () => {
     const healthy: FaultDeclaration = { proxies: declaration.proxies.map((proxy) => ({ ...proxy, enabled: true, toxics: [] })), flags: [] };
     let current = initial;

@@ -11,9 +11,14 @@ export interface FaultControllerOptions {
   readonly initial: { declaration: FaultDeclaration; text: string };
   readonly logger: Logger;
   readonly now?: () => number;
+  /**
+   * Aborted on shutdown, the same signal the API's requests carry: a round it cuts short is neither an
+   * outage nor a refused change, so it is not logged, counted or reported as one.
+   */
+  readonly stopping?: AbortSignal;
 }
 
-export type ReconcileOutcome = 'success' | 'error';
+export type ReconcileOutcome = 'success' | 'error' | 'interrupted';
 
 /**
  * Keeps Toxiproxy equal to the fault declaration, one round per `reconcile()`, and keeps what the metrics
@@ -85,6 +90,7 @@ export function createFaultController(options: FaultControllerOptions) {
       proxies = await api.proxies();
       setToxiproxyUp(true);
     } catch (error) {
+      if (options.stopping?.aborted) return 'interrupted';
       setToxiproxyUp(false, error);
       reconciles.error++;
       return 'error';
@@ -99,6 +105,7 @@ export function createFaultController(options: FaultControllerOptions) {
         countChange(change);
         logger.info({ change }, 'fault applied');
       } catch (error) {
+        if (options.stopping?.aborted) return 'interrupted';
         failed = true;
         report('toxiproxy refused a change', { err: error, change });
       }

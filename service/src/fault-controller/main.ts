@@ -29,6 +29,7 @@ async function main() {
     readDeclaration: () => readDeclaration(settings.faultsFile),
     initial,
     logger,
+    stopping: stopping.signal,
   });
 
   const server = createServer((request, response) => {
