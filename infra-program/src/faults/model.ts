@@ -24,9 +24,9 @@ export interface LinkFaults {
   readonly jitterMs?: number;
   /** `bandwidth` toxic: at most this many KB per second back to the client. */
   readonly bandwidthKBps?: number;
-  /** `timeout` toxic: data stops, and the connection is closed after this many ms (0: held open forever). */
+  /** `timeout` toxic: data stops, and the connection is closed once this many ms pass with no data (0: held open forever). */
   readonly timeoutMs?: number;
-  /** `reset_peer` toxic: the connection is reset (TCP RST) this many ms after it opens (0: at once). */
+  /** `reset_peer` toxic: the connection is reset (TCP RST) this many ms after its first data once the toxic is on (0: at once). */
   readonly resetPeerMs?: number;
   /**
    * `slicer` toxic: data back to the client cut into packets of averageBytes ± variationBytes with delayUs
