@@ -181,7 +181,7 @@ export const faultScenarios: readonly FaultScenario[] = [
       look:
         'Traefik\'s own spans still arrive (it reaches the Collector directly): open one of its traces from the outage and it ends at ' +
         'the edge, with no shop-api span below. The replicas drop what their export queues cannot hold.',
-      // Tempo's negated structural operators need spans on both sides (pkg/traceql/ast_engine.go joinSpansets), so
+      // Tempo's negated structural operators need spans on both sides (grafana/tempo pkg/traceql, SpansetOperation.joinSpansets), so
       // "Traefik spans without a shop-api descendant" finds nothing when no shop-api span arrived: list the edge's traces.
       query: '{ resource.service.name = "traefik" && kind = server }',
     },
