@@ -23,7 +23,6 @@ export {
   ignoreReportedSwap,
   notReadyMessage,
   replaceAfterFailedCreate,
-  type DockerHealthcheck,
 } from './targets/docker/container';
 
 export interface PublishedPort {
