@@ -20,6 +20,7 @@ import { SpanTally } from './span-tally.ts';
 import { cpuSeconds } from './processes.ts';
 import { median } from './stats.ts';
 import { createPool, labEnvironment, onEnvironment } from './run.ts';
+import { runMain, stopLab } from './cli.ts';
 
 interface Candidate {
   readonly name: string;
@@ -137,16 +138,8 @@ async function main(): Promise<void> {
       ].join('\n') + '\n',
     );
   } finally {
-    for (const service of started) await service.stop();
-    tally.stop();
-    await receiver.stop();
-    await Promise.all([pg.dispose(), redis.dispose()]);
+    await stopLab({ services: started, tally, receiver, stores: [pg, redis] });
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
-}
+runMain(module, main);

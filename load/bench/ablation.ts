@@ -15,6 +15,7 @@ import { SpanTally } from './span-tally.ts';
 import { cpuSeconds } from './processes.ts';
 import { median } from './stats.ts';
 import { createPool, onEnvironment } from './run.ts';
+import { runMain, stopLab } from './cli.ts';
 
 export interface Variant {
   readonly name: string;
@@ -106,16 +107,8 @@ async function main(): Promise<void> {
       ].join('\n') + '\n',
     );
   } finally {
-    for (const service of services) await service.stop();
-    tally.stop();
-    await receiver.stop();
-    await Promise.all([pg.dispose(), redis.dispose()]);
+    await stopLab({ services, tally, receiver, stores: [pg, redis] });
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
-}
+runMain(module, main);

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { benchRoutes, type BenchRoute } from './routes.ts';
 import { defaultConfig, runBenchmark, type BenchConfig } from './run.ts';
 import { renderReport } from './report.ts';
+import { runMain } from './cli.ts';
 
 export function configFromArgs(argv: readonly string[]): { config: BenchConfig; out: string } {
   const { values } = parseArgs({
@@ -65,9 +66,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${renderReport(report)}\n\nJSON: ${out}\n`);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
-}
+runMain(module, main);

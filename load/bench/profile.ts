@@ -16,6 +16,7 @@ import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
 import { SpanTally } from './span-tally.ts';
 import { cpuSeconds } from './processes.ts';
 import { createPool, onEnvironment } from './run.ts';
+import { runMain, stopLab } from './cli.ts';
 
 interface ProfileNode {
   id: number;
@@ -120,16 +121,8 @@ async function main(): Promise<void> {
       ].join('\n') + '\n',
     );
   } finally {
-    await service?.stop();
-    tally?.stop();
-    await receiver.stop();
-    await Promise.all([pg.dispose(), redis.dispose()]);
+    await stopLab({ services: [service], tally, receiver, stores: [pg, redis] });
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
-}
+runMain(module, main);

@@ -15,6 +15,7 @@ import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporte
 import { randomBytes } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { runMain } from './cli.ts';
 
 const stages = ['spans', 'batch', 'serialize'] as const;
 type Stage = (typeof stages)[number];
@@ -92,9 +93,4 @@ async function main(): Promise<void> {
   await provider.shutdown();
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
-}
+runMain(module, main);
