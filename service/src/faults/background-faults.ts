@@ -4,7 +4,7 @@ import type { FaultFlags } from './fault-flags';
 import { createMemoryLeak, type LeakSetting } from './memory-leak';
 
 /** How often the process-wide flags are read again: a change takes effect within about this. */
-export const backgroundFaultIntervalMs = 1_000;
+const backgroundFaultIntervalMs = 1_000;
 
 const mib = 1024 * 1024;
 

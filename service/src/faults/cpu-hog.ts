@@ -6,7 +6,6 @@ const maxBurnMs = 50;
 export interface CpuHog {
   /** Burns `percent` (0 to 100) of the event loop from now on; 0 stops it. */
   set(percent: number): void;
-  readonly percent: number;
 }
 
 function spin(ms: number): void {
@@ -51,9 +50,6 @@ export function createCpuHog(): CpuHog {
       } else if (!timer) {
         timer = setTimeout(tick, tickMs).unref();
       }
-    },
-    get percent() {
-      return percent;
     },
   };
 }

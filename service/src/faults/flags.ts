@@ -60,5 +60,3 @@ export const faultableRoutes = [
   '/simulate/heavy-task',
   '/simulate/heavy-task/:id',
 ] as const;
-
-export type FaultableRoute = (typeof faultableRoutes)[number];
