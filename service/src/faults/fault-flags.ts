@@ -1,17 +1,13 @@
 import type { EvaluationRecorder } from './evaluation-telemetry';
 import type { FlagSnapshot } from './flag-snapshot';
 import { faultFlagLimits, faultFlags, type FaultFlagName } from './flags';
+import type { LeakSetting } from './memory-leak';
 
 /** The route-scoped faults of one request. */
 export interface RouteFaults {
   /** Share of requests (0 to 1) answered 500 `injected_fault`. */
   readonly errorRate: number;
   readonly addedLatencyMs: number;
-}
-
-export interface MemoryLeakSetting {
-  readonly mbPerMinute: number;
-  readonly capMb: number;
 }
 
 /**
@@ -26,11 +22,11 @@ export interface FaultFlags {
   cacheBypass(): boolean;
   slowQueryMs(): number;
   cpuHogPercent(): number;
-  memoryLeak(): MemoryLeakSetting;
+  memoryLeak(): LeakSetting;
 }
 
 const noRouteFaults: RouteFaults = { errorRate: 0, addedLatencyMs: 0 };
-const noLeak: MemoryLeakSetting = { mbPerMinute: 0, capMb: 0 };
+const noLeak: LeakSetting = { mbPerMinute: 0, capMb: 0 };
 
 /** Every flag at its default ("no fault"), without evaluating anything. */
 export const defaultFaultFlags: FaultFlags = {
