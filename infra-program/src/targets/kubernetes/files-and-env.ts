@@ -31,7 +31,7 @@ export const filesVolume = 'files';
 export const secretFilesVolume = 'secret-files';
 
 /** The ConfigMap/Secret key of a file path (keys cannot hold `/`). */
-export function fileKey(path: string): string {
+function fileKey(path: string): string {
   if (!path.startsWith('/')) throw new Error(`file path ${path} must be absolute`);
   const key = path.slice(1).replaceAll('/', '_');
   if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253) throw new Error(`file path ${path} cannot be a ConfigMap key`);

@@ -31,7 +31,7 @@ export function partLabels(naming: Naming, part: string): Record<string, string>
 }
 
 /** RFC 1123 label as Service and namespace names require (63 characters at most). */
-export function checkedDnsLabel(name: string, what: string): string {
+function checkedDnsLabel(name: string, what: string): string {
   if (!/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
     throw new Error(`${what}: "${name}" is not a valid Kubernetes name (lower-case letters, digits and dashes, at most 63, starting with a letter): use a shorter or lower-case project or stack name`);
   }

@@ -74,7 +74,7 @@ export const clusterDns = {
 } as const;
 
 /** The namespace-wide policies; every other policy is named after its part. */
-export const fixedPolicies: readonly string[] = ['default-deny', 'allow-dns'];
+const fixedPolicies: readonly string[] = ['default-deny', 'allow-dns'];
 
 type PolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 type Port = k8s.types.input.networking.v1.NetworkPolicyPort;

@@ -29,7 +29,7 @@ export interface KubernetesPartArgs {
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job' | 'Pod';
 
 /** A CPU request for every container: what the scheduler reserves and what the app's autoscaler measures against. */
-export const cpuRequest = { longRunning: '100m', oneShot: '50m' } as const;
+const cpuRequest = { longRunning: '100m', oneShot: '50m' } as const;
 
 /**
  * One part on the cluster: its workload (a Deployment, or a StatefulSet when it has storage, a Job when it
@@ -283,6 +283,6 @@ export function runAs(part: string, user: string | undefined): { runAsUser: numb
 }
 
 /** A port's name (IANA_SVC_NAME: at most 15 characters, letters, digits, dashes). */
-export function portName(port: number): string {
+function portName(port: number): string {
   return `tcp-${port}`;
 }

@@ -4,7 +4,7 @@ import type { HealthCheck, HttpCheck, PlatformContainerArgs } from '../../contai
 type Probe = k8s.types.input.core.v1.Probe;
 
 /** A part without a health check may take this long to become ready (Tempo's ring join, the Docker gate's longest wait). */
-export const defaultReadyWithinSeconds = 180;
+const defaultReadyWithinSeconds = 180;
 
 export interface PartProbes {
   readonly startupProbe?: Probe;

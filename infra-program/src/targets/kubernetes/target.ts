@@ -12,7 +12,7 @@ import { KubernetesPart, type ClusterContext } from './part';
  * Volume sizes when the stack sets none: what a lab fills in days of use (Prometheus keeps 30 days of the
  * lab's series; Loki and Tempo keep their chunks and blocks on MinIO, so theirs hold WALs and caches).
  */
-export const defaultVolumeSizes: Readonly<Record<string, string>> = {
+const defaultVolumeSizes: Readonly<Record<string, string>> = {
   postgres: '5Gi',
   redis: '1Gi',
   minio: '20Gi',
@@ -33,7 +33,7 @@ export interface KubernetesTargetArgs {
 }
 
 /** The env var that holds the pod's own name (downward API), for `$(POD_NAME)` references in later env. */
-export const podNameEnv = 'POD_NAME';
+const podNameEnv = 'POD_NAME';
 
 /**
  * The Kubernetes target: a namespace per stack, and every part of the graph as workloads in it. It keeps
