@@ -13,7 +13,7 @@ import { symptoms } from '../queries/fault-queries';
 import { caching, http, traces } from '../queries/service-queries';
 import { alertName } from '../slo/prometheus-rules';
 import { serviceLevelObjectives } from '../slo/slo';
-import { databaseSlowSeconds, symptomAlerts } from '../rules/symptom-alerts';
+import { databaseSlowSeconds, symptomAlerts, symptomSeverity } from '../rules/symptom-alerts';
 import type { Severity } from '../slo/burn-rate-policy';
 import { shopService } from '../service-identity';
 import { faultConfigCommands } from './config-commands';
@@ -56,12 +56,12 @@ export interface FaultScenario {
 }
 
 const availability = serviceLevelObjectives.find((s) => s.sli.kind === 'availability')!;
-const ticket = (alert: { alert: string }, withinMinutes: number): ExpectedAlert => ({ alert: alert.alert, severity: 'ticket', withinMinutes });
+const ticket = (alert: { alert: string }, withinMinutes: number): ExpectedAlert => ({ alert: alert.alert, severity: symptomSeverity, withinMinutes });
 const availabilityPage = (withinMinutes: number): ExpectedAlert => ({ alert: alertName(availability, 'page'), severity: 'page', withinMinutes });
 
 const slowDatabasePanel = {
   title: `Database operations over ${databaseSlowSeconds * 1000} ms, and their p99`,
-  description: 'Share of Postgres statements slower than the ShopApiDatabaseSlow threshold, and p99 of all statements (s).',
+  description: `Share of Postgres statements slower than the ${symptomAlerts.databaseSlow.alert} threshold, and p99 of all statements (s).`,
   unit: 'percentunit',
   queries: [
     { expr: symptoms.databaseSlowShare(databaseSlowSeconds), legend: 'share over threshold' },
