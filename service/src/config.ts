@@ -85,7 +85,8 @@ export function loadMigrationConfig(environment: NodeJS.ProcessEnv = process.env
   return parseEnvironment(environmentSchema.pick({ DATABASE_URL: true }), environment);
 }
 
-function parseEnvironment<Schema extends z.ZodType>(schema: Schema, environment: NodeJS.ProcessEnv): z.infer<Schema> {
+/** Parses the present (non-empty) variables with `schema`; throws ConfigError naming each missing or invalid one. */
+export function parseEnvironment<Schema extends z.ZodType>(schema: Schema, environment: NodeJS.ProcessEnv): z.infer<Schema> {
   const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = schema.safeParse(present);
   if (parsed.success) return parsed.data;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../config';
+import { parseEnvironment } from '../config';
 import { faultControllerDefaults as defaults, faultControllerVariables as names } from './environment';
 
 const schema = z.object({
@@ -30,16 +30,7 @@ export interface FaultControllerSettings {
 
 /** Reads the controller's environment; throws ConfigError naming each missing or invalid variable. */
 export function loadFaultControllerSettings(environment: NodeJS.ProcessEnv = process.env): FaultControllerSettings {
-  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const key = issue.path.join('.');
-      return `${key}: ${issue.code === 'invalid_type' && !(key in present) ? 'is required' : issue.message}`;
-    });
-    throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
-  }
-  const values = parsed.data;
+  const values = parseEnvironment(schema, environment);
   return {
     toxiproxyUrl: values[names.toxiproxyUrl].replace(/\/+$/, ''),
     faultsFile: values[names.faultsFile],
