@@ -21,7 +21,7 @@ interface Family {
 }
 
 /** The faults a declaration puts in place, one entry per lab_fault_active series, with their settings. */
-export function declaredFaults(declaration: FaultDeclaration): Array<{ link: string; fault: string; settings: Record<string, number> }> {
+function declaredFaults(declaration: FaultDeclaration): Array<{ link: string; fault: string; settings: Record<string, number> }> {
   const faults: Array<{ link: string; fault: string; settings: Record<string, number> }> = [];
   for (const proxy of declaration.proxies) {
     if (!proxy.enabled) faults.push({ link: proxy.name, fault: 'down', settings: {} });
