@@ -105,8 +105,6 @@ export const symptomAlerts = {
   },
 } as const satisfies Record<string, SymptomAlert>;
 
-export type SymptomAlertName = keyof typeof symptomAlerts;
-
 export const symptomSeverity: Severity = 'ticket';
 
 export function symptomAlertRules(): RuleGroup {
