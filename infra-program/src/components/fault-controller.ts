@@ -13,6 +13,7 @@ import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import type { LogLevel } from '../settings';
 import type { ScrapeTarget } from './exporters';
+import { nodeHttpCheck } from './node-health';
 
 export interface FaultControllerAddress {
   readonly metrics: ScrapeTarget;
@@ -81,14 +82,8 @@ export class FaultController extends pulumi.ComponentResource {
         listens: [metricsPort],
         memoryMb: faultControllerMemoryMb,
         healthcheck: {
-          // The service image has node but no curl or wget; the controller serves /health/live next to /metrics.
-          tests: [
-            'CMD',
-            'node',
-            '-e',
-            `fetch('http://127.0.0.1:${metricsPort}/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
-          ],
-          httpGet: { port: metricsPort, path: '/health/live' },
+          // The service image; the controller serves /health/live next to /metrics.
+          ...nodeHttpCheck(metricsPort, '/health/live'),
           intervalSeconds: 5,
           timeoutSeconds: 3,
           retries: 6,

@@ -7,6 +7,7 @@ import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import type { PlatformImages } from '../images';
 import type { PostgresConnection } from './postgres';
+import { nodeHttpCheck } from './node-health';
 
 /** The service contract: it listens on $PORT and answers these paths. */
 export const servicePort = 8080;
@@ -129,14 +130,7 @@ export class ShopService extends pulumi.ComponentResource {
         // decided: it keeps serving through that before its own drain starts.
         preStopSeconds: Math.ceil(drainDelayMs / 1000),
         healthcheck: {
-          // The image has node but no curl or wget.
-          tests: [
-            'CMD',
-            'node',
-            '-e',
-            `fetch('http://127.0.0.1:${servicePort}${serviceLivenessPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
-          ],
-          httpGet: { port: servicePort, path: serviceLivenessPath },
+          ...nodeHttpCheck(servicePort, serviceLivenessPath),
           intervalSeconds: 5,
           timeoutSeconds: 3,
           retries: 12,
