@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
 import { createCpuHog } from './cpu-hog';
 import type { FaultFlags } from './fault-flags';
-import { createMemoryLeak, type LeakSetting } from './memory-leak';
+import { createMemoryLeak, noLeak, type LeakSetting } from './memory-leak';
 
 /** How often the process-wide flags are read again: a change takes effect within about this. */
 const backgroundFaultIntervalMs = 1_000;
@@ -25,7 +25,7 @@ export function startBackgroundFaults(flags: FaultFlags, logger: Logger): Backgr
   let lastRead = performance.now();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  let previous = { cpuHogPercent: 0, leak: { mbPerMinute: 0, capMb: 0 } as LeakSetting, leakAtCap: false };
+  let previous = { cpuHogPercent: 0, leak: noLeak, leakAtCap: false };
 
   const apply = (cpuHogPercent: number, leakSetting: LeakSetting, elapsedMs: number) => {
     hog.set(cpuHogPercent);
@@ -53,7 +53,7 @@ export function startBackgroundFaults(flags: FaultFlags, logger: Logger): Backgr
       stopped = true;
       clearTimeout(timer);
       hog.set(0);
-      leak.advance({ mbPerMinute: 0, capMb: 0 }, 0);
+      leak.advance(noLeak, 0);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { EvaluationRecorder } from './evaluation-telemetry';
 import type { FlagSnapshot } from './flag-snapshot';
 import { faultFlagLimits, faultFlags, type FaultFlagName } from './flags';
-import type { LeakSetting } from './memory-leak';
+import { noLeak, type LeakSetting } from './memory-leak';
 
 /** The route-scoped faults of one request. */
 export interface RouteFaults {
@@ -26,7 +26,6 @@ export interface FaultFlags {
 }
 
 const noRouteFaults: RouteFaults = { errorRate: 0, addedLatencyMs: 0 };
-const noLeak: LeakSetting = { mbPerMinute: 0, capMb: 0 };
 
 /** Every flag at its default ("no fault"), without evaluating anything. */
 export const defaultFaultFlags: FaultFlags = {

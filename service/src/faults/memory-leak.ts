@@ -14,6 +14,9 @@ export interface LeakSetting {
   readonly capMb: number;
 }
 
+/** No leak: what the flags read while off, and what releases everything retained. */
+export const noLeak: LeakSetting = { mbPerMinute: 0, capMb: 0 };
+
 export interface MemoryLeak {
   /** Grows at `mbPerMinute` over `elapsedMs`, never past `capMb`; a rate of 0 releases everything. */
   advance(setting: LeakSetting, elapsedMs: number): void;
