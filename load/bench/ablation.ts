@@ -14,7 +14,7 @@ import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
 import { SpanTally } from './span-tally.ts';
 import { cpuSeconds } from './processes.ts';
 import { median } from './stats.ts';
-import { createPool, onEnvironment } from './run.ts';
+import { createPool, labEnvironment, onEnvironment } from './run.ts';
 import { runMain, stopLab } from './cli.ts';
 
 export interface Variant {
@@ -69,13 +69,15 @@ async function main(): Promise<void> {
   try {
     const migration = await runMigrationsProcess(pg.url);
     if (migration.code !== 0) throw new Error(migration.output);
+    // The same service as `npm run bench` measures: long cache entries, fault flags evaluated (every fault off).
+    const lab = labEnvironment();
     for (const variant of variants) {
       services.push(
         await startService({
           databaseUrl: pg.url,
           redisUrl: redis.url,
           ...(variant.env ? { otlpEndpoint: receiver.endpoint } : {}),
-          extra: { LOG_LEVEL: 'warn', ...variant.env },
+          extra: { LOG_LEVEL: 'warn', ...lab, ...variant.env },
         }),
       );
     }
