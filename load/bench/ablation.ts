@@ -33,6 +33,8 @@ export const variantCatalog: readonly Variant[] = [
   { name: 'sampler-always-off', env: { ...base, OTEL_TRACES_SAMPLER: 'always_off' } },
   { name: 'no-metric-export', env: { ...base, OTEL_METRICS_EXPORTER: 'none' } },
   { name: 'no-log-export', env: { ...base, OTEL_LOGS_EXPORTER: 'none' } },
+  // Spans kept until their batch is serialised (the SDK's BatchSpanProcessor) instead of encoded when they end.
+  { name: 'sdk-batch-pipeline', env: { ...base, SPAN_PIPELINE: 'sdk-batch' } },
   { name: 'no-export', env: { ...base, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' } },
   // Candidate mitigations, all standard SDK variables:
   { name: 'head-sampling-10pct', env: { ...base, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },

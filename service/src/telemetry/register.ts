@@ -6,4 +6,5 @@ import { loadConfig, loadOrExit } from '../config';
 import { startTelemetry } from './sdk';
 
 // Validate the environment here too: a bad OTEL_* value stops start-up with a message naming it.
-if (!loadOrExit(loadConfig).OTEL_SDK_DISABLED) startTelemetry();
+const config = loadOrExit(loadConfig);
+if (!config.OTEL_SDK_DISABLED) startTelemetry(config);

@@ -2,27 +2,24 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { Config } from '../config';
+import { defaultSpanBatchSize, spanProcessorsFor } from './span-pipeline';
 
 let sdk: NodeSDK | undefined;
 
 /**
- * The batch span processor serialises a full batch synchronously inside the `span.end()` that fills it, on
- * some request's path. 128 spans instead of the SDK's 512 keeps that pause short: on the cached read the
- * median p99 of three rounds went from 26 ms to 16 ms at the same CPU per request (load/BENCHMARKS.md).
- * OTEL_BSP_MAX_EXPORT_BATCH_SIZE still overrides it.
- */
-const defaultSpanBatchSize = '128';
-
-/**
  * Starts the OpenTelemetry SDK. Exporters, protocol (http/protobuf by default, http/json, grpc), endpoint,
  * sampler, resource and intervals all come from the standard OTEL_* variables, so operators tune it without
- * code. Batching processors bound memory: when the collector is unreachable, spans and logs beyond the queue
- * are dropped, never buffered without limit, and export never sits on a request's path.
+ * code. Batching bounds memory: when the collector is unreachable, spans and logs beyond the queue are
+ * dropped, never buffered without limit, and export never sits on a request's path.
  */
-export function startTelemetry(): void {
+export function startTelemetry(config: Config): void {
   if (sdk) return;
-  process.env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ??= defaultSpanBatchSize;
+  const spanProcessors = spanProcessorsFor(config);
+  // The SDK's own BatchSpanProcessor, when it builds one, takes the service's batch size too.
+  process.env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ??= String(defaultSpanBatchSize);
   sdk = new NodeSDK({
+    ...(spanProcessors ? { spanProcessors } : {}),
     instrumentations: [
       new IORedisInstrumentation({
         // Keep the full command out of the span: values may be whole cached documents.

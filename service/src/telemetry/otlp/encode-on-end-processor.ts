@@ -1,0 +1,165 @@
+import { context, diag, TraceFlags } from '@opentelemetry/api';
+import { ExportResultCode, globalErrorHandler, suppressTracing, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { SpanBatch } from './span-batch';
+import type { SpanBatchExporter } from './span-batch-exporter';
+
+/** The batch span processor's knobs, with the meaning of the `OTEL_BSP_*` variables. */
+export interface SpanBatchingOptions {
+  /** Spans waiting for export (encoded, not yet handed to the exporter) beyond which new spans are dropped. */
+  readonly maxQueueSize: number;
+  /** Spans per export request. */
+  readonly maxExportBatchSize: number;
+  /** Longest a span waits for its batch to fill. */
+  readonly scheduledDelayMillis: number;
+  /** Longest an export may take before the processor moves on. */
+  readonly exportTimeoutMillis: number;
+}
+
+/**
+ * A span processor with the batch span processor's contract (sampled spans only, bounded queue with the same
+ * drop warning, batches of `maxExportBatchSize` or after `scheduledDelayMillis`, one export at a time,
+ * forceFlush and shutdown) that encodes each span into its batch's protobuf bytes when the span ends,
+ * instead of keeping the span until the batch is serialised.
+ *
+ * Why (load/BENCHMARKS.md, issue 13): with the SDK's BatchSpanProcessor the cached read paid about 80 µs of CPU
+ * per request for recording its two spans, and ablations put most of it on keeping span objects alive until
+ * export, not on making them: a span retained across the export's round trip survives the young generation's
+ * collections and is promoted, so the old generation pays for it again. Encoded at its end, a span is garbage
+ * with its request, and what waits for export is one byte buffer per scope.
+ */
+export class EncodeOnEndSpanProcessor implements SpanProcessor {
+  private open: SpanBatch | undefined;
+  private readonly sealed: SpanBatch[] = [];
+  private queued = 0;
+  private dropped = 0;
+  private exporting = false;
+  private timer: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(
+    private readonly exporter: SpanBatchExporter,
+    private readonly options: SpanBatchingOptions,
+  ) {
+    if (options.maxExportBatchSize > options.maxQueueSize) {
+      diag.warn('EncodeOnEndSpanProcessor: maxExportBatchSize must be smaller or equal to maxQueueSize, setting maxExportBatchSize to match maxQueueSize');
+      this.options = { ...options, maxExportBatchSize: options.maxQueueSize };
+    }
+  }
+
+  onStart(_span: Span): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if (this.shutdownPromise) return;
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.queued >= this.options.maxQueueSize) {
+      if (this.dropped === 0) diag.debug('maxQueueSize reached, dropping spans');
+      this.dropped++;
+      return;
+    }
+    if (this.dropped > 0) {
+      diag.warn(`Dropped ${this.dropped} spans because maxQueueSize reached`);
+      this.dropped = 0;
+    }
+    let batch = this.open;
+    if (batch && batch.resource !== span.resource) {
+      this.seal();
+      batch = undefined;
+    }
+    batch ??= this.open = new SpanBatch(span.resource);
+    batch.add(span);
+    this.queued++;
+    if (batch.spanCount >= this.options.maxExportBatchSize) {
+      this.seal();
+      this.exportNext();
+    } else {
+      this.startTimer();
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    if (this.shutdownPromise) return this.shutdownPromise;
+    return this.flushAll();
+  }
+
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.flushAll().then(() => this.exporter.shutdown());
+    return this.shutdownPromise;
+  }
+
+  private flushAll(): Promise<void> {
+    this.seal();
+    if (!this.exporting && this.sealed.length === 0) return Promise.resolve();
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.exportNext();
+    return idle.then(() => this.exporter.forceFlush());
+  }
+
+  private seal(): void {
+    this.clearTimer();
+    if (!this.open) return;
+    this.sealed.push(this.open);
+    this.open = undefined;
+  }
+
+  private startTimer(): void {
+    if (this.timer !== undefined || this.exporting) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.seal();
+      this.exportNext();
+    }, this.options.scheduledDelayMillis);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private exportNext(): void {
+    if (this.exporting) return;
+    const batch = this.sealed.shift();
+    if (!batch) {
+      if (this.open) this.startTimer();
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+      return;
+    }
+    this.exporting = true;
+    this.queued -= batch.spanCount;
+    this.exportOne(batch).then(
+      () => this.afterExport(),
+      (error: unknown) => {
+        globalErrorHandler(error as Error);
+        this.afterExport();
+      },
+    );
+  }
+
+  private afterExport(): void {
+    this.exporting = false;
+    // A batch already full waits for no timer; a partial one gets its delay.
+    if (this.sealed.length === 0 && this.open && this.open.spanCount >= this.options.maxExportBatchSize) this.seal();
+    this.exportNext();
+  }
+
+  private async exportOne(batch: SpanBatch): Promise<void> {
+    const resource = batch.resource;
+    if (resource.asyncAttributesPending && resource.waitForAsyncAttributes) await resource.waitForAsyncAttributes();
+    await new Promise<void>((resolve, reject) => {
+      // Unreferenced: an export that is still running keeps the process up by its own socket, not by this guard.
+      const timeout = setTimeout(() => reject(new Error('Timeout')), this.options.exportTimeoutMillis).unref();
+      const done = (result: ExportResult) => {
+        clearTimeout(timeout);
+        if (result.code === ExportResultCode.SUCCESS) resolve();
+        else reject(result.error ?? new Error('EncodeOnEndSpanProcessor: span export failed'));
+      };
+      // The export's own HTTP request must not be traced (a span per export would feed itself).
+      context.with(suppressTracing(context.active()), () => this.exporter.export(batch, done));
+    });
+  }
+}
