@@ -13,10 +13,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, startPostgres, startRedis } from '../../service/test/support/servers.ts';
-import { OtlpReceiver } from '../../service/test/support/otlp-receiver.ts';
 import { runMigrationsProcess, serviceEnvironment, serviceRoot } from '../../service/test/support/service-process.ts';
 import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
-import { SpanTally } from './span-tally.ts';
+import { ReceiverThread } from './receiver-thread.ts';
 import { cpuSeconds } from './processes.ts';
 import { median } from './stats.ts';
 import { createPool, labEnvironment, onEnvironment } from './run.ts';
@@ -85,8 +84,7 @@ async function main(): Promise<void> {
   ];
 
   const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const receiver = await new OtlpReceiver().start();
-  const tally = new SpanTally(receiver);
+  const receiver = await ReceiverThread.start();
   const started: Started[] = [];
   try {
     const migration = await runMigrationsProcess(pg.url);
@@ -138,7 +136,7 @@ async function main(): Promise<void> {
       ].join('\n') + '\n',
     );
   } finally {
-    await stopLab({ services: started, tally, receiver, stores: [pg, redis] });
+    await stopLab({ services: started, receiver, stores: [pg, redis] });
   }
 }
 

@@ -8,10 +8,9 @@
 import autocannon from 'autocannon';
 import { parseArgs } from 'node:util';
 import { startPostgres, startRedis } from '../../service/test/support/servers.ts';
-import { OtlpReceiver } from '../../service/test/support/otlp-receiver.ts';
 import { runMigrationsProcess, startService, type RunningService } from '../../service/test/support/service-process.ts';
 import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
-import { SpanTally } from './span-tally.ts';
+import { ReceiverThread } from './receiver-thread.ts';
 import { cpuSeconds } from './processes.ts';
 import { median } from './stats.ts';
 import { createPool, labEnvironment, onEnvironment } from './run.ts';
@@ -41,8 +40,11 @@ export const variantCatalog: readonly Variant[] = [
   { name: 'head-sampling-5pct', env: { ...base, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.05' } },
   { name: 'otlp-http-json', env: { ...base, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } },
   { name: 'batch-2048', env: { ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048', OTEL_BSP_MAX_QUEUE_SIZE: '8192' } },
+  { name: 'batch-128', env: { ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '128' } },
   { name: 'batch-256', env: { ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '256' } },
   { name: 'batch-512', env: { ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512' } },
+  { name: 'batch-1024', env: { ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1024' } },
+  { name: 'sdk-batch-pipeline-512', env: { ...base, SPAN_PIPELINE: 'sdk-batch', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512' } },
   // How much of the cost is the young generation's garbage collection: a larger nursery scavenges less often.
   { name: 'off-semi-space-64', env: { OTEL_SDK_DISABLED: 'true', NODE_OPTIONS: '--max-semi-space-size=64' } },
   { name: 'on-semi-space-64', env: { ...base, NODE_OPTIONS: '--max-semi-space-size=64' } },
@@ -65,8 +67,7 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds ?? 5);
 
   const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const receiver = await new OtlpReceiver().start();
-  const tally = new SpanTally(receiver);
+  const receiver = await ReceiverThread.start();
   const services: RunningService[] = [];
   try {
     const migration = await runMigrationsProcess(pg.url);
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
       ].join('\n') + '\n',
     );
   } finally {
-    await stopLab({ services, tally, receiver, stores: [pg, redis] });
+    await stopLab({ services, receiver, stores: [pg, redis] });
   }
 }
 

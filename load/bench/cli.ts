@@ -7,14 +7,12 @@ interface Stoppable {
 export interface BenchLab {
   /** Stopped first, so their last telemetry export still reaches the receiver. */
   readonly services: readonly (Stoppable | undefined)[];
-  readonly tally?: { stop(): void };
   readonly receiver: Stoppable;
   readonly stores: readonly { dispose(): Promise<void> }[];
 }
 
 export async function stopLab(lab: BenchLab): Promise<void> {
   for (const service of lab.services) await service?.stop();
-  lab.tally?.stop();
   await lab.receiver.stop();
   await Promise.all(lab.stores.map((store) => store.dispose()));
 }

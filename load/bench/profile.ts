@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPostgres, startRedis } from '../../service/test/support/servers.ts';
-import { OtlpReceiver } from '../../service/test/support/otlp-receiver.ts';
 import { runMigrationsProcess, startService, type RunningService } from '../../service/test/support/service-process.ts';
 import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
-import { SpanTally } from './span-tally.ts';
+import { ReceiverThread } from './receiver-thread.ts';
 import { cpuSeconds } from './processes.ts';
 import { createPool, onEnvironment } from './run.ts';
 import { runMain, stopLab } from './cli.ts';
@@ -81,12 +80,9 @@ async function main(): Promise<void> {
   const profileDir = mkdtempSync(join(tmpdir(), 'lab-prof-'));
 
   const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const receiver = new OtlpReceiver();
-  let tally: SpanTally | undefined;
+  const receiver = await ReceiverThread.start();
   let service: RunningService | undefined;
   try {
-    await receiver.start();
-    tally = new SpanTally(receiver);
     const migration = await runMigrationsProcess(pg.url);
     if (migration.code !== 0) throw new Error(migration.output);
     service = await startService({
@@ -121,7 +117,7 @@ async function main(): Promise<void> {
       ].join('\n') + '\n',
     );
   } finally {
-    await stopLab({ services: [service], tally, receiver, stores: [pg, redis] });
+    await stopLab({ services: [service], receiver, stores: [pg, redis] });
   }
 }
 

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { writeFlagFile } from '../../service/test/support/flag-file.ts';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { startPostgres, startRedis, type TestServer } from '../../service/test/support/servers.ts';
-import { OtlpReceiver } from '../../service/test/support/otlp-receiver.ts';
 import {
   newTraceparent,
   runMigrationsProcess,
@@ -12,7 +11,7 @@ import {
   type RunningService,
 } from '../../service/test/support/service-process.ts';
 import { autocannonRequests, benchRoutes, routeSpecs, type BenchRoute } from './routes.ts';
-import { SpanTally } from './span-tally.ts';
+import { ReceiverThread } from './receiver-thread.ts';
 import { cpuSeconds, peakRssMiB, startBareServer, type BareServer } from './processes.ts';
 import { median, onOffRatio, pairedRatios, sdkReportedSpanDrops, spanAccount, type SpanAccount } from './stats.ts';
 
@@ -163,7 +162,7 @@ async function send(service: RunningService, route: BenchRoute, pool: readonly n
   if (res.status !== spec.expectedStatus) throw new Error(`${route}: expected ${spec.expectedStatus}, got ${res.status}`);
 }
 
-async function calibrate(on: RunningService, tally: SpanTally, routes: readonly BenchRoute[], pool: readonly number[], n: number) {
+async function calibrate(on: RunningService, receiver: ReceiverThread, routes: readonly BenchRoute[], pool: readonly number[], n: number) {
   const traces = new Map<BenchRoute, string[]>();
   for (const route of routes) {
     const ids: string[] = [];
@@ -171,22 +170,22 @@ async function calibrate(on: RunningService, tally: SpanTally, routes: readonly 
       const { traceparent, traceId } = newTraceparent();
       ids.push(traceId);
       // Watched before it is sent: a batch can be exported, and drained, while calibration still runs.
-      tally.watch([traceId]);
+      receiver.watch([traceId]);
       await send(on, route, pool, { traceparent });
     }
     traces.set(route, ids);
   }
   const all = [...traces.values()].flat();
   const deadline = Date.now() + 20_000;
-  while (all.some((id) => tally.spansOf(id) === 0)) {
+  while (all.some((id) => receiver.spansOf(id) === 0)) {
     if (Date.now() > deadline) {
-      const missing = [...traces].map(([route, ids]) => `${route} ${ids.filter((id) => tally.spansOf(id) === 0).length}/${ids.length}`);
+      const missing = [...traces].map(([route, ids]) => `${route} ${ids.filter((id) => receiver.spansOf(id) === 0).length}/${ids.length}`);
       throw new Error(`calibration traces never reached the receiver (missing by route: ${missing.join(', ')})`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const perRequest: Record<string, number> = {};
-  for (const [route, ids] of traces) perRequest[route] = mode(ids.map((id) => tally.spansOf(id)));
+  for (const [route, ids] of traces) perRequest[route] = mode(ids.map((id) => receiver.spansOf(id)));
   return perRequest;
 }
 
@@ -207,10 +206,8 @@ export async function runBenchmark(config: BenchConfig = defaultConfig): Promise
     const migration = await runMigrationsProcess(pg!.url);
     if (migration.code !== 0) throw new Error(`migrations failed: ${migration.output}`);
 
-    const receiver = await new OtlpReceiver().start();
+    const receiver = await ReceiverThread.start();
     cleanups.push(() => receiver.stop());
-    const tally = new SpanTally(receiver);
-    cleanups.push(async () => tally.stop());
 
     const lab = labEnvironment();
     const env: Record<Mode, Record<string, string>> = {
@@ -231,7 +228,7 @@ export async function runBenchmark(config: BenchConfig = defaultConfig): Promise
     for (const id of pool) await (await off.fetch(`/api/items/${id}`)).arrayBuffer();
 
     log('calibrating spans per request');
-    const spansPerRequest = await calibrate(on, tally, config.routes, pool, config.calibrationRequests).catch((error: unknown) => {
+    const spansPerRequest = await calibrate(on, receiver, config.routes, pool, config.calibrationRequests).catch((error: unknown) => {
       throw new Error(`${String(error)}; telemetry-on stderr: ${on.stderr.join('').slice(-2000) || '(empty)'}`);
     });
     const sentToOn: Record<string, number> = Object.fromEntries(config.routes.map((r) => [r, config.calibrationRequests]));
@@ -288,9 +285,9 @@ export async function runBenchmark(config: BenchConfig = defaultConfig): Promise
     log('stopping the telemetry-on service so it flushes its last batches');
     await on.stop();
     await new Promise((resolve) => setTimeout(resolve, 500));
-    tally.drain();
+    await receiver.drain();
     // Below 100% the expected count is the sampler's expectation: a small shortfall is chance, not a drop.
-    const spans = spanAccount(tracedOfOn, spansPerRequest, tally.total, sdkReportedSpanDrops(on.stderr.join('')));
+    const spans = spanAccount(tracedOfOn, spansPerRequest, receiver.total, sdkReportedSpanDrops(on.stderr.join('')));
 
     const summary: RouteSummary[] = config.routes.map((route) => {
       const pick = (mode: Mode) => measurements.filter((m) => m.route === route && m.mode === mode);
@@ -316,7 +313,7 @@ export async function runBenchmark(config: BenchConfig = defaultConfig): Promise
         offBareRatio: onOffRatio(byMode['telemetry-off'].requestsPerSecond, byMode['bare-node-http'].requestsPerSecond),
         // GET and POST /api/items share http.route: their SERVER spans are reported together.
         serverSpans: {
-          received: tally.serverSpansByRoute.get(spec.httpRoute) ?? 0,
+          received: receiver.serverSpansByRoute.get(spec.httpRoute) ?? 0,
           requests: sameRoute.reduce((sum, r) => sum + (sentToOn[r] ?? 0), 0),
         },
       };

@@ -1,5 +1,11 @@
 import type { OtlpReceiver } from '../../service/test/support/otlp-receiver.ts';
 
+export interface TallySnapshot {
+  readonly total: number;
+  readonly serverSpansByRoute: ReadonlyArray<readonly [string, number]>;
+  readonly watched: ReadonlyArray<readonly [string, number]>;
+}
+
 /**
  * Counts what the OTLP receiver decodes without keeping it: the receiver stores every span, which would grow
  * the benchmark's own heap by the hundred thousand, so the tally drains it every few hundred milliseconds.
@@ -38,6 +44,11 @@ export class SpanTally {
     // Metrics and logs are not counted here; drop them so the receiver does not accumulate them either.
     this.receiver.metrics.splice(0, this.receiver.metrics.length);
     this.receiver.logs.splice(0, this.receiver.logs.length);
+  }
+
+  /** The counts as plain data, to post from the receiver's thread. */
+  snapshot(): TallySnapshot {
+    return { total: this.total, serverSpansByRoute: [...this.serverSpansByRoute], watched: [...this.watched] };
   }
 
   stop(): void {

@@ -20,7 +20,7 @@ import { ProtoWriter } from '../src/telemetry/otlp/proto-writer';
 import { SpanBatch } from '../src/telemetry/otlp/span-batch';
 import { EncodeOnEndSpanProcessor, type SpanBatchingOptions } from '../src/telemetry/otlp/encode-on-end-processor';
 import { createOtlpHttpSpanBatchExporter, type SpanBatchExporter } from '../src/telemetry/otlp/span-batch-exporter';
-import { spanProcessorsFor } from '../src/telemetry/span-pipeline';
+import { spanBatchingOptions, spanProcessorsFor } from '../src/telemetry/span-pipeline';
 import { OtlpReceiver } from './support/otlp-receiver';
 
 async function recordSpans(make: (provider: TracerProvider) => void): Promise<ReadableSpan[]> {
@@ -259,6 +259,11 @@ describe('the span pipeline the service chooses', () => {
   it('encodes on end for OTLP over http/protobuf, the default protocol', () => {
     assert.ok(spanProcessorsFor(base)?.[0] instanceof EncodeOnEndSpanProcessor);
     assert.ok(spanProcessorsFor({ ...base, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_TRACES_EXPORTER: 'otlp' })?.[0] instanceof EncodeOnEndSpanProcessor);
+  });
+
+  it('batches 512 spans per export unless OTEL_BSP_MAX_EXPORT_BATCH_SIZE says otherwise, with the SDK\'s other defaults', () => {
+    assert.deepEqual(spanBatchingOptions(base), { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000 });
+    assert.equal(spanBatchingOptions({ ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: 128 }).maxExportBatchSize, 128);
   });
 
   it('leaves other protocols, other exporters and SPAN_PIPELINE=sdk-batch to the SDK', () => {

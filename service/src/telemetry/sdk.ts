@@ -3,7 +3,7 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { Config } from '../config';
-import { defaultSpanBatchSize, spanProcessorsFor } from './span-pipeline';
+import { sdkSpanBatchSize, spanProcessorsFor } from './span-pipeline';
 
 let sdk: NodeSDK | undefined;
 
@@ -16,8 +16,8 @@ let sdk: NodeSDK | undefined;
 export function startTelemetry(config: Config): void {
   if (sdk) return;
   const spanProcessors = spanProcessorsFor(config);
-  // The SDK's own BatchSpanProcessor, when it builds one, takes the service's batch size too.
-  process.env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ??= String(defaultSpanBatchSize);
+  // The SDK's own BatchSpanProcessor, when it builds one, reads its batch size from the environment.
+  if (!spanProcessors) process.env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ??= String(sdkSpanBatchSize);
   sdk = new NodeSDK({
     ...(spanProcessors ? { spanProcessors } : {}),
     instrumentations: [
