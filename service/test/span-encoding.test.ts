@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { context, diag, DiagLogLevel, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type DiagLogger } from '@opentelemetry/api';
-import { TraceState } from '@opentelemetry/core';
+import { setGlobalErrorHandler, TraceState } from '@opentelemetry/core';
 import {
   InMemorySpanExporter,
   SamplingDecision,
@@ -21,7 +21,9 @@ import { SpanBatch } from '../src/telemetry/otlp/span-batch';
 import { EncodeOnEndSpanProcessor, type SpanBatchingOptions } from '../src/telemetry/otlp/encode-on-end-processor';
 import { createOtlpHttpSpanBatchExporter, type SpanBatchExporter } from '../src/telemetry/otlp/span-batch-exporter';
 import { spanBatchingOptions, spanProcessorsFor } from '../src/telemetry/span-pipeline';
+import { loadConfig } from '../src/config';
 import { OtlpReceiver } from './support/otlp-receiver';
+import { otlpRequestTypes } from './support/otlp-proto';
 
 async function recordSpans(make: (provider: TracerProvider) => void): Promise<ReadableSpan[]> {
   const exporter = new InMemorySpanExporter();
@@ -234,7 +236,10 @@ describe('EncodeOnEndSpanProcessor over OTLP/HTTP to a real receiver', () => {
   it('ignores spans that are recorded but not sampled, and every span after shutdown', async () => {
     const processor = new EncodeOnEndSpanProcessor(createOtlpHttpSpanBatchExporter(), options());
     const provider = new TracerProvider({
-      sampler: { shouldSample: (_context, traceId) => ({ decision: traceId.endsWith('0') ? SamplingDecision.RECORD : SamplingDecision.RECORD_AND_SAMPLED }), toString: () => 'mixed' },
+      sampler: (() => {
+        let decisions = 0;
+        return { shouldSample: () => ({ decision: decisions++ % 3 === 0 ? SamplingDecision.RECORD : SamplingDecision.RECORD_AND_SAMPLED }), toString: () => 'every third recorded only' };
+      })(),
       spanProcessors: [processor],
     });
     const tracer = provider.getTracer('sampling');
@@ -244,12 +249,89 @@ describe('EncodeOnEndSpanProcessor over OTLP/HTTP to a real receiver', () => {
       if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) recordedOnly++;
       span.end();
     }
-    assert.ok(recordedOnly > 0, 'some spans were recorded only');
+    assert.equal(recordedOnly, 14, 'every third span was recorded only');
     await processor.shutdown();
     tracer.startSpan('too late').end();
     await processor.forceFlush();
     assert.equal(receiver.spans.length, 40 - recordedOnly);
     assert.ok(!receiver.spans.some((span) => span.name === 'too late'));
+  });
+});
+
+describe('EncodeOnEndSpanProcessor when things go wrong', () => {
+  const errors: unknown[] = [];
+  beforeEach(() => {
+    errors.length = 0;
+    setGlobalErrorHandler((error) => errors.push(error));
+  });
+  afterEach(() => setGlobalErrorHandler(() => undefined));
+
+  function recordingExporter(exportMillis: number) {
+    const batches: number[] = [];
+    const exporter: SpanBatchExporter = {
+      export: (batch, done) => {
+        batches.push(batch.spanCount);
+        setTimeout(() => done({ code: 0 }), exportMillis);
+      },
+      forceFlush: async () => undefined,
+      shutdown: async () => undefined,
+    };
+    return { exporter, batches };
+  }
+
+  it('forceFlush settles under steady load once the spans ended before it are out', async () => {
+    const { exporter, batches } = recordingExporter(20);
+    const processor = new EncodeOnEndSpanProcessor(exporter, options({ maxExportBatchSize: 4 }));
+    const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('steady');
+    let ending = true;
+    const load = (async () => {
+      while (ending) {
+        for (let i = 0; i < 4; i++) tracer.startSpan('steady').end();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const flushed = await Promise.race([processor.forceFlush().then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 2000))]);
+    ending = false;
+    await load;
+    assert.equal(flushed, true, `forceFlush still pending after 2 s with ${batches.length} batches exported`);
+  });
+
+  it('a span that cannot be encoded is reported and lost alone: end() does not throw, its batch still decodes', async () => {
+    const requests: Uint8Array[] = [];
+    const exporter: SpanBatchExporter = {
+      export: (batch, done) => {
+        requests.push(batch.toRequest().slice());
+        done({ code: 0 });
+      },
+      forceFlush: async () => undefined,
+      shutdown: async () => undefined,
+    };
+    const processor = new EncodeOnEndSpanProcessor(exporter, options());
+    const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('broken');
+    tracer.startSpan('before').end();
+    const broken = tracer.startSpan('broken');
+    // An id of odd length cannot be written as bytes.
+    broken.addLink({ context: { traceId: 'abc', spanId: '0123456789abcdef', traceFlags: 1 } });
+    assert.doesNotThrow(() => broken.end());
+    tracer.startSpan('after').end();
+    await processor.forceFlush();
+    assert.equal(requests.length, 1);
+    const decoded = otlpRequestTypes.traces.toObject(otlpRequestTypes.traces.decode(requests[0]!)) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }> };
+    assert.deepEqual(decoded.resourceSpans[0]!.scopeSpans[0]!.spans.map((span) => span.name), ['before', 'after']);
+    assert.ok(errors.some((error) => error instanceof RangeError), String(errors));
+  });
+
+  it('an export whose resource never settles times out instead of blocking every later batch', async () => {
+    const { exporter, batches } = recordingExporter(0);
+    const processor = new EncodeOnEndSpanProcessor(exporter, options({ exportTimeoutMillis: 100 }));
+    const [span] = await recordSpans((provider) => provider.getTracer('t').startSpan('waits for its resource').end());
+    const stuckResource = { attributes: {}, asyncAttributesPending: true, waitForAsyncAttributes: () => new Promise<void>(() => undefined) };
+    processor.onEnd(Object.create(span!, { resource: { value: stuckResource } }) as ReadableSpan);
+    const flushed = await Promise.race([processor.forceFlush().then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 2000))]);
+    assert.equal(flushed, true, 'forceFlush waited on the resource past the export timeout');
+    assert.deepEqual(batches, [], 'nothing was sent without its resource');
+    assert.ok(errors.some((error) => error instanceof Error && error.message === 'Timeout'), String(errors));
   });
 });
 
@@ -264,6 +346,11 @@ describe('the span pipeline the service chooses', () => {
   it('batches 512 spans per export unless OTEL_BSP_MAX_EXPORT_BATCH_SIZE says otherwise, with the SDK\'s other defaults', () => {
     assert.deepEqual(spanBatchingOptions(base), { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000 });
     assert.equal(spanBatchingOptions({ ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: 128 }).maxExportBatchSize, 128);
+  });
+
+  it('is what the service\'s configuration gives with nothing but the required variables set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/shop', REDIS_URL: 'redis://127.0.0.1:6379/0' });
+    assert.ok(spanProcessorsFor(config)?.[0] instanceof EncodeOnEndSpanProcessor);
   });
 
   it('leaves other protocols, other exporters and SPAN_PIPELINE=sdk-batch to the SDK', () => {

@@ -365,26 +365,32 @@ describe('health probes', () => {
 });
 
 describe('the span pipeline', () => {
-  it('encodes spans on end by default and sends what its batch still holds when the process is stopped', async () => {
-    const held = await startService({
-      databaseUrl: postgres.url,
-      redisUrl: redis.url,
-      otlpEndpoint: receiver.endpoint,
-      // Nothing leaves before the shutdown: the batch neither fills nor times out.
-      extra: { OTEL_BSP_SCHEDULE_DELAY: '600000', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1000' },
+  for (const pipeline of ['encode-on-end', 'sdk-batch'] as const) {
+    it(`${pipeline}: sends what its batch still holds when the process is stopped`, async () => {
+      const held = await startService({
+        databaseUrl: postgres.url,
+        redisUrl: redis.url,
+        otlpEndpoint: receiver.endpoint,
+        // Nothing leaves before the shutdown: the batch neither fills nor times out.
+        extra: { SPAN_PIPELINE: pipeline, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_BSP_SCHEDULE_DELAY: '600000', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1000' },
+      });
+      try {
+        const traceIds: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const { traceparent, traceId } = newTraceparent();
+          assert.equal((await held.fetch('/api/items?limit=1', { headers: { traceparent } })).status, 200);
+          traceIds.push(traceId);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        assert.deepEqual(traceIds.flatMap((id) => receiver.trace(id)), [], 'spans left before the batch was due');
+        assert.equal(await held.stop(), 0);
+        for (const traceId of traceIds) {
+          const server = serverSpan(receiver.trace(traceId));
+          assert.equal(server?.name, 'GET /api/items', `trace ${traceId} lost at shutdown`);
+        }
+      } finally {
+        await held.stop();
+      }
     });
-    const traceIds: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const { traceparent, traceId } = newTraceparent();
-      assert.equal((await held.fetch('/api/items?limit=1', { headers: { traceparent } })).status, 200);
-      traceIds.push(traceId);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.deepEqual(traceIds.flatMap((id) => receiver.trace(id)), [], 'spans left before the batch was due');
-    assert.equal(await held.stop(), 0);
-    for (const traceId of traceIds) {
-      const server = serverSpan(receiver.trace(traceId));
-      assert.equal(server?.name, 'GET /api/items', `trace ${traceId} lost at shutdown`);
-    }
-  });
+  }
 });

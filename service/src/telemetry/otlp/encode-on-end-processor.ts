@@ -35,7 +35,10 @@ export class EncodeOnEndSpanProcessor implements SpanProcessor {
   private dropped = 0;
   private exporting = false;
   private timer: NodeJS.Timeout | undefined;
-  private idleWaiters: (() => void)[] = [];
+  /** Batches sealed, and batches whose export has finished (they leave in the order they were sealed). */
+  private sealedCount = 0;
+  private finishedCount = 0;
+  private flushWaiters: { readonly upTo: number; readonly resolve: () => void }[] = [];
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(
@@ -68,7 +71,13 @@ export class EncodeOnEndSpanProcessor implements SpanProcessor {
       batch = undefined;
     }
     batch ??= this.open = new SpanBatch(span.resource);
-    batch.add(span);
+    try {
+      batch.add(span);
+    } catch (error) {
+      // Like an export failure: reported, and the span lost, never thrown into the code that ended it.
+      globalErrorHandler(error as Error);
+      return;
+    }
     this.queued++;
     if (batch.spanCount >= this.options.maxExportBatchSize) {
       this.seal();
@@ -88,18 +97,21 @@ export class EncodeOnEndSpanProcessor implements SpanProcessor {
     return this.shutdownPromise;
   }
 
+  /** Exports every span ended before the call; spans ended meanwhile do not hold it up. */
   private flushAll(): Promise<void> {
     this.seal();
-    if (!this.exporting && this.sealed.length === 0) return Promise.resolve();
-    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    const upTo = this.sealedCount;
+    if (this.finishedCount >= upTo) return this.exporter.forceFlush();
+    const flushed = new Promise<void>((resolve) => this.flushWaiters.push({ upTo, resolve }));
     this.exportNext();
-    return idle.then(() => this.exporter.forceFlush());
+    return flushed.then(() => this.exporter.forceFlush());
   }
 
   private seal(): void {
     this.clearTimer();
     if (!this.open) return;
     this.sealed.push(this.open);
+    this.sealedCount++;
     this.open = undefined;
   }
 
@@ -124,9 +136,6 @@ export class EncodeOnEndSpanProcessor implements SpanProcessor {
     const batch = this.sealed.shift();
     if (!batch) {
       if (this.open) this.startTimer();
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
       return;
     }
     this.exporting = true;
@@ -142,24 +151,34 @@ export class EncodeOnEndSpanProcessor implements SpanProcessor {
 
   private afterExport(): void {
     this.exporting = false;
+    this.finishedCount++;
+    const done = this.flushWaiters.filter((waiter) => waiter.upTo <= this.finishedCount);
+    if (done.length > 0) {
+      this.flushWaiters = this.flushWaiters.filter((waiter) => waiter.upTo > this.finishedCount);
+      for (const waiter of done) waiter.resolve();
+    }
     // A batch already full waits for no timer; a partial one gets its delay.
     if (this.sealed.length === 0 && this.open && this.open.spanCount >= this.options.maxExportBatchSize) this.seal();
     this.exportNext();
   }
 
-  private async exportOne(batch: SpanBatch): Promise<void> {
-    const resource = batch.resource;
-    if (resource.asyncAttributesPending && resource.waitForAsyncAttributes) await resource.waitForAsyncAttributes();
-    await new Promise<void>((resolve, reject) => {
+  /** One batch out, bounded by the export timeout from the start: waiting for the resource counts too. */
+  private exportOne(batch: SpanBatch): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       // Unreferenced: an export that is still running keeps the process up by its own socket, not by this guard.
       const timeout = setTimeout(() => reject(new Error('Timeout')), this.options.exportTimeoutMillis).unref();
-      const done = (result: ExportResult) => {
+      const settle = (error?: unknown) => {
         clearTimeout(timeout);
-        if (result.code === ExportResultCode.SUCCESS) resolve();
-        else reject(result.error ?? new Error('EncodeOnEndSpanProcessor: span export failed'));
+        if (error === undefined) resolve();
+        else reject(error);
       };
+      const done = (result: ExportResult) =>
+        settle(result.code === ExportResultCode.SUCCESS ? undefined : (result.error ?? new Error('EncodeOnEndSpanProcessor: span export failed')));
       // The export's own HTTP request must not be traced (a span per export would feed itself).
-      context.with(suppressTracing(context.active()), () => this.exporter.export(batch, done));
+      const send = () => context.with(suppressTracing(context.active()), () => this.exporter.export(batch, done));
+      const resource = batch.resource;
+      if (resource.asyncAttributesPending && resource.waitForAsyncAttributes) resource.waitForAsyncAttributes().then(send, settle);
+      else send();
     });
   }
 }

@@ -111,9 +111,10 @@ export class ProtoWriter {
   /** An OpenTelemetry HrTime ([seconds, nanoseconds]) as fixed64 nanoseconds since the epoch, exactly. */
   hrTime(time: readonly [number, number]): void {
     // seconds * 1e9 overflows 2^53 after 104 days of seconds: split seconds so each product stays exact.
+    // Whole seconds only, as the SDK's serialiser reads them (a fractional second is dropped, not converted).
     const [seconds, nanos] = time;
-    const lowSeconds = seconds % 0x10000;
-    const highSeconds = Math.floor(seconds / 0x10000);
+    const lowSeconds = seconds & 0xffff;
+    const highSeconds = (seconds / 0x10000) >>> 0;
     const lowPart = lowSeconds * 1e9 + nanos; // < 2^47
     const highPart = highSeconds * 1e9; // times 2^16
     const highPartLow16 = highPart % 0x10000;
@@ -160,6 +161,7 @@ export class ProtoWriter {
 
   /** A trace or span id given in hex, as length-delimited bytes. */
   hexBytes(hex: string): void {
+    if (hex.length % 2 !== 0) throw new RangeError(`Invalid hex id length: ${hex.length}`);
     const length = hex.length >>> 1;
     this.varint(length);
     this.reserve(length);

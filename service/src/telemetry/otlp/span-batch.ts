@@ -20,6 +20,10 @@ export class SpanBatch {
     return this.spans;
   }
 
+  /**
+   * Encodes the span into its scope's bytes; a span that cannot be encoded (a link without a context, a
+   * malformed id) leaves them as they were and throws, so it costs only itself, not its batch.
+   */
   add(span: ReadableSpan): void {
     const scope = span.instrumentationScope;
     let writer = this.scopes.get(scope);
@@ -27,7 +31,13 @@ export class SpanBatch {
       writer = new ProtoWriter(initialScopeCapacity);
       this.scopes.set(scope, writer);
     }
-    encodeSpan(writer, span, 2);
+    const before = writer.pos;
+    try {
+      encodeSpan(writer, span, 2);
+    } catch (error) {
+      writer.pos = before;
+      throw error;
+    }
     this.spans++;
   }
 
