@@ -6,6 +6,7 @@
  * Reports the median server CPU per request and throughput of each.
  */
 import autocannon from 'autocannon';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPostgres, startRedis } from '../../service/test/support/servers.ts';
 import { runMigrationsProcess, startService, type RunningService } from '../../service/test/support/service-process.ts';
@@ -34,6 +35,12 @@ export const variantCatalog: readonly Variant[] = [
   { name: 'no-log-export', env: { ...base, OTEL_LOGS_EXPORTER: 'none' } },
   // Spans kept until their batch is serialised (the SDK's BatchSpanProcessor) instead of encoded when they end.
   { name: 'sdk-batch-pipeline', env: { ...base, SPAN_PIPELINE: 'sdk-batch' } },
+  // The span pipeline cut at one stage (probes/span-pipeline-cut.cjs): made but not processed, encoded but not
+  // built into requests, requests built but not sent.
+  ...(['at-processor', 'before-request', 'before-send'] as const).map((cut) => ({
+    name: `cut-${cut}`,
+    env: { ...base, NODE_OPTIONS: `--require ${join(__dirname, 'probes', 'span-pipeline-cut.cjs')}`, LAB_SPAN_PIPELINE_CUT: cut },
+  })),
   { name: 'no-export', env: { ...base, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' } },
   // Candidate mitigations, all standard SDK variables:
   { name: 'head-sampling-10pct', env: { ...base, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
