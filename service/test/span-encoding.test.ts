@@ -322,6 +322,17 @@ describe('EncodeOnEndSpanProcessor when things go wrong', () => {
     assert.ok(errors.some((error) => error instanceof RangeError), String(errors));
   });
 
+  it('a batch whose only span could not be encoded sends no request', async () => {
+    let exports = 0;
+    const exporter: SpanBatchExporter = { export: (_batch, done) => (exports++, done({ code: 0 })), forceFlush: async () => undefined, shutdown: async () => undefined };
+    const processor = new EncodeOnEndSpanProcessor(exporter, options());
+    const broken = new TracerProvider({ spanProcessors: [processor] }).getTracer('broken').startSpan('alone');
+    broken.addLink({ context: { traceId: 'abc', spanId: '0123456789abcdef', traceFlags: 1 } });
+    broken.end();
+    await processor.forceFlush();
+    assert.equal(exports, 0);
+  });
+
   it('an export whose resource never settles times out instead of blocking every later batch', async () => {
     const { exporter, batches } = recordingExporter(0);
     const processor = new EncodeOnEndSpanProcessor(exporter, options({ exportTimeoutMillis: 100 }));
