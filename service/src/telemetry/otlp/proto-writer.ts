@@ -27,6 +27,8 @@ const utf8 = new TextEncoder();
 export class ProtoWriter {
   bytes: Uint8Array;
   pos = 0;
+  /** A view for doubles over the current array, made again only when the array grows. */
+  private floats: DataView | undefined;
 
   constructor(initialCapacity = 4096) {
     this.bytes = new Uint8Array(initialCapacity);
@@ -127,7 +129,8 @@ export class ProtoWriter {
 
   double(value: number): void {
     this.reserve(8);
-    new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, 8).setFloat64(0, value, true);
+    if (this.floats?.buffer !== this.bytes.buffer) this.floats = new DataView(this.bytes.buffer, this.bytes.byteOffset);
+    this.floats.setFloat64(this.pos, value, true);
     this.pos += 8;
   }
 
@@ -178,6 +181,14 @@ export class ProtoWriter {
     this.reserve(value.length);
     this.bytes.set(value, this.pos);
     this.pos += value.length;
+  }
+
+  /** `value` as a nested message in field `field`: its key, its length, and what `encode` writes of it. */
+  message<T>(field: number, encode: (writer: ProtoWriter, value: T) => void, value: T): void {
+    this.key(field, WireType.LengthDelimited);
+    const at = this.begin();
+    encode(this, value);
+    this.end(at);
   }
 
   /** Starts a nested message: returns where its length goes. */

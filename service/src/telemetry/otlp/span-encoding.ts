@@ -36,6 +36,10 @@ function spanFlags(traceFlags: number, parentIsRemote: boolean | undefined): num
 const minInt64 = -(2 ** 63);
 const maxInt64 = 2 ** 63;
 
+function encodeArrayValues(writer: ProtoWriter, values: readonly unknown[]): void {
+  for (const item of values) writer.message(1, encodeAnyValue, item);
+}
+
 function encodeAnyValue(writer: ProtoWriter, value: unknown): void {
   switch (typeof value) {
     case 'string':
@@ -61,20 +65,9 @@ function encodeAnyValue(writer: ProtoWriter, value: unknown): void {
         writer.key(7, LengthDelimited);
         writer.bytesField(value);
       } else if (Array.isArray(value)) {
-        writer.key(5, LengthDelimited);
-        const array = writer.begin();
-        for (const item of value) {
-          writer.key(1, LengthDelimited);
-          const itemAt = writer.begin();
-          encodeAnyValue(writer, item);
-          writer.end(itemAt);
-        }
-        writer.end(array);
+        writer.message(5, encodeArrayValues, value);
       } else {
-        writer.key(6, LengthDelimited);
-        const list = writer.begin();
-        encodeKeyValues(writer, value as Record<string, unknown>, 1);
-        writer.end(list);
+        writer.message(6, encodeKeyValueList, value as Record<string, unknown>);
       }
       return;
     default:
@@ -90,12 +83,13 @@ function encodeKeyValues(writer: ProtoWriter, attributes: Readonly<Record<string
     const pair = writer.begin();
     writer.key(1, LengthDelimited);
     writer.string(name);
-    writer.key(2, LengthDelimited);
-    const value = writer.begin();
-    encodeAnyValue(writer, attributes[name]);
-    writer.end(value);
+    writer.message(2, encodeAnyValue, attributes[name]);
     writer.end(pair);
   }
+}
+
+function encodeKeyValueList(writer: ProtoWriter, values: Readonly<Record<string, unknown>>): void {
+  encodeKeyValues(writer, values, 1);
 }
 
 function encodeEvent(writer: ProtoWriter, event: TimedEvent): void {
@@ -126,10 +120,21 @@ function encodeLink(writer: ProtoWriter, link: Link): void {
   writer.fixed32(spanFlags(linked.traceFlags, linked.isRemote));
 }
 
+function encodeStatus(writer: ProtoWriter, status: ReadableSpan['status']): void {
+  if (status.message) {
+    writer.key(2, LengthDelimited);
+    writer.string(status.message);
+  }
+  writer.key(3, Varint);
+  writer.varint(status.code);
+}
+
 /** One `Span` message, its key and length included, as field `field` of the enclosing message. */
 export function encodeSpan(writer: ProtoWriter, span: ReadableSpan, field = 2): void {
-  writer.key(field, LengthDelimited);
-  const message = writer.begin();
+  writer.message(field, encodeSpanFields, span);
+}
+
+function encodeSpanFields(writer: ProtoWriter, span: ReadableSpan): void {
   const spanContext: SpanContext = span.spanContext();
   writer.key(1, LengthDelimited);
   writer.hexBytes(spanContext.traceId);
@@ -160,40 +165,23 @@ export function encodeSpan(writer: ProtoWriter, span: ReadableSpan, field = 2): 
   encodeKeyValues(writer, span.attributes, 9);
   writer.key(10, Varint);
   writer.varint(span.droppedAttributesCount);
-  for (const event of span.events) {
-    writer.key(11, LengthDelimited);
-    const at = writer.begin();
-    encodeEvent(writer, event);
-    writer.end(at);
-  }
+  for (const event of span.events) writer.message(11, encodeEvent, event);
   writer.key(12, Varint);
   writer.varint(span.droppedEventsCount);
-  for (const link of span.links) {
-    writer.key(13, LengthDelimited);
-    const at = writer.begin();
-    encodeLink(writer, link);
-    writer.end(at);
-  }
+  for (const link of span.links) writer.message(13, encodeLink, link);
   writer.key(14, Varint);
   writer.varint(span.droppedLinksCount);
-  writer.key(15, LengthDelimited);
-  const status = writer.begin();
-  if (span.status.message) {
-    writer.key(2, LengthDelimited);
-    writer.string(span.status.message);
-  }
-  writer.key(3, Varint);
-  writer.varint(span.status.code);
-  writer.end(status);
+  writer.message(15, encodeStatus, span.status);
   writer.key(16, Fixed32);
   writer.fixed32(spanFlags(spanContext.traceFlags, parent?.isRemote));
-  writer.end(message);
 }
 
 /** An `InstrumentationScope` message as field `field`. */
 export function encodeScope(writer: ProtoWriter, scope: EncodableScope, field: number): void {
-  writer.key(field, LengthDelimited);
-  const message = writer.begin();
+  writer.message(field, encodeScopeFields, scope);
+}
+
+function encodeScopeFields(writer: ProtoWriter, scope: EncodableScope): void {
   writer.key(1, LengthDelimited);
   writer.string(scope.name);
   if (scope.version) {
@@ -205,15 +193,15 @@ export function encodeScope(writer: ProtoWriter, scope: EncodableScope, field: n
     writer.key(4, Varint);
     writer.varint(scope.droppedAttributesCount);
   }
-  writer.end(message);
 }
 
 /** A `Resource` message as field `field`. */
 export function encodeResource(writer: ProtoWriter, resource: EncodableResource, field: number): void {
-  writer.key(field, LengthDelimited);
-  const message = writer.begin();
+  writer.message(field, encodeResourceFields, resource);
+}
+
+function encodeResourceFields(writer: ProtoWriter, resource: EncodableResource): void {
   encodeKeyValues(writer, resource.attributes, 1);
   writer.key(2, Varint);
   writer.varint(0);
-  writer.end(message);
 }
