@@ -31,7 +31,7 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
     }
     if (message.type === 'stop') {
       clearInterval(report);
-      tally.stop();
+      tally.drain();
       void receiver.stop().then(() => {
         post({ type: 'stopped', snapshot: tally.snapshot() });
         port.close();

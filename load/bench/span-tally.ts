@@ -8,19 +8,16 @@ export interface TallySnapshot {
 
 /**
  * Counts what the OTLP receiver decodes without keeping it: the receiver stores every span, which would grow
- * the benchmark's own heap by the hundred thousand, so the tally drains it every few hundred milliseconds.
- * It keeps per-trace counts only for the calibration traces it is told to watch.
+ * the benchmark's own heap by the hundred thousand, so its owner (receiver-worker.ts) drains it every few
+ * hundred milliseconds. It keeps per-trace counts only for the calibration traces it is told to watch.
  */
 export class SpanTally {
   total = 0;
   /** SERVER spans by http.route. */
   readonly serverSpansByRoute = new Map<string, number>();
   private readonly watched = new Map<string, number>();
-  private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly receiver: OtlpReceiver, intervalMs = 250) {
-    this.timer = setInterval(() => this.drain(), intervalMs);
-  }
+  constructor(private readonly receiver: OtlpReceiver) {}
 
   watch(traceIds: Iterable<string>): void {
     for (const id of traceIds) if (!this.watched.has(id)) this.watched.set(id, 0);
@@ -49,10 +46,5 @@ export class SpanTally {
   /** The counts as plain data, to post from the receiver's thread. */
   snapshot(): TallySnapshot {
     return { total: this.total, serverSpansByRoute: [...this.serverSpansByRoute], watched: [...this.watched] };
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.drain();
   }
 }
