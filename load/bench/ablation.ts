@@ -1,8 +1,9 @@
 /**
  * `npm run bench:ablation -w load -- [--route cached-read] [--duration 5] [--rounds 5]`
  * Where does the telemetry cost go? Starts one service per variant (telemetry off, fully on, and on with one
- * part switched off through standard OTEL_* variables), all at once against the same Postgres and Redis, and
- * measures them in rotating order round after round, so drift on a shared machine hits every variant alike.
+ * part switched off through standard OTEL_* variables, the span pipeline swapped or cut at one stage), all at
+ * once against the same Postgres and Redis, and measures them in rotating order round after round, so drift
+ * on a shared machine hits every variant alike.
  * Reports the median server CPU per request and throughput of each.
  */
 import autocannon from 'autocannon';

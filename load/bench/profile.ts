@@ -14,7 +14,7 @@ import { runMigrationsProcess, startService, type RunningService } from '../../s
 import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
 import { ReceiverThread } from './receiver-thread.ts';
 import { cpuSeconds } from './processes.ts';
-import { createPool, onEnvironment } from './run.ts';
+import { createPool, labEnvironment, onEnvironment } from './run.ts';
 import { runMain, stopLab } from './cli.ts';
 
 interface ProfileNode {
@@ -93,6 +93,8 @@ async function main(): Promise<void> {
         ...onEnvironment('warn', (edgeSampleRatio ?? 1) * 100),
         // Off means the SDK not started at all, as the benchmark's telemetry-off service.
         ...(telemetry ? {} : { OTEL_SDK_DISABLED: 'true' }),
+        // The same service as `npm run bench` measures: long cache entries, fault flags evaluated (every fault off).
+        ...labEnvironment(),
         NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}`,
         ...extraEnv,
       },
