@@ -8,9 +8,10 @@ import type { DatasourceUids } from '../datasources';
 import { clearFaultsCommand, scenarioSwitchCommand } from '../faults/config-commands';
 import { faultScenarios, scenarioConfigCommands, scenarioPanelTitle, scenarioTraceTitle, type FaultScenario } from '../faults/scenarios';
 import { logsPanel, markdownPanel, promTablePanel, statPanel, timeSeriesPanel, traceTablePanel } from '../panels/panels';
-import { faults, flags, toxiproxy } from '../queries/fault-queries';
+import { faults, flagLabels, flags, toxiproxy } from '../queries/fault-queries';
 import { http, logs, traces } from '../queries/service-queries';
 import { serverSpans } from '../queries/span-metrics-queries';
+import { serviceLabels } from '../metrics/service-metrics';
 import { newDashboard } from './common';
 import { dashboardUids } from './dashboard-uids';
 import { faultChangeAnnotation } from './fault-annotations';
@@ -79,8 +80,8 @@ function brokenNowRow(builder: DashboardBuilder, uids: DatasourceUids): void {
           'Evaluations/s of each fault flag by the variant it resolved to (off: no fault). A flag turned on shows its on variant within seconds of pulumi up.',
         unit: 'ops',
         queries: [
-          { expr: flags.evaluationsByVariant(), legend: '{{feature_flag_key}} {{feature_flag_result_variant}}' },
-          { expr: flags.evaluationErrors(), legend: 'error {{feature_flag_key}} {{error_type}}' },
+          { expr: flags.evaluationsByVariant(), legend: `{{${flagLabels.key}}} {{${flagLabels.variant}}}` },
+          { expr: flags.evaluationErrors(), legend: `error {{${flagLabels.key}}} {{${serviceLabels.errorType}}}` },
         ],
         size: { width: 6, height: 8 },
       }),

@@ -3,6 +3,7 @@
  * the service's fault-flag evaluations, and the symptoms each catalogue scenario moves.
  */
 import { faultMetrics } from '../../../service/src/fault-controller/metric-names';
+import { featureFlagAttributes } from '../../../service/src/faults/feature-flag-conventions';
 import { toxiproxyMetrics } from '../metrics/known/toxiproxy';
 import { runtimeProm, serviceCounters, serviceLabels as l, serviceProm } from '../metrics/service-metrics';
 import { shopService } from '../service-identity';
@@ -36,7 +37,11 @@ export const toxiproxy = {
 };
 
 const evaluations = serviceCounters.featureFlagEvaluations;
-export const flagLabels = { key: 'feature_flag_key', variant: 'feature_flag_result_variant', reason: 'feature_flag_result_reason' } as const;
+/** The service's flag attributes as Prometheus labels (dots -> underscores). */
+export const flagLabels = {
+  key: featureFlagAttributes.key.replaceAll('.', '_'),
+  variant: featureFlagAttributes.resultVariant.replaceAll('.', '_'),
+};
 
 export const flags = {
   evaluationsByVariant: () =>
