@@ -54,22 +54,14 @@ export function startFeatureFlags(settings: FlagSourceSettings, logger: Logger):
     snapshot.refresh().catch((error: unknown) => logger.warn({ err: error }, 'evaluating the fault flags failed; keeping the last values'));
   };
   OpenFeature.setLogger(sdkLogger);
-  OpenFeature.addHandler(ProviderEvents.Ready, () => {
-    logger.info({ source }, 'flag provider ready');
-    refresh();
-  });
-  OpenFeature.addHandler(ProviderEvents.Stale, (details) => {
-    logger.warn({ source, reason: details?.message }, 'flag provider lost its source: keeping the last flags while it reconnects');
-    refresh();
-  });
-  OpenFeature.addHandler(ProviderEvents.Error, (details) => {
-    logger.warn({ source, reason: details?.message }, 'flag provider error: flags it never received are off');
-    refresh();
-  });
-  OpenFeature.addHandler(ProviderEvents.ConfigurationChanged, (details) => {
-    logger.info({ source, flagsChanged: details?.flagsChanged }, 'fault flags changed');
-    refresh();
-  });
+  OpenFeature.addHandler(ProviderEvents.Ready, () => logger.info({ source }, 'flag provider ready'));
+  OpenFeature.addHandler(ProviderEvents.Stale, (details) => logger.warn({ source, reason: details?.message }, 'flag provider lost its source: keeping the last flags while it reconnects'));
+  OpenFeature.addHandler(ProviderEvents.Error, (details) => logger.warn({ source, reason: details?.message }, 'flag provider error: flags it never received are off'));
+  OpenFeature.addHandler(ProviderEvents.ConfigurationChanged, (details) => logger.info({ source, flagsChanged: details?.flagsChanged }, 'fault flags changed'));
+  // Any of them may change what an evaluation answers: the snapshot is evaluated again on each.
+  for (const event of [ProviderEvents.Ready, ProviderEvents.Stale, ProviderEvents.Error, ProviderEvents.ConfigurationChanged]) {
+    OpenFeature.addHandler(event, refresh);
+  }
   // setProvider, not setProviderAndWait: an initialisation failure is logged by the SDK, not thrown.
   OpenFeature.setProvider(new FlagdProvider(flagdOptions(settings), sdkLogger));
   refresh();
