@@ -192,6 +192,9 @@ describe('the Kubernetes target with default config', () => {
       assert.ok(w.container.resources.limits.memory.endsWith('Mi'), `${w.part} memory limit`);
       assert.equal(w.container.resources.requests.memory, w.container.resources.limits.memory, w.part);
     }
+    // A part with a volume runs with the group that makes the volume writable; one without has no pod security context.
+    assert.deepEqual(workload(list, 'postgres').pod.securityContext, { fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch' });
+    assert.equal(workload(list, 'shop-api').pod.securityContext, undefined);
     // The two parts Docker probes from outside get the same URL as a real readiness probe.
     assert.deepEqual(workload(list, 'otel-collector').container.readinessProbe.httpGet, { port: 13133, path: '/' });
     assert.deepEqual(workload(list, 'tempo').container.readinessProbe.httpGet, { port: 3200, path: '/ready' });

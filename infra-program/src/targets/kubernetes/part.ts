@@ -98,6 +98,9 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     };
     if ((d.volumes ?? []).length > 1) throw new Error(`${d.part}: one volume per part on Kubernetes (one claim template)`);
     const user = runAs(d.part, d.user);
+    // Volumes are group-writable for the pod whatever user its image runs as (Tempo 10001, Grafana 472,
+    // Prometheus nobody): Docker gave a fresh named volume the image directory's owner instead.
+    const volumeGroup = (d.volumes ?? []).length > 0 ? { fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch' } : undefined;
 
     const annotations: Record<string, pulumi.Input<string>> = {
       ...Object.fromEntries(Object.entries(d.labels ?? {}).map(([key, value]) => [annotationKey(key), value])),
@@ -111,12 +114,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
       ],
       terminationGracePeriodSeconds: oneShot ? undefined : preStop + stopSeconds,
       restartPolicy: oneShot ? 'Never' : 'Always',
-      // Volumes are group-writable for the pod whatever user its image runs as (Tempo 10001, Grafana 472,
-      // Prometheus nobody): Docker gave a fresh named volume the image directory's owner instead.
-      securityContext:
-        (d.volumes ?? []).length > 0 || user
-          ? { ...user, ...((d.volumes ?? []).length > 0 ? { fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch' } : {}) }
-          : undefined,
+      securityContext: user || volumeGroup ? { ...user, ...volumeGroup } : undefined,
       enableServiceLinks: false,
     };
     const template = { metadata: { labels, annotations }, spec: podSpec };
