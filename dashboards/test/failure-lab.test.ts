@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildDashboards, grafanaDatasourceUids } from '@lab/dashboards';
-import { faultMetrics } from '../../service/src/fault-controller/metric-names';
+import { faultMetrics } from '@lab/service/fault-controller';
 import { dashboardUids } from '../src/dashboards/dashboard-uids';
 import { failureLabPanelTitles } from '../src/dashboards/failure-lab';
 import { faultChangeAnnotationName } from '../src/dashboards/fault-annotations';

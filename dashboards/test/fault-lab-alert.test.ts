@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
-import { faultMetrics } from '../../service/src/fault-controller/metric-names';
+import { faultMetrics } from '@lab/service/fault-controller';
 import { faultLabRules, faultsNotApplied } from '../src/rules/fault-lab-alerts';
 import { promtoolPath, runPromtool, withoutAnnotations, writeYamlFiles } from './support/promtool';
 

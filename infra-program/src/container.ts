@@ -2,28 +2,35 @@ import * as pulumi from '@pulumi/pulumi';
 import type * as docker from '@pulumi/docker';
 import type { ConfigFile } from './config-file';
 import type { Naming } from './naming';
-import type { NetworkMembership } from './networks';
-import { activeTarget } from './targets/active';
 
 /**
  * The contract between the components and the target layer: what one part of the platform is (image,
  * command, env, files, storage, ports, health, networks, shutdown, memory), with nothing that says how a
- * target runs it. `src/targets/docker` turns it into Docker containers, `src/targets/kubernetes` into
- * Deployments, StatefulSets, Jobs, Services, ConfigMaps and Secrets; platform.ts picks one (`target`).
+ * target runs it, and `PlatformTarget`, what a target does with it. `src/targets/docker` turns it into
+ * Docker containers, `src/targets/kubernetes` into Deployments, StatefulSets, Jobs, Services, ConfigMaps and
+ * Secrets; `src/targets/registry.ts` lists the targets and platform.ts puts the chosen one in place
+ * (`useTarget`). Nothing here imports a target.
  */
 
 export { fingerprint } from './fingerprint';
-export {
-  assertJobSucceeded,
-  dockerDefaultStopSeconds,
-  dockerHealthcheck,
-  healthcheckLabel,
-  healthcheckSha256,
-  healthWaitSeconds,
-  ignoreReportedSwap,
-  notReadyMessage,
-  replaceAfterFailedCreate,
-} from './targets/docker/container';
+
+/**
+ * Networks segmented by role. A part joins only the ones it needs:
+ * - edge: Traefik, the app replicas behind it, and the load generator that comes in through it;
+ * - data: Postgres, Redis, their exporters, and the app (internal: no way out of the host);
+ * - telemetry: the Collector, Tempo, Loki, Prometheus, Grafana, the object store, and every producer.
+ */
+export const networkRoles = ['edge', 'data', 'telemetry'] as const;
+export type NetworkRole = (typeof networkRoles)[number];
+
+export interface NetworkMembership {
+  readonly role: NetworkRole;
+  /** The Docker network's name, as containers attach to it (on Kubernetes, the role). */
+  readonly name: pulumi.Output<string>;
+}
+
+/** Seconds a part gets between SIGTERM and SIGKILL when it says nothing (Docker's own default). */
+export const defaultStopTimeoutSeconds = 10;
 
 export interface PublishedPort {
   readonly internal: number;
@@ -168,6 +175,41 @@ export interface ReadinessGateArgs {
   readonly networks: readonly NetworkMembership[];
   /** How long the part may take to answer 200, from its creation: its cold start on a laptop. */
   readonly timeoutSeconds: number;
+}
+
+/** What turns a part's description into resources of one kind of infrastructure. */
+export interface PlatformTarget {
+  /** The target's name in the registry, as the `target` knob selects it. */
+  readonly kind: string;
+  container(args: PlatformContainerArgs, opts: pulumi.CustomResourceOptions): PlatformPart;
+  replicas(args: ReplicatedArgs, opts: pulumi.CustomResourceOptions): PlatformReplicas;
+  volume(naming: Naming, part: string, opts: pulumi.CustomResourceOptions): PlatformVolume;
+  requireSuccess(job: PlatformPart, what: string): pulumi.Output<string>;
+  readinessGate(args: ReadinessGateArgs, opts: pulumi.CustomResourceOptions): pulumi.Output<string>;
+  followLogs(part: PlatformPart): pulumi.Output<string>;
+  /** One network role as parts join it, made a child of `parent` where the target has an object for it. */
+  network(naming: Naming, role: NetworkRole, internal: boolean, parent: pulumi.Resource): NetworkMembership;
+  /** A pinned upstream image as a part runs it (`key` names the image's resource, `name` is what is pulled). */
+  pullImage(key: string, name: string, options: { readonly keepLocally: boolean; readonly parent: pulumi.Resource }): pulumi.Output<string>;
+  /** An image built from a Dockerfile of the repository, as a part runs it. */
+  buildImage(
+    name: string,
+    args: { readonly imageName: string; readonly context: string; readonly dockerfile: string; readonly keepLocally: boolean },
+    opts: pulumi.CustomResourceOptions,
+  ): pulumi.Output<string>;
+}
+
+let active: PlatformTarget | undefined;
+
+/** Puts the target every part goes to in place. One program builds one platform: buildPlatform sets it first. */
+export function useTarget(target: PlatformTarget): void {
+  active = target;
+}
+
+/** The target in place; a part declared before buildPlatform chose one is a programming error. */
+export function activeTarget(): PlatformTarget {
+  if (!active) throw new Error('no platform target in place: buildPlatform calls useTarget before any part is declared');
+  return active;
 }
 
 /**

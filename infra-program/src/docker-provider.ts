@@ -1,6 +1,6 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import { SettingsError, type RawConfig } from './settings';
+import { SettingsError, type RawConfig } from './settings-error';
 
 /**
  * The registry key the provider looks credentials up by when it pulls a Docker Hub image: `pullImage`

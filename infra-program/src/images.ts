@@ -1,7 +1,6 @@
-import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { k6Image } from '@lab/load';
-import type { TargetKind } from './targets/active';
+import { activeTarget } from './container';
 
 /**
  * Every image the platform runs, pinned to an explicit version. The README lists exactly these (a test
@@ -46,75 +45,33 @@ export type UpstreamImage = keyof typeof images;
 export const probeImage: UpstreamImage = 'prometheus';
 
 /**
- * The upstream images, each pulled once by a `RemoteImage` (through the lab's Docker provider, so with its
- * registry credentials) instead of by the containers themselves: the provider then removes each one on
- * `pulumi destroy` unless `keepLocally` is set. An image is pulled only when some container asks for it.
+ * The images the parts run, each pulled at most once and only when some part asks for it, in the way of the
+ * target in place (a Docker target pulls it onto the host through the lab's provider, so with its registry
+ * credentials, and removes it on `pulumi destroy` unless `keepLocally`; a cluster's nodes pull it themselves).
  */
 export class PlatformImages extends pulumi.ComponentResource {
-  private readonly pulled = new Map<UpstreamImage, docker.RemoteImage>();
+  private readonly pulled = new Map<UpstreamImage, pulumi.Output<string>>();
   /** Whether destroy leaves the images on the host (`keepImages`). */
   readonly keepLocally: boolean;
 
-  /** Where the images run: pulled onto the Docker host, or pulled by the cluster's nodes themselves. */
-  private readonly target: TargetKind;
-  /** Kubernetes: the registry the built service image is pushed to (the nodes pull it from there). */
-  private readonly registry: string | undefined;
-
-  constructor(
-    name: string,
-    args: { keepLocally: boolean; target?: TargetKind; registry?: string },
-    opts?: pulumi.ComponentResourceOptions,
-  ) {
+  constructor(name: string, args: { keepLocally: boolean }, opts?: pulumi.ComponentResourceOptions) {
     super('lab:platform:Images', name, {}, opts);
     this.keepLocally = args.keepLocally;
-    this.target = args.target ?? 'docker';
-    this.registry = args.registry;
     this.registerOutputs({});
   }
 
-  /**
-   * The image as a container takes it: its repo digest (`repo@sha256:...`), the exact content pulled,
-   * which the provider can pull again by digest if the local copy went missing; the image id when the
-   * image has no repo digest. Using the output also orders the container after the pull, and its
-   * deletion before the image's.
-   */
+  /** The image as a part takes it; using the output also orders the part after the pull. */
   pull(key: UpstreamImage): pulumi.Output<string> {
-    // The kubelet pulls the pinned tag on each node that runs it; nothing is pulled on this machine.
-    if (this.target === 'kubernetes') return pulumi.output(images[key]);
     let image = this.pulled.get(key);
     if (!image) {
-      image = new docker.RemoteImage(`image-${key}`, { name: images[key], keepLocally: this.keepLocally }, { parent: this });
+      image = activeTarget().pullImage(key, images[key], { keepLocally: this.keepLocally, parent: this });
       this.pulled.set(key, image);
     }
-    return pulumi.all([image.repoDigest, image.imageId]).apply(([repoDigest, imageId]) => repoDigest || imageId);
+    return image;
   }
 
-  /**
-   * An image built from a Dockerfile of the repository, as a part runs it. Docker: built on the host, never
-   * pushed, and run by its id, with a `RemoteImage` named by that id that removes it on destroy (docker.Image
-   * deletes nothing: pulumi-docker provider.go). Kubernetes: built on this machine and pushed to the
-   * configured registry, run by its pushed digest (`registry/name@sha256:…`), so a rebuild rolls the pods.
-   */
+  /** An image built from a Dockerfile of the repository, as a part runs it. */
   build(name: string, args: { imageName: string; context: string; dockerfile: string }, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
-    if (this.target === 'kubernetes') {
-      const image = new docker.Image(
-        name,
-        { imageName: `${this.registry}/${args.imageName}:lab`, build: { context: args.context, dockerfile: args.dockerfile }, skipPush: false },
-        opts,
-      );
-      return image.repoDigest;
-    }
-    const image = new docker.Image(
-      name,
-      { imageName: `${args.imageName}:local`, build: { context: args.context, dockerfile: args.dockerfile }, skipPush: true },
-      opts,
-    );
-    // docker.Image deletes nothing on destroy (pulumi-docker provider.go: Delete is a no-op). A RemoteImage
-    // named by the built image's id finds it locally (no pull) and removes it when it is destroyed, or
-    // replaced after a rebuild (new id): neither the last build nor the ones before it stay behind. Forced,
-    // so an extra tag someone added does not block it. For a local image repoDigest is the image id: a
-    // rebuild changes it and so rolls the replicas.
-    const built = new docker.RemoteImage(`${name}-local`, { name: image.repoDigest, keepLocally: this.keepLocally, forceRemove: true }, opts);
-    return built.imageId;
+    return activeTarget().buildImage(name, { ...args, keepLocally: this.keepLocally }, opts);
   }
 }

@@ -17,17 +17,15 @@ import { serviceReadinessPath, ShopService } from './components/shop-service';
 import { Tempo, tempoAddress } from './components/tempo';
 import { Toxiproxy, toxiproxyAddress } from './components/toxiproxy';
 import { Traefik, traefikAddress } from './components/traefik';
-import { ignoreReportedSwap } from './container';
-import { useTarget } from './targets/active';
-import { dockerTarget } from './targets/docker';
-import { finishOnKubernetes, kubernetesProvider, kubernetesTarget } from './targets/kubernetes';
+import { useTarget } from './container';
+import { targetRegistry } from './targets/registry';
 import { dockerProvider, type RegistryAuth } from './docker-provider';
 import { PlatformImages } from './images';
 import { platformRuleFile } from './configs/prometheus';
 import { faultDeclaration } from './configs/toxiproxy';
 import { appHealthCheckDetectionMs } from './configs/traefik';
-import { faultableRoutes } from '../../service/src/faults/flags';
-import type { FaultDeclaration } from '../../service/src/fault-controller/declaration';
+import { faultableRoutes } from '@lab/service/fault-flags';
+import type { FaultDeclaration } from '@lab/service/fault-controller';
 import { naming as makeNaming } from './naming';
 import { PlatformNetworks } from './networks';
 import type { PlatformSettings } from './settings';
@@ -56,20 +54,17 @@ export const repositoryRoot = path.resolve(__dirname, '..', '..');
  */
 export function buildPlatform(settings: PlatformSettings, registryAuth?: RegistryAuth): PlatformOutputs {
   const naming = makeNaming(pulumi.getProject(), pulumi.getStack());
-  // Every part's Docker resources go through one explicit provider (its registry credentials included).
   const onKubernetes = settings.target === 'kubernetes';
-  // Docker: every resource through the one Docker provider. Kubernetes: the cluster of the current
-  // kubeconfig context, and the Docker provider only to build and push the service image.
-  const kubernetes = onKubernetes ? kubernetesTarget(naming, settings) : undefined;
-  useTarget(kubernetes ?? dockerTarget);
-  const inLab: pulumi.ComponentResourceOptions = kubernetes
-    ? { providers: [dockerProvider(registryAuth), kubernetesProvider(kubernetes)] }
-    : {
-        providers: [dockerProvider(registryAuth)],
-        ...(settings.swapLimit ? {} : { transformations: [ignoreReportedSwap] }),
-      };
-  const networks = new PlatformNetworks('networks', { naming, target: settings.target }, inLab);
-  const images = new PlatformImages('images', { keepLocally: settings.keepImages, target: settings.target, registry: settings.kubernetesImageRegistry }, inLab);
+  // The chosen target takes every part; the lab's one Docker provider (with its registry credentials) makes
+  // the Docker resources, which on Kubernetes are only the service image's build and push.
+  const setup = targetRegistry[settings.target](naming, settings);
+  useTarget(setup.target);
+  const inLab: pulumi.ComponentResourceOptions = {
+    providers: [dockerProvider(registryAuth), ...setup.providers],
+    ...(setup.transformations.length > 0 ? { transformations: setup.transformations } : {}),
+  };
+  const networks = new PlatformNetworks('networks', { naming }, inLab);
+  const images = new PlatformImages('images', { keepLocally: settings.keepImages }, inLab);
   // What users reach: a host port on Docker; on Kubernetes a node port (NodePort) or the load balancer's port.
   const nodePorts = onKubernetes && settings.kubernetesServiceType === 'NodePort';
   const publish = (external: number, nodePort: number) =>
@@ -248,8 +243,9 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
     traefikDashboardUrl: traefik.dashboardUrl,
     minioConsoleUrl: traefik.minioConsoleUrl,
   };
-  // Kubernetes: the NetworkPolicies of every part declared above, and URLs as the user's machine reaches them.
-  const reachable = kubernetes ? finishOnKubernetes(kubernetes, settings, urls) : urls;
+  // What the target adds once every part is declared (Kubernetes: the NetworkPolicies), and the URLs as the
+  // user's machine reaches them.
+  const reachable = setup.finish(urls);
   return {
     ...reachable,
     grafanaAdminUser: grafana.adminUser,

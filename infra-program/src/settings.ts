@@ -1,10 +1,14 @@
 import { scenarioNames, scenarioParams, type ScenarioName } from '@lab/load';
-import { targetKinds, type TargetKind } from './targets/active';
+import { logLevels, type LogLevel } from './log-level';
+import { SettingsError, type RawConfig } from './settings-error';
+import { kubernetesServiceTypes, type KubernetesServiceType, type VolumeSize } from './targets/kubernetes/settings';
+import { targetKinds, type TargetKind } from './targets/registry';
+
+export { SettingsError, type RawConfig } from './settings-error';
 import { faultScenarios } from '@lab/dashboards';
-import { faultableRoutes } from '../../service/src/faults/flags';
+import { faultableRoutes } from '@lab/service/fault-flags';
 import { shopApiMemoryMb } from './components/shop-service';
-import type { FaultSettings } from './faults/model';
-import { noFaultScenario, readFaults } from './faults/read-faults';
+import { type FaultSettings, noFaultScenario, readFaults } from '@lab/service/failure-lab';
 
 /**
  * The stack's knobs: their types, defaults and limits. Pulumi.yaml declares the same keys with the same
@@ -72,24 +76,13 @@ export interface PlatformSettings {
   readonly autoscalingCpuPercent: number;
   /**
    * The faults in effect (the failure lab): `faultScenario`'s, with the stack's `faults` object on top,
-   * validated against the model's bounds (faults/read-faults.ts).
+   * validated against the model's bounds (@lab/service/failure-lab).
    */
   readonly faults: FaultSettings;
   /** A scenario of the catalogue (@lab/dashboards) whose faults are the base; `none` for none. */
   readonly faultScenario: string;
 }
 
-export const kubernetesServiceTypes = ['NodePort', 'LoadBalancer'] as const;
-export type KubernetesServiceType = (typeof kubernetesServiceTypes)[number];
-
-/** One volume size override: the stateful part it belongs to and a Kubernetes quantity (`10Gi`). */
-export interface VolumeSize {
-  readonly part: string;
-  readonly size: string;
-}
-
-export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
-export type LogLevel = (typeof logLevels)[number];
 
 /** The defaults, identical to those Pulumi.yaml declares. */
 export const defaultSettings: PlatformSettings = {
@@ -129,14 +122,6 @@ export const defaultSettings: PlatformSettings = {
   faults: {},
   faultScenario: noFaultScenario,
 };
-
-/** Raised for any invalid knob; the message names the fully qualified key so `pulumi up` says what to fix. */
-export class SettingsError extends Error {
-  override readonly name = 'SettingsError';
-}
-
-/** How the program reads raw values; `pulumi.Config#get` fits, and so does a plain map in tests. */
-export type RawConfig = (key: string) => string | undefined;
 
 export function readSettings(project: string, raw: RawConfig): PlatformSettings {
   const problems: string[] = [];

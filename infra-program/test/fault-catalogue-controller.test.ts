@@ -12,16 +12,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { faultScenarios } from '@lab/dashboards';
-import type { DeclaredFlag, FaultDeclaration } from '../../service/src/fault-controller/declaration';
-import { faultMetrics } from '../../service/src/fault-controller/metric-names';
-import { renderMetrics } from '../../service/src/fault-controller/metrics';
-import { planChanges, type Change } from '../../service/src/fault-controller/plan';
-import { readDeclaration } from '../../service/src/fault-controller/read-declaration';
-import { loadFaultControllerSettings } from '../../service/src/fault-controller/settings';
-import type { ToxiproxyProxy } from '../../service/src/fault-controller/toxiproxy-api';
-import { faultFlags, type FaultFlagName } from '../../service/src/faults/flags';
-import { faultLinks, type AppFaults, type FaultSettings, type LinkFaults } from '../src/faults/model';
-import { noFaultScenario } from '../src/faults/read-faults';
+import {
+  type Change,
+  type DeclaredFlag,
+  type FaultDeclaration,
+  faultMetrics,
+  loadFaultControllerSettings,
+  planChanges,
+  readDeclaration,
+  renderMetrics,
+  type ToxiproxyProxy,
+} from '@lab/service/fault-controller';
+import { faultFlags, type FaultFlagName } from '@lab/service/fault-flags';
+import { type AppFaults, faultLinks, type FaultSettings, type LinkFaults, noFaultScenario } from '@lab/service/failure-lab';
 import { runProgram } from './harness';
 import { partViews, viewOf, type PartView, type TargetKind } from './target-views';
 

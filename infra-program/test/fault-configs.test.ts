@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FlagdCore, MemoryStorage } from '@openfeature/flagd-core';
-import { faultFlags, faultableRoutes, routeContextKey, type FaultFlagName } from '../../service/src/faults/flags';
-import { toxicAttributeNames } from '../../service/src/fault-controller/declaration';
+import { faultFlags, faultableRoutes, routeContextKey, type FaultFlagName } from '@lab/service/fault-flags';
+import { toxicAttributeNames } from '@lab/service/fault-controller';
 import { flagdFlagFile } from '../src/configs/flagd';
 import { faultDeclaration, linkToxics, toxiproxyProxies } from '../src/configs/toxiproxy';
 import { renderJson } from '../src/render';
-import type { AppFaults, FaultSettings } from '../src/faults/model';
+import type { AppFaults, FaultSettings } from '@lab/service/failure-lab';
 import { promiseOf } from './harness';
 import { toxiproxy212 } from './upstream-keys';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { faultScenario } from '@lab/dashboards';
-import { faultFlags } from '../../service/src/faults/flags';
+import { faultFlags } from '@lab/service/fault-flags';
 import { faultDeclaration } from '../src/configs/toxiproxy';
 import { byPart, containers, unwrap, upload, type ContainerView } from './graph';
 import { runProgram, type ProgramRun, type Recorded } from './harness';

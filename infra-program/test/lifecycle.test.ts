@@ -7,7 +7,7 @@ import { before, describe, test } from 'node:test';
 import * as pulumi from '@pulumi/pulumi';
 import { mockPulled, runProgram, type ProgramRun } from './harness';
 import { byPart, containers, isSecretValue, unwrap, type ContainerView } from './graph';
-import { dockerDefaultStopSeconds } from '../src/container';
+import { dockerDefaultStopSeconds } from '../src/targets/docker/container';
 import { dockerHubRegistry } from '../src/docker-provider';
 import { images } from '../src/images';
 import { SettingsError } from '../src/settings';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { plannedDurationSeconds } from '@lab/load';
-import { assertJobSucceeded } from '../src/container';
+import { assertJobSucceeded } from '../src/targets/docker/container';
 import { mockSecretPrefix, runProgram, type ProgramRun } from './harness';
 import { byPart, containers, isSecretValue, strings, unwrap, type ContainerView } from './graph';
 import { traceSampleRatioAttribute } from '../src/configs/sampling';

@@ -1,10 +1,9 @@
 /** The `faults` and `faultScenario` knobs: types, bounds, unknown keys, routes, and the scenario merge. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { faultableRoutes } from '../../service/src/faults/flags';
+import { faultableRoutes } from '@lab/service/fault-flags';
 import { shopApiMemoryMb } from '../src/components/shop-service';
-import { memoryLeakCapBounds } from '../src/faults/model';
-import { mergeFaults, readFaults, scenarioProblems, type FaultScenarioLike } from '../src/faults/read-faults';
+import { type FaultScenarioLike, memoryLeakCapBounds, mergeFaults, readFaults, scenarioProblems } from '@lab/service/failure-lab';
 
 const rules = { routes: faultableRoutes, replicaMemoryMb: shopApiMemoryMb };
 const scenarios: FaultScenarioLike[] = [

@@ -9,7 +9,8 @@ import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { runProgram } from './harness';
 import { byPart, containers } from './graph';
-import { healthWaitSeconds, notReadyMessage, readinessGate, replaceAfterFailedCreate, type HealthCheck } from '../src/container';
+import { readinessGate, type HealthCheck } from '../src/container';
+import { healthWaitSeconds, notReadyMessage, replaceAfterFailedCreate } from '../src/targets/docker/container';
 import { parseGoDurationMs } from '../src/go-duration';
 import { naming } from '../src/naming';
 

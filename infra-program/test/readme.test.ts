@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { images } from '../src/images';
-import { appFields, linkFields } from '../src/faults/read-faults';
+import { appFields, linkFields } from '@lab/service/failure-lab';
 import { defaultSettings } from '../src/settings';
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');

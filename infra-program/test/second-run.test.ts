@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { dockerHealthcheck, healthcheckLabel, healthcheckSha256, type HealthCheck } from '../src/container';
+import type { HealthCheck } from '../src/container';
+import { dockerHealthcheck, healthcheckLabel, healthcheckSha256 } from '../src/targets/docker/container';
 import { goDuration, goDurationOfMs, parseGoDurationMs } from '../src/go-duration';
 import { containers, unwrap, type ContainerView } from './graph';
 import { runProgram } from './harness';

@@ -9,8 +9,7 @@
 import autocannon from 'autocannon';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startPostgres, startRedis } from '../../service/test/support/servers.ts';
-import { runMigrationsProcess, startService, type RunningService } from '../../service/test/support/service-process.ts';
+import { runMigrationsProcess, type RunningService, startPostgres, startRedis, startService } from '@lab/service/testing';
 import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
 import { ReceiverThread } from './receiver-thread.ts';
 import { cpuSeconds } from './processes.ts';

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type { SpanBatch } from '../../service/src/telemetry/otlp/span-batch.ts';
+import type { SpanBatch } from '@lab/service/span-batch';
 import { runMain } from './cli.ts';
 
 const sinkSource = `
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   try {
     const [portLine] = (await once(sink.stdout, 'data')) as [Buffer];
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${portLine.toString().trim()}`;
-    const { createOtlpHttpSpanBatchExporter } = await import('../../service/src/telemetry/otlp/span-batch-exporter.ts');
+    const { createOtlpHttpSpanBatchExporter } = await import('@lab/service/span-batch');
     const exporter = createOtlpHttpSpanBatchExporter();
     for (const size of [1_000, 40_000, 160_000]) {
       const body = new Uint8Array(size).fill(7);

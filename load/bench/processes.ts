@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../service/test/support/servers.ts';
+import { freePort } from '@lab/service/testing';
 
 /** Peak resident set size of a live process, in MiB, from the kernel's high-water mark (VmHWM). */
 export function peakRssMiB(pid: number | undefined): number {

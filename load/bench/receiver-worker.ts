@@ -3,7 +3,7 @@
  * milliseconds, which on the benchmark's main thread stalled autocannon, whose event loop times every request.
  */
 import { parentPort } from 'node:worker_threads';
-import { OtlpReceiver } from '../../service/test/support/otlp-receiver.ts';
+import { OtlpReceiver } from '@lab/service/testing';
 import { SpanTally, type TallySnapshot } from './span-tally.ts';
 
 export type ToReceiverWorker = { readonly type: 'watch'; readonly traceIds: readonly string[] } | { readonly type: 'snapshot'; readonly id: number } | { readonly type: 'stop' };

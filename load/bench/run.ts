@@ -1,15 +1,17 @@
 import autocannon from 'autocannon';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFlagFile } from '../../service/test/support/flag-file.ts';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
-import { startPostgres, startRedis, type TestServer } from '../../service/test/support/servers.ts';
 import {
   newTraceparent,
   runMigrationsProcess,
-  startService,
   type RunningService,
-} from '../../service/test/support/service-process.ts';
+  startPostgres,
+  startRedis,
+  startService,
+  type TestServer,
+  writeFlagFile,
+} from '@lab/service/testing';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { autocannonRequests, benchRoutes, routeSpecs, type BenchRoute } from './routes.ts';
 import { ReceiverThread } from './receiver-thread.ts';
 import { cpuSeconds, peakRssMiB, startBareServer, type BareServer } from './processes.ts';

@@ -1,4 +1,4 @@
-import type { OtlpReceiver } from '../../service/test/support/otlp-receiver.ts';
+import type { OtlpReceiver } from '@lab/service/testing';
 
 export interface TallySnapshot {
   readonly total: number;

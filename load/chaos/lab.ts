@@ -1,5 +1,4 @@
-import { startPostgres, startRedis, type TestServer } from '../../service/test/support/servers.ts';
-import { runMigrationsProcess } from '../../service/test/support/service-process.ts';
+import { runMigrationsProcess, startPostgres, startRedis, type TestServer } from '@lab/service/testing';
 import { Collector } from './collectors.ts';
 import { ordersOf, requireDurableCommits, stockOf } from './database.ts';
 import { OrderJournal } from './journal.ts';

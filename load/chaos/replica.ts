@@ -1,4 +1,4 @@
-import { startService, type RunningService, type ServiceEnvironment } from '../../service/test/support/service-process.ts';
+import { startService, type RunningService, type ServiceEnvironment } from '@lab/service/testing';
 
 /** How a replica ended when it was not asked to. */
 export interface Death {

@@ -9,7 +9,7 @@ import { runBenchmark, modes } from '../bench/run.ts';
 import { startBareServer } from '../bench/processes.ts';
 import { targetChecks } from '../bench/targets.ts';
 import type { BenchReport, RouteSummary } from '../bench/run.ts';
-import { startRedis } from '../../service/test/support/servers.ts';
+import { startRedis } from '@lab/service/testing';
 import Redis from 'ioredis';
 import { ensureServiceBuilt } from './support/service-build.ts';
 

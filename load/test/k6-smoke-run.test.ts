@@ -1,8 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OtlpReceiver } from '../../service/test/support/otlp-receiver.ts';
-import { startServiceStack, type ServiceStack } from '../../service/test/support/stack.ts';
+import { OtlpReceiver, type ServiceStack, startServiceStack } from '@lab/service/testing';
 import { ensureServiceBuilt } from './support/service-build.ts';
 import { k6Invocation, type ScenarioName } from '../src/index.ts';
 import { k6SourceDir } from '../src/scripts.ts';

@@ -6,7 +6,7 @@
  * string otherwise (`pulumi config set` help text), so `0.3` arrives as the string "0.3": the program's
  * reader takes numbers from either.
  */
-import type { FaultSettings } from '../../../infra-program/src/faults/model';
+import type { FaultSettings } from '@lab/service/failure-lab';
 
 /** The stack config key the Pulumi program reads the faults from. */
 export const faultsConfigKey = 'faults';

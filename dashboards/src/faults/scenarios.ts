@@ -5,8 +5,8 @@
  * the trace that shows the cause. The Pulumi program takes `faultScenario: <name>` as the base of its
  * faults; the failure-lab dashboard, the walkthrough and the README render from this list.
  */
-import type { FaultSettings } from '../../../infra-program/src/faults/model';
-import type { ScenarioName } from '../../../load/src/scenarios';
+import type { FaultSettings } from '@lab/service/failure-lab';
+import type { ScenarioName } from '@lab/load';
 import type { PromQuery } from '../panels/targets';
 import { collector, traefik } from '../queries/platform-queries';
 import { symptoms } from '../queries/fault-queries';

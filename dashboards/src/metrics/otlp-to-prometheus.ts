@@ -10,7 +10,7 @@
  * The dashboards derive every service metric name through this, so a rename in the service's
  * metric list surfaces as a failing query test instead of an empty panel.
  */
-import type { MetricKind, MetricSpec } from '../../../service/src/telemetry/metric-names';
+import type { MetricKind, MetricSpec } from '@lab/service/metric-names';
 
 /** The instrument kinds whose translation differs, and a metric as the service declares it. */
 export type OtelMetricKind = MetricKind;

@@ -2,7 +2,7 @@
  * The service's metrics by their Prometheus names, derived from the service's own list
  * (service/src/telemetry/metric-names.ts is the single source of truth; we never retype a name).
  */
-import { httpDurationBucketBoundaries, runtimeMetrics, serviceMetrics } from '../../../service/src/telemetry/metric-names';
+import { httpDurationBucketBoundaries, runtimeMetrics, serviceMetrics } from '@lab/service/metric-names';
 import { prometheusBaseName, prometheusSeriesNames, type OtelMetricDefinition } from './otlp-to-prometheus';
 
 type MetricTable = Readonly<Record<string, OtelMetricDefinition>>;

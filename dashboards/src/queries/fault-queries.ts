@@ -2,8 +2,8 @@
  * PromQL for the failure lab: what the fault controller declares (lab_fault_*), what Toxiproxy carries,
  * the service's fault-flag evaluations, and the symptoms each catalogue scenario moves.
  */
-import { faultMetrics } from '../../../service/src/fault-controller/metric-names';
-import { featureFlagAttributes } from '../../../service/src/faults/feature-flag-conventions';
+import { faultMetrics } from '@lab/service/fault-controller';
+import { featureFlagAttributes } from '@lab/service/fault-flags';
 import { toxiproxyMetrics } from '../metrics/known/toxiproxy';
 import { runtimeProm, serviceCounters, serviceLabels as l, serviceProm } from '../metrics/service-metrics';
 import { shopService } from '../service-identity';

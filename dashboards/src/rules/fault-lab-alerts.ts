@@ -2,7 +2,7 @@
  * The failure lab's own health: declared link faults are in effect only while the fault controller can
  * reconcile Toxiproxy. Without this a user would read a healthy dashboard as "the fault does nothing".
  */
-import { faultMetrics } from '../../../service/src/fault-controller/metric-names';
+import { faultMetrics } from '@lab/service/fault-controller';
 import { dashboardUids } from '../dashboards/dashboard-uids';
 import type { Severity } from '../slo/burn-rate-policy';
 import type { AlertingRule, RuleGroup } from '../slo/prometheus-rules';

@@ -4,14 +4,14 @@ import {
   faultControllerDefaults,
   faultControllerEnvironment,
   faultControllerVariables,
-} from '../../../service/src/fault-controller/environment';
-import type { FaultDeclaration } from '../../../service/src/fault-controller/declaration';
+  type FaultDeclaration,
+} from '@lab/service/fault-controller';
 import { ConfigFile } from '../config-file';
 import { platformContainer } from '../container';
 import { endpoint, httpUrl, type Endpoint } from '../endpoint';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
-import type { LogLevel } from '../settings';
+import type { LogLevel } from '../log-level';
 import type { ScrapeTarget } from './exporters';
 import { nodeHttpCheck } from './node-health';
 

@@ -1,10 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { Config as ServiceConfig } from '../../../service/src/config';
+import type { Config as ServiceConfig } from '@lab/service/config';
 import { ConfigFile } from '../config-file';
 import { flagdFlagFile, flagdPorts } from '../configs/flagd';
 import { platformContainer, readinessGate } from '../container';
 import { endpoint, httpUrl, type Endpoint } from '../endpoint';
-import type { AppFaults } from '../faults/model';
+import type { AppFaults } from '@lab/service/failure-lab';
 import { probeImage, type PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { platformContainer, platformReplicas, requireSuccess } from '../container';
 import { endpoint, type Endpoint } from '../endpoint';
-import type { LogLevel } from '../settings';
+import type { LogLevel } from '../log-level';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
 import type { PlatformImages } from '../images';

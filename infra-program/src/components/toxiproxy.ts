@@ -3,7 +3,7 @@ import { ConfigFile } from '../config-file';
 import { toxiproxyApiPort, toxiproxyProxies, type ProxiedUpstream } from '../configs/toxiproxy';
 import { platformContainer, readinessGate } from '../container';
 import { endpoint, httpUrl, type Endpoint } from '../endpoint';
-import type { FaultLink } from '../faults/model';
+import type { FaultLink } from '@lab/service/failure-lab';
 import { probeImage, type PlatformImages } from '../images';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';

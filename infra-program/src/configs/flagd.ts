@@ -1,5 +1,5 @@
-import { faultFlags, routeContextKey, type FaultFlagName } from '../../../service/src/faults/flags';
-import type { AppFaults } from '../faults/model';
+import { faultFlags, routeContextKey, type FaultFlagName } from '@lab/service/fault-flags';
+import type { AppFaults } from '@lab/service/failure-lab';
 
 /**
  * flagd's ports at v0.16.1 (flagd/cmd/start.go defaults, each also set explicitly on the command line):

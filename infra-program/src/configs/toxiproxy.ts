@@ -1,8 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { DeclaredFlag, DeclaredProxy, DeclaredToxic, FaultDeclaration } from '../../../service/src/fault-controller/declaration';
-import { faultFlags, type FaultFlagName } from '../../../service/src/faults/flags';
+import type { DeclaredFlag, DeclaredProxy, DeclaredToxic, FaultDeclaration } from '@lab/service/fault-controller';
+import { faultFlags, type FaultFlagName } from '@lab/service/fault-flags';
 import { bindAll } from '../endpoint';
-import { faultLinks, type FaultLink, type FaultSettings, type LinkFaults } from '../faults/model';
+import { faultLinks, type FaultLink, type FaultSettings, type LinkFaults } from '@lab/service/failure-lab';
 import { appFlagValues } from './flagd';
 
 /** The port of Toxiproxy's HTTP API (its `-port` flag; also the default), where `/metrics` is served too. */

@@ -1,4 +1,4 @@
-import type { StopMode } from '../../../service/test/support/servers.ts';
+import type { StopMode } from '@lab/service/testing';
 import type { Lab } from '../lab.ts';
 import { mixedLoad } from '../lab.ts';
 import { commonChecks, summarise, type FaultResult } from '../result.ts';

@@ -4,7 +4,7 @@
  * answer shapes as the real ones, so the smoke logic is exercised against real telemetry.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { OtlpReceiver } from '../../../service/test/support/otlp-receiver.ts';
+import type { OtlpReceiver } from '@lab/service/testing';
 
 export interface Listening {
   readonly url: string;

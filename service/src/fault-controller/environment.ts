@@ -1,6 +1,6 @@
 /**
  * The fault controller's environment: names and defaults. No imports, so the Pulumi program can build the
- * container's env from it (infra-program imports it by relative path) and never retype a variable name.
+ * container's env from it (`@lab/service/fault-controller`) and never retype a variable name.
  */
 export const faultControllerVariables = {
   /** Base URL of Toxiproxy's HTTP API, e.g. http://toxiproxy:8474. Required: the host is the program's. */

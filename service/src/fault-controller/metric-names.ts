@@ -1,6 +1,6 @@
 /**
  * The fault controller's Prometheus metrics: names and labels, the contract the failure-lab dashboard and
- * alerts are built on (dashboards import this by relative path; /work/coord/issue11-metrics.md explains them).
+ * alerts are built on (exported as `@lab/service/fault-controller`).
  */
 export const faultMetrics = {
   /** Gauge, 1 per declared fault. link: proxy name or `app`; fault: toxic type, `down`, or the flag key. */

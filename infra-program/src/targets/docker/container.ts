@@ -2,7 +2,7 @@ import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { fingerprint } from '../../fingerprint';
 import { goDuration } from '../../go-duration';
-import type { HealthCheck, PlatformContainerArgs, PlatformPart, ReadinessGateArgs } from '../../container';
+import { defaultStopTimeoutSeconds, type HealthCheck, type PlatformContainerArgs, type PlatformPart, type ReadinessGateArgs } from '../../container';
 import type { Naming } from '../../naming';
 
 /**
@@ -135,7 +135,7 @@ export function healthWaitSeconds(check: HealthCheck): number {
 }
 
 /** Docker's own stop timeout, used where a part has no longer shutdown. */
-export const dockerDefaultStopSeconds = 10;
+export const dockerDefaultStopSeconds = defaultStopTimeoutSeconds;
 
 /** A named volume whose name carries project and stack. */
 export function dockerVolume(naming: Naming, part: string, opts: pulumi.CustomResourceOptions): docker.Volume {

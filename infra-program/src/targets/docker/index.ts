@@ -1,5 +1,8 @@
-import type { PlatformTarget } from '../active';
-import { dockerContainer, dockerReadinessGate, dockerRequireSuccess, dockerVolume } from './container';
+import type * as pulumi from '@pulumi/pulumi';
+import type { PlatformTarget } from '../../container';
+import { dockerContainer, dockerReadinessGate, dockerRequireSuccess, dockerVolume, ignoreReportedSwap } from './container';
+import { dockerBuildImage, dockerPullImage } from './images';
+import { dockerNetwork } from './networks';
 
 /** Every part a container on one Docker host; replicas are containers `<part>-1` … `<part>-N`. */
 export const dockerTarget: PlatformTarget = {
@@ -19,4 +22,18 @@ export const dockerTarget: PlatformTarget = {
   requireSuccess: dockerRequireSuccess,
   readinessGate: dockerReadinessGate,
   followLogs: (part) => part.name.apply((name) => `docker logs -f ${name}`),
+  network: dockerNetwork,
+  pullImage: dockerPullImage,
+  buildImage: dockerBuildImage,
 };
+
+/** The Docker target for a stack: everything through the lab's Docker provider, which platform.ts makes. */
+export function dockerTargetSetup(_naming: unknown, settings: { readonly swapLimit: boolean }) {
+  return {
+    target: dockerTarget,
+    providers: [] as pulumi.ProviderResource[],
+    // Where the host enforces no swap limit, the provider reads back a memorySwap the program never set.
+    transformations: settings.swapLimit ? [] : [ignoreReportedSwap],
+    finish: <Urls>(urls: Urls) => urls,
+  };
+}

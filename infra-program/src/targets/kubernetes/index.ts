@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Naming } from '../../naming';
-import type { PlatformSettings } from '../../settings';
+import type { KubernetesTargetSettings } from './settings';
 import { networkPolicies } from './network-policies';
 import { KubernetesTarget } from './target';
 
@@ -13,7 +13,7 @@ const providers = new WeakMap<KubernetesTarget, k8s.Provider>();
  * The target for one stack. Its provider talks to the cluster of the current kubeconfig context (the
  * provider's default when no kubeconfig is given), as `kubectl` does.
  */
-export function kubernetesTarget(naming: Naming, settings: PlatformSettings): KubernetesTarget {
+export function kubernetesTarget(naming: Naming, settings: KubernetesTargetSettings): KubernetesTarget {
   const provider = new k8s.Provider('kubernetes', {});
   const target = new KubernetesTarget(
     'kubernetes',
@@ -22,6 +22,7 @@ export function kubernetesTarget(naming: Naming, settings: PlatformSettings): Ku
       storageClass: settings.kubernetesStorageClass,
       volumeSizes: settings.kubernetesVolumeSizes,
       exposeAs: settings.kubernetesServiceType,
+      imageRegistry: settings.kubernetesImageRegistry,
       appScaling: settings.autoscaling
         ? { minReplicas: settings.autoscalingMinReplicas, maxReplicas: settings.autoscalingMaxReplicas, cpuPercent: settings.autoscalingCpuPercent }
         : { replicas: settings.replicas },
@@ -54,7 +55,7 @@ export interface PublishedUrls {
  */
 export function finishOnKubernetes(
   target: KubernetesTarget,
-  settings: PlatformSettings,
+  settings: KubernetesTargetSettings,
   urls: PublishedUrls,
 ): Record<keyof PublishedUrls, pulumi.Input<string>> {
   networkPolicies(
@@ -72,5 +73,20 @@ export function finishOnKubernetes(
     grafanaUrl: at('grafana', settings.grafanaPort),
     prometheusUrl: at('prometheus', settings.prometheusPort),
     alertmanagerUrl: at('alertmanager', settings.alertmanagerPort),
+  };
+}
+
+/**
+ * The Kubernetes target for a stack: its parts through the cluster's provider (the lab's Docker provider,
+ * which platform.ts makes, only builds and pushes the service image); once every part is declared, the
+ * NetworkPolicies and the URLs as the user's machine reaches them.
+ */
+export function kubernetesTargetSetup(naming: Naming, settings: KubernetesTargetSettings) {
+  const target = kubernetesTarget(naming, settings);
+  return {
+    target,
+    providers: [kubernetesProvider(target)] as pulumi.ProviderResource[],
+    transformations: [] as pulumi.ResourceTransformation[],
+    finish: (urls: PublishedUrls) => finishOnKubernetes(target, settings, urls),
   };
 }

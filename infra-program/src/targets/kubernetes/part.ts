@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { PlatformContainerArgs, PlatformPart } from '../../container';
-import { dockerDefaultStopSeconds } from '../docker/container';
+import { defaultStopTimeoutSeconds } from '../../container';
 import { annotationKey, objectName, partLabels, selectorLabels } from './labels';
 import { filesVolume, secretFilesVolume, sortValues } from './files-and-env';
 import { probesOf } from './probes';
@@ -71,7 +71,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
       ? new k8s.core.v1.Secret(`${d.part}-secrets`, { metadata: { name: secretName, namespace, labels }, type: 'Opaque', stringData: values.secretData }, child)
       : undefined;
 
-    const stopSeconds = d.stopTimeoutSeconds ?? dockerDefaultStopSeconds;
+    const stopSeconds = d.stopTimeoutSeconds ?? defaultStopTimeoutSeconds;
     const preStop = oneShot ? 0 : (d.preStopSeconds ?? 0);
     const memory = d.memoryMb ? `${d.memoryMb}Mi` : undefined;
     const probes = oneShot ? {} : probesOf(d);

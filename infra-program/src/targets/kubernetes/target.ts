@@ -1,9 +1,19 @@
+import * as docker from '@pulumi/docker';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { PlatformContainerArgs, PlatformPart, PlatformReplicas, ReadinessGateArgs, ReplicatedArgs } from '../../container';
+import type {
+  NetworkMembership,
+  NetworkRole,
+  PlatformContainerArgs,
+  PlatformPart,
+  PlatformReplicas,
+  PlatformTarget,
+  ReadinessGateArgs,
+  ReplicatedArgs,
+} from '../../container';
 import type { Naming } from '../../naming';
-import { SettingsError, type KubernetesServiceType, type VolumeSize } from '../../settings';
-import type { PlatformTarget } from '../active';
+import { SettingsError } from '../../settings-error';
+import type { KubernetesServiceType, VolumeSize } from './settings';
 import { namespaceName, objectName } from './labels';
 import type { PartNetworking } from './network-policies';
 import { KubernetesPart, type ClusterContext } from './part';
@@ -28,6 +38,8 @@ export interface KubernetesTargetArgs {
   readonly storageClass: string;
   readonly volumeSizes: readonly VolumeSize[];
   readonly exposeAs: KubernetesServiceType;
+  /** The registry the service image is pushed to and the nodes pull it from. */
+  readonly imageRegistry: string;
   /** The app's scaling: a fixed count, or an autoscaler's bounds. */
   readonly appScaling: { readonly replicas: number } | { readonly minReplicas: number; readonly maxReplicas: number; readonly cpuPercent: number };
 }
@@ -160,6 +172,32 @@ export class KubernetesTarget extends pulumi.ComponentResource implements Platfo
   }
 
   /** A Job's pod log (a detached k6 run is a Job that `pulumi up` only started). */
+  /**
+   * On Kubernetes a role is not an object: the pods share the cluster network, and NetworkPolicies made from
+   * each part's roles (network-policies.ts) allow what a Docker network would.
+   */
+  network(_naming: Naming, role: NetworkRole): NetworkMembership {
+    return { role, name: pulumi.output(role) };
+  }
+
+  /** The kubelet pulls the pinned tag on each node that runs it; nothing is pulled on this machine. */
+  pullImage(_key: string, name: string): pulumi.Output<string> {
+    return pulumi.output(name);
+  }
+
+  /**
+   * Built on this machine and pushed to the configured registry, run by its pushed digest
+   * (`registry/name@sha256:…`), so a rebuild rolls the pods.
+   */
+  buildImage(name: string, args: { imageName: string; context: string; dockerfile: string }, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+    const image = new docker.Image(
+      name,
+      { imageName: `${this.args.imageRegistry}/${args.imageName}:lab`, build: { context: args.context, dockerfile: args.dockerfile }, skipPush: false },
+      opts,
+    );
+    return image.repoDigest;
+  }
+
   followLogs(part: PlatformPart): pulumi.Output<string> {
     const kind = (part as KubernetesPart).kind === 'Job' ? 'job/' : '';
     return pulumi.all([this.namespaceName, part.name]).apply(([namespace, name]) => `kubectl logs -f -n ${namespace} ${kind}${name}`);

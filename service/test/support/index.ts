@@ -1,0 +1,10 @@
+/**
+ * `@lab/service/testing`: what the other packages' tests and tools run the service with: throwaway Postgres
+ * and Redis servers, the OTLP receiver the service exports to, the service process itself, a migrated stack,
+ * and flag files in flagd's format.
+ */
+export * from './servers';
+export * from './otlp-receiver';
+export * from './service-process';
+export * from './stack';
+export * from './flag-file';
