@@ -1,7 +1,7 @@
 import { scenarioNames, scenarioParams, type ScenarioName } from '@lab/load';
 import { logLevels, type LogLevel } from './log-level';
 import { SettingsError, type RawConfig } from './settings-error';
-import { kubernetesServiceTypes, type KubernetesServiceType, type VolumeSize } from './targets/kubernetes/settings';
+import { kubernetesServiceTypes, type KubernetesServiceType, type KubernetesTargetSettings, type VolumeSize } from './targets/kubernetes/settings';
 import { targetKinds, type TargetKind } from './targets/registry';
 
 export { SettingsError, type RawConfig } from './settings-error';
@@ -15,7 +15,7 @@ import { type FaultSettings, noFaultScenario, readFaults } from '@lab/service/fa
  * defaults (a test keeps the two equal); the CLI applies those defaults, and this module applies them
  * again so the program never depends on who merged them in (mocks don't).
  */
-export interface PlatformSettings {
+export interface PlatformSettings extends KubernetesTargetSettings {
   /** Number of shop-api replicas behind Traefik. */
   readonly replicas: number;
   /** The Host header Traefik routes to the app; every client, k6 included, sends it. */
