@@ -233,6 +233,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
           prometheusHttp: prometheus.address.http,
           prometheusRemoteWriteUrl: prometheus.address.remoteWriteUrl,
           proves: { serviceImageId: service.imageId, replicaIds: service.replicaIds, traefikId: traefik.containerId },
+          attachedMaxSeconds: settings.k6AttachedMaxMinutes * 60,
         },
         // It proves the deploy: it starts only once everything it checks exists (and is healthy where
         // the part has a health check).
