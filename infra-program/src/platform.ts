@@ -39,7 +39,8 @@ export interface PlatformOutputs {
   readonly alertmanagerUrl: pulumi.Input<string>;
   readonly traefikDashboardUrl: pulumi.Input<string>;
   readonly minioConsoleUrl: pulumi.Input<string>;
-  readonly grafanaAdminUser: string;
+  /** Resolves only once Grafana confirmed the login signs in. */
+  readonly grafanaAdminUser: pulumi.Output<string>;
   readonly grafanaAdminPassword: pulumi.Output<string>;
   readonly k6Result: pulumi.Output<LoadTestResult> | undefined;
   /** The faults in effect, as the fault controller applies them (no secrets: names and numbers). */
