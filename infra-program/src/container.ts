@@ -114,8 +114,8 @@ export interface PlatformContainerArgs {
   /** One-shot job: runs to completion, attached, its exit code and logs read back into the graph. */
   readonly oneShot?: boolean;
   /**
-   * With oneShot: start the job and return without waiting for it (for runs longer than the provider's
-   * 20-minute create timeout); its result is then read with `docker logs`.
+   * With oneShot: start the job and return without waiting for it (for runs longer than anyone waits at
+   * `pulumi up`); its result is then read with `docker logs`.
    */
   readonly detached?: boolean;
   /**
@@ -123,7 +123,10 @@ export interface PlatformContainerArgs {
    * the target must bring back the exit code and the tail of the log.
    */
   readonly reportsResult?: boolean;
-  /** With oneShot: how long the run is planned to take, so a target waits long enough for its end. */
+  /**
+   * With oneShot: how long the run is planned to take, so a target waits long enough for its end (Docker:
+   * the container's create timeout, which the provider's attach waits within).
+   */
   readonly expectedRunSeconds?: number;
   /** Extra labels; a value may be an output, which also orders this part after its source. */
   readonly labels?: Record<string, pulumi.Input<string>>;

@@ -37,7 +37,8 @@ export interface PlatformOutputs {
   readonly alertmanagerUrl: pulumi.Input<string>;
   readonly traefikDashboardUrl: pulumi.Input<string>;
   readonly minioConsoleUrl: pulumi.Input<string>;
-  readonly grafanaAdminUser: string;
+  /** Resolves only once Grafana confirmed the login signs in. */
+  readonly grafanaAdminUser: pulumi.Output<string>;
   readonly grafanaAdminPassword: pulumi.Output<string>;
   readonly k6Result: pulumi.Output<LoadTestResult> | undefined;
   /** The faults in effect, as the fault controller applies them (no secrets: names and numbers). */
@@ -228,6 +229,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
           prometheusHttp: prometheus.address.http,
           prometheusRemoteWriteUrl: prometheus.address.remoteWriteUrl,
           proves: { serviceImageId: service.imageId, replicaIds: service.replicaIds, traefikId: traefik.containerId },
+          attachedMaxSeconds: settings.k6AttachedMaxMinutes * 60,
         },
         // It proves the deploy: it starts only once everything it checks exists (and is healthy where
         // the part has a health check).

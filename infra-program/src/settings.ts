@@ -43,6 +43,11 @@ export interface PlatformSettings extends KubernetesTargetSettings {
   readonly k6Params: Readonly<Record<string, string>>;
   /** Whether `pulumi up` runs the k6 scenario at all. */
   readonly k6Enabled: boolean;
+  /**
+   * Longest planned k6 run, in minutes, that `pulumi up` waits for (attached: exit code and summary come
+   * back); a run planned longer starts detached. The soak (1 h) is over the default.
+   */
+  readonly k6AttachedMaxMinutes: number;
   /** Whether `pulumi destroy` leaves the images, pulled and built, on the host (the next run skips the pulls). */
   readonly keepImages: boolean;
   /**
@@ -102,6 +107,7 @@ export const defaultSettings: PlatformSettings = {
   k6Scenario: 'smoke',
   k6Params: {},
   k6Enabled: true,
+  k6AttachedMaxMinutes: 15,
   keepImages: false,
   swapLimit: true,
   target: 'docker',
@@ -249,6 +255,8 @@ export function readSettings(project: string, raw: RawConfig): PlatformSettings 
     k6Scenario: oneOf('k6Scenario', scenarioNames),
     k6Params: params('k6Params'),
     k6Enabled: flag('k6Enabled'),
+    // A day at most: longer than any scenario's plan, short of holding the stack's lock indefinitely.
+    k6AttachedMaxMinutes: integer('k6AttachedMaxMinutes', 1, 1440),
     keepImages: flag('keepImages'),
     swapLimit: flag('swapLimit'),
     target: oneOf('target', targetKinds),

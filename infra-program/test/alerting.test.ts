@@ -4,13 +4,14 @@
  * whose generated config the real `amtool` accepts and routes by severity; Grafana reads it.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { grafanaDatasourceUids, severities } from '@lab/dashboards';
-import { fallbackReceiver, receiverFor } from '../src/configs/alertmanager';
+import { fallbackReceiver, receiverFor, sameObjectiveLabels } from '../src/configs/alertmanager';
 import { byPart, containers, listenPorts, upload, type ContainerView } from './graph';
 import { runProgram } from './harness';
 import { grafanaTempoJsonData } from './upstream-keys';
@@ -48,6 +49,52 @@ function runAmtool(args: string[]): { status: number | null; output: string } {
   const result = spawnSync(amtool, args, { encoding: 'utf8', timeout: 60_000 });
   if (result.error) throw new Error(`amtool (Debian prometheus-alertmanager, installed by .ci/run): ${result.error.message}`);
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/**
+ * The Alertmanager daemon of the same Debian package (`.ci/run` unpacks it next to amtool), or ALERTMANAGER.
+ * Only run here, on a loopback port, with the generated config: nothing is installed or left running.
+ */
+function alertmanagerBinary(): string {
+  const candidates = [process.env.ALERTMANAGER, join(dirname(amtool), 'prometheus-alertmanager'), join(dirname(amtool), 'alertmanager')];
+  const found = candidates.find((path) => path !== undefined && existsSync(path));
+  if (!found) throw new Error(`no Alertmanager binary next to ${amtool} (Debian prometheus-alertmanager, unpacked by .ci/run); set ALERTMANAGER`);
+  return found;
+}
+
+/** Where Debian's build reads its notification templates from: a path compiled into the binary. */
+const debianTemplateDir = '/usr/share/prometheus/alertmanager';
+
+/**
+ * The command that starts that daemon. Debian's binary reads `default.tmpl` from /usr/share, where an
+ * unpacked (not installed) package has not put it: it then runs in a private mount namespace that sees
+ * the unpacked package's /usr/share there instead (nothing changes for any other process).
+ */
+function alertmanagerCommand(flags: string[]): string[] {
+  const binary = alertmanagerBinary();
+  if (existsSync(join(debianTemplateDir, 'default.tmpl'))) return [binary, ...flags];
+  const unpackedShare = join(dirname(binary), '..', 'share');
+  if (!existsSync(join(unpackedShare, 'prometheus', 'alertmanager', 'default.tmpl'))) {
+    throw new Error(`${binary} needs ${debianTemplateDir}/default.tmpl, found neither there nor in ${unpackedShare}`);
+  }
+  return ['unshare', '--map-root-user', '--mount', 'sh', '-c', 'share=$1; shift; mount --bind "$share" /usr/share && exec "$@"', 'sh', unpackedShare, binary, ...flags];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface QueriedAlert {
+  labels: Record<string, string>;
+  fingerprint: string;
+  status: { inhibitedBy: string[] | null };
 }
 
 describe('alerting', () => {
@@ -153,5 +200,77 @@ describe('alerting', () => {
     for (const key of Object.keys(tempo.jsonData)) assert.ok((grafanaTempoJsonData.keys as readonly string[]).includes(key), `Tempo jsonData.${key}`);
     assert.ok(!('lokiSearch' in tempo.jsonData));
     for (const key of Object.keys(tempo.jsonData.streamingEnabled)) assert.ok((grafanaTempoJsonData.streaming as readonly string[]).includes(key), key);
+  });
+
+  test('amtool reads one inhibit rule: a page mutes the ticket of the same slo and service', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alertmanager-'));
+    const path = join(dir, 'alertmanager.yml');
+    writeFileSync(path, alertmanagerYaml);
+    const checked = runAmtool(['check-config', path]);
+    assert.equal(checked.status, 0, checked.output);
+    assert.match(checked.output, / - 1 inhibit rules/);
+    assert.deepEqual(sameObjectiveLabels, ['slo', 'service']);
+    // Every SLO alert carries both labels, so the rule can tell one objective's alerts from another's.
+    const sloAlerts = rules.filter((rule) => rule.alert && rule.labels?.slo);
+    assert.ok(sloAlerts.length >= 4, `${sloAlerts.length} SLO alerts`);
+    for (const alert of sloAlerts) for (const label of sameObjectiveLabels) assert.ok(alert.labels?.[label], `${alert.alert} has ${label}`);
+  });
+
+  test('a running Alertmanager with the generated config sends the page and holds back the ticket of the same SLO only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alertmanager-'));
+    const path = join(dir, 'alertmanager.yml');
+    writeFileSync(path, alertmanagerYaml);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const [command, ...args] = alertmanagerCommand([
+      `--config.file=${path}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ]);
+    const daemon = spawn(command!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let daemonLog = '';
+    daemon.stderr.on('data', (chunk) => (daemonLog += chunk));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!(await fetch(`${url}/-/ready`).then((r) => r.ok, () => false))) {
+        assert.ok(Date.now() < deadline, `Alertmanager did not get ready:\n${daemonLog}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      // The labels the rules give these alerts: one SLO's page and ticket, another SLO's ticket, a symptom ticket.
+      const slo = (name: string) => rules.filter((rule) => rule.alert && rule.labels?.slo === name);
+      const sloNames = [...new Set(rules.map((rule) => rule.labels?.slo).filter((name): name is string => Boolean(name)))];
+      assert.ok(sloNames.length >= 2, `two SLOs to tell apart: ${sloNames.join(', ')}`);
+      const [burning, other] = sloNames as [string, string];
+      const alertOf = (name: string, severity: string) => slo(name).find((rule) => rule.labels?.severity === severity)!;
+      const symptom = rules.find((rule) => rule.alert && !rule.labels?.slo && rule.labels?.severity === 'ticket' && rule.labels?.service === alertOf(burning, 'ticket').labels!.service);
+      assert.ok(symptom, 'a symptom ticket of the same service');
+      const fired = [alertOf(burning, 'page'), alertOf(burning, 'ticket'), alertOf(other, 'ticket'), symptom];
+      for (const rule of fired) {
+        const added = runAmtool(['alert', 'add', `--alertmanager.url=${url}`, `alertname=${rule.alert}`, ...Object.entries(rule.labels!).map(([k, v]) => `${k}=${v}`)]);
+        assert.equal(added.status, 0, added.output);
+      }
+      // Every alert with its status, as Alertmanager's UI reads them (API v2, inhibited ones included).
+      const query = async (): Promise<QueriedAlert[]> => (await (await fetch(`${url}/api/v2/alerts`)).json()) as QueriedAlert[];
+      const named = (alerts: QueriedAlert[], rule: Rule) => alerts.find((a) => a.labels.alertname === rule.alert)!;
+      let alerts = await query();
+      while (alerts.length < fired.length || !(named(alerts, fired[1]!).status.inhibitedBy ?? []).length) {
+        assert.ok(Date.now() < deadline + 10_000, `the same-SLO ticket was never inhibited: ${JSON.stringify(alerts)}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        alerts = await query();
+      }
+      const inhibited = (rule: Rule) => named(alerts, rule).status.inhibitedBy ?? [];
+      assert.deepEqual(inhibited(fired[1]!), [named(alerts, fired[0]!).fingerprint], 'the same SLO\'s ticket is held back by the page');
+      assert.deepEqual(inhibited(fired[0]!), [], 'the page goes out');
+      assert.deepEqual(inhibited(fired[2]!), [], `${other}'s ticket goes out`);
+      assert.deepEqual(inhibited(fired[3]!), [], `the symptom ticket ${symptom.alert} goes out`);
+      // What amtool lists by default (active, not inhibited): everything but the held-back ticket.
+      const listed = runAmtool(['alert', 'query', `--alertmanager.url=${url}`, '--output=json']);
+      assert.equal(listed.status, 0, listed.output);
+      const names = (JSON.parse(listed.output) as QueriedAlert[]).map((a) => a.labels.alertname).sort();
+      assert.deepEqual(names, [fired[0]!, fired[2]!, fired[3]!].map((rule) => rule.alert).sort());
+    } finally {
+      daemon.kill('SIGTERM');
+    }
   });
 });

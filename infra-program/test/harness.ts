@@ -28,6 +28,8 @@ export interface Recorded {
   readonly replaceOnChanges: readonly string[];
   readonly ignoreChanges: readonly string[];
   readonly deleteBeforeReplace: boolean;
+  /** `customTimeouts.create` as registered (a Go duration), or '' when none. */
+  readonly createTimeout: string;
   /**
    * The URNs this resource depends on (dependsOn and every output its inputs took): when one of them is
    * replaced delete-before-create, Pulumi replaces this one too if a changed input would (step_generator.go).
@@ -57,7 +59,7 @@ let runCounter = 0;
  */
 const registeredOptions = new Map<
   string,
-  { replaceOnChanges: string[]; ignoreChanges: string[]; deleteBeforeReplace: boolean; dependencies: string[] }
+  { replaceOnChanges: string[]; ignoreChanges: string[]; deleteBeforeReplace: boolean; createTimeout: string; dependencies: string[] }
 >();
 {
   // Internal (exported by the module, absent from its typings).
@@ -68,6 +70,7 @@ const registeredOptions = new Map<
       replaceOnChanges: req.getReplaceonchangesList(),
       ignoreChanges: req.getIgnorechangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
+      createTimeout: req.getCustomtimeouts()?.getCreate() ?? '',
       dependencies: req.getDependenciesList(),
     });
     return register.call(this, req, callback);
@@ -146,6 +149,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
           replaceOnChanges: registeredOptions.get(`${args.type}::${args.name}`)?.replaceOnChanges ?? [],
           ignoreChanges: registeredOptions.get(`${args.type}::${args.name}`)?.ignoreChanges ?? [],
           deleteBeforeReplace: registeredOptions.get(`${args.type}::${args.name}`)?.deleteBeforeReplace ?? false,
+          createTimeout: registeredOptions.get(`${args.type}::${args.name}`)?.createTimeout ?? '',
           dependencies: registeredOptions.get(`${args.type}::${args.name}`)?.dependencies ?? [],
           registeredAt: clock++,
           completedAt: Number.POSITIVE_INFINITY,

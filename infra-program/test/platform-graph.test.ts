@@ -26,6 +26,7 @@ const parts = [
   'shop-api-2',
   'traefik',
   'grafana',
+  'grafana-admin-check',
   'k6',
   'toxiproxy',
   'toxiproxy-ready',
@@ -239,6 +240,7 @@ describe('the platform graph with default config', () => {
       'shop-api-2': ['data', 'edge', 'telemetry'],
       traefik: ['edge', 'telemetry'],
       grafana: ['telemetry'],
+      'grafana-admin-check': ['telemetry'],
       k6: ['edge', 'telemetry'],
       // The failure lab: Toxiproxy fronts Postgres and Redis (data) and the Collector (telemetry); flagd's sync
       // reaches the replicas on data and its metrics Prometheus on telemetry; the controller talks to

@@ -53,3 +53,16 @@ test('README lists every fault the stack config takes, and how to set, switch an
   assert.ok(section.includes('pulumi config set faultScenario db-latency'));
   assert.ok(section.includes('pulumi config rm faults'));
 });
+
+test('README says, per Docker runtime, what to type before pulumi up, and never offers DOCKER_CONTEXT as the way', () => {
+  const root = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const prerequisites = readme.slice(readme.indexOf('## Prerequisites'), readme.indexOf('## Run it'));
+  for (const runtime of ['Docker Engine', 'Docker Desktop, macOS', 'Docker Desktop, Linux', 'Colima', 'Rancher Desktop', 'OrbStack', 'Podman']) {
+    assert.ok(prerequisites.includes(`| ${runtime}`), `infra-program/README.md has a row for ${runtime}`);
+  }
+  for (const runtime of ['Docker Engine', 'Docker Desktop, macOS', 'Docker Desktop, Linux', 'Colima']) assert.ok(root.includes(`| ${runtime}`), `README.md: ${runtime}`);
+  // The provider's fallbacks, as pulumi-docker's configureDockerClient tries them, and its error when none answers.
+  for (const socket of ['/var/run/docker.sock', '~/.docker/run/docker.sock', '~/.docker/desktop/docker.sock']) assert.ok(prerequisites.includes(socket), socket);
+  assert.ok(prerequisites.includes('failed to connect to any docker daemon'));
+  for (const text of [root, readme]) assert.doesNotMatch(text, /export DOCKER_CONTEXT/);
+});

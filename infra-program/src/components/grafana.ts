@@ -9,7 +9,8 @@ import {
   type DatasourceTargets,
   type DatasourceUids,
 } from '../configs/grafana';
-import { platformContainer, platformVolume, type PublishedPort } from '../container';
+import { grafanaAdminCheckScript, type GrafanaAdminCheckEnv } from '../configs/grafana-admin-check';
+import { platformContainer, platformVolume, requireSuccess, type PublishedPort } from '../container';
 import { escapeGrafanaEnvExpansion } from '../render';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
@@ -39,8 +40,12 @@ export interface GrafanaArgs {
  */
 export const grafanaMemoryMb = 512;
 
+/** Seconds the admin check waits for Grafana's API after Grafana reported healthy. */
+export const grafanaAdminCheckTimeoutSeconds = 60;
+
 export class Grafana extends pulumi.ComponentResource {
-  readonly adminUser: string;
+  /** The admin login, once Grafana has confirmed it signs in (never a login Grafana does not have). */
+  readonly adminUser: pulumi.Output<string>;
   readonly adminPassword: pulumi.Output<string>;
   readonly hostUrl: string;
   readonly datasourcesFile: ConfigFile;
@@ -48,7 +53,6 @@ export class Grafana extends pulumi.ComponentResource {
 
   constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
     super('lab:platform:Grafana', name, {}, opts);
-    this.adminUser = args.adminUser;
     this.adminPassword = generatedPassword('grafana-admin-password', 32, { parent: this });
     this.datasourcesFile = new ConfigFile(
       'grafana-datasources',
@@ -78,7 +82,7 @@ export class Grafana extends pulumi.ComponentResource {
       );
     });
     const volume = platformVolume(args.naming, 'grafana', { parent: this });
-    platformContainer(
+    const grafana = platformContainer(
       {
         naming: args.naming,
         part: 'grafana',
@@ -113,6 +117,32 @@ export class Grafana extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Runs after every (re)start of Grafana (it carries Grafana's id): a changed grafanaAdminUser replaces
+    // Grafana (its env changes), and this then refuses the deployment unless Grafana has that login.
+    const checkEnv: Record<keyof GrafanaAdminCheckEnv, pulumi.Input<string>> = {
+      GRAFANA_URL: pulumi.interpolate`http://${grafana.name}:${grafanaPort}`,
+      ADMIN_USER: args.adminUser,
+      ADMIN_PASSWORD: this.adminPassword,
+      ADMIN_USER_KEY: `${args.naming.project}:grafanaAdminUser`,
+      CHECK_TIMEOUT: String(grafanaAdminCheckTimeoutSeconds),
+    };
+    const check = platformContainer(
+      {
+        naming: args.naming,
+        part: 'grafana-admin-check',
+        image: args.images.pull('grafana'),
+        // sh and curl: a few MiB.
+        memoryMb: 32,
+        networks: args.networks.pick('telemetry'),
+        entrypoints: ['/bin/sh', '-c'],
+        command: [grafanaAdminCheckScript],
+        envs: checkEnv,
+        labels: { 'lab.checks': grafana.id },
+        oneShot: true,
+      },
+      { parent: this, dependsOn: [grafana] },
+    );
+    this.adminUser = requireSuccess(check, 'Grafana admin check').apply(() => args.adminUser);
     this.hostUrl = `http://${args.publish.bindAddress}:${args.publish.external}`;
     this.registerOutputs({ hostUrl: this.hostUrl });
   }

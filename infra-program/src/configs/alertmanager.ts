@@ -12,6 +12,18 @@ export const alertmanagerDataDir = '/alertmanager';
 export interface AlertmanagerConfig {
   route: AlertmanagerRoute & { routes: AlertmanagerRoute[] };
   receivers: { name: string }[];
+  inhibit_rules: AlertmanagerInhibitRule[];
+}
+
+/**
+ * An inhibition (config/common/inhibitrule.go at v0.34.0, config/config.go at v0.25.0): while an alert
+ * matching `source_matchers` fires, alerts matching `target_matchers` whose `equal` labels have the same
+ * values (a label absent from both counts as equal) are not notified.
+ */
+export interface AlertmanagerInhibitRule {
+  source_matchers: string[];
+  target_matchers: string[];
+  equal: string[];
 }
 
 export interface AlertmanagerRoute {
@@ -34,6 +46,12 @@ export const receiverFor: Record<Severity, string> = { page: 'pager', ticket: 't
 export const fallbackReceiver = receiverFor.ticket;
 
 /**
+ * The labels an SLO alert names its objective by (@lab/dashboards' burn-rate rules set both). A page and
+ * a ticket for the same objective of the same service are one problem: the page says it louder.
+ */
+export const sameObjectiveLabels = ['slo', 'service'];
+
+/**
  * Routes by the `severity` label of the rules (@lab/dashboards' SLO alerts: page, ticket).
  *
  * The receivers have no integration on purpose. In a lab nobody watches a webhook endpoint or owns a pager
@@ -53,11 +71,18 @@ export function alertmanagerConfig(): AlertmanagerConfig {
       repeat_interval: '4h',
       routes: severities.map((severity) => ({
         receiver: receiverFor[severity],
-        matchers: [`severity="${severity}"`],
+        matchers: [severityIs(severity)],
         // A page is worth showing sooner; its long window already debounced it.
         ...(severity === 'page' ? { group_wait: '10s', repeat_interval: '1h' } : {}),
       })),
     },
     receivers: [...new Set([fallbackReceiver, ...severities.map((severity) => receiverFor[severity])])].map((name) => ({ name })),
+    // During a fast burn the slow-burn ticket of the same SLO fires too; only the page is sent. A ticket of
+    // another SLO, or a symptom ticket (no `slo` label, while the page has one), still goes out.
+    inhibit_rules: [{ source_matchers: [severityIs('page')], target_matchers: [severityIs('ticket')], equal: sameObjectiveLabels }],
   };
+}
+
+function severityIs(severity: Severity): string {
+  return `severity="${severity}"`;
 }

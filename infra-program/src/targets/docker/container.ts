@@ -67,7 +67,12 @@ export function dockerContainer(
       rm: false,
     },
     // Fixed names and host ports collide under create-before-delete; replace by deleting first.
-    { deleteBeforeReplace: true, ...(oneShot ? {} : replaceAfterFailedCreate), ...opts },
+    {
+      deleteBeforeReplace: true,
+      ...(oneShot ? {} : replaceAfterFailedCreate),
+      ...(attached && args.expectedRunSeconds !== undefined ? { customTimeouts: { create: attachedCreateTimeout(args.expectedRunSeconds) } } : {}),
+      ...opts,
+    },
   );
 }
 
@@ -132,6 +137,24 @@ export function healthcheckSha256(check: DockerHealthcheck): string {
 export function healthWaitSeconds(check: HealthCheck): number {
   const perTry = check.intervalSeconds + check.timeoutSeconds;
   return Math.ceil(check.startPeriodSeconds + check.retries * perTry + 15);
+}
+
+/**
+ * The provider's create timeout for docker_container (kreuzwerker v4.5.0 resource_docker_container.go,
+ * dockerContainerCreateDefaultTimeout). An attached container is waited for inside create (ContainerWait
+ * on the create context), so a run longer than this fails `pulumi up` with its result lost.
+ */
+export const providerCreateTimeoutSeconds = 20 * 60;
+
+/** Slack after a run's planned end: image start, k6's setup polling, the summary, teardown. */
+export const attachedRunMarginSeconds = 10 * 60;
+
+/**
+ * The create timeout an attached one-shot job gets (Pulumi `customTimeouts.create`, which the bridge hands
+ * the provider as its Create timeout): its planned length plus a margin, never below the provider's own.
+ */
+export function attachedCreateTimeout(expectedRunSeconds: number): string {
+  return goDuration(Math.max(providerCreateTimeoutSeconds, Math.ceil(expectedRunSeconds) + attachedRunMarginSeconds));
 }
 
 /** Docker's own stop timeout, used where a part has no longer shutdown. */
