@@ -104,6 +104,13 @@ export interface PlatformContainerArgs {
    * Go's GOMEMLIMIT helpers) read the host's memory instead.
    */
   readonly memoryMb?: number;
+  /**
+   * Never two instances at once, not even while it is replaced: the part acts on shared state by itself
+   * (the fault controller re-applies its declaration to Toxiproxy every 2 s), so an old and a new instance
+   * side by side would undo each other. Docker replaces every container delete-first anyway; Kubernetes
+   * rolls the Deployment with the Recreate strategy.
+   */
+  readonly exclusive?: boolean;
   /** One-shot job: runs to completion, attached, its exit code and logs read back into the graph. */
   readonly oneShot?: boolean;
   /**

@@ -228,6 +228,15 @@ describe('the Kubernetes target with default config', () => {
     assert.equal(objects(run, 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler').length, 0);
   });
 
+  test('the fault controller is never two pods at once: Recreate; every other Deployment rolls', () => {
+    // A RollingUpdate starts the new controller before the old one stops, and each re-applies its own
+    // declaration every 2 s; Recreate scales the old ReplicaSet to 0 before the new one is created.
+    assert.deepEqual(workload(list, 'fault-controller').object.spec.strategy, { type: 'Recreate' });
+    for (const w of list.filter((x) => x.kind === 'Deployment' && x.part !== 'fault-controller')) {
+      assert.equal(w.object.spec.strategy, undefined, `${w.part} keeps the default RollingUpdate`);
+    }
+  });
+
   test('Traefik, Grafana, Prometheus and Alertmanager are exposed on node ports; the URLs use them', () => {
     const external = objects(run, 'kubernetes:core/v1:Service').filter((s) => s.object.spec.type !== undefined && s.object.spec.type !== 'ClusterIP');
     const byName = Object.fromEntries(external.map((s) => [s.object.metadata.labels['lab.part'], s.object.spec]));

@@ -81,6 +81,8 @@ export class FaultController extends pulumi.ComponentResource {
         configFiles: [this.declarationFile],
         listens: [metricsPort],
         memoryMb: faultControllerMemoryMb,
+        // Two controllers, each with its own declaration, would flip the links between them every 2 s.
+        exclusive: true,
         healthcheck: {
           // The service image; the controller serves /health/live next to /metrics.
           ...nodeHttpCheck(metricsPort, '/health/live'),

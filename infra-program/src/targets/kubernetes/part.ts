@@ -124,7 +124,16 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     if (this.kind === 'Deployment') {
       this.workload = new k8s.apps.v1.Deployment(
         d.part,
-        { metadata, spec: { replicas: args.replicas, selector: { matchLabels: selector }, template } },
+        {
+          metadata,
+          spec: {
+            replicas: args.replicas,
+            selector: { matchLabels: selector },
+            template,
+            // The default RollingUpdate starts the new pod before the old one stops.
+            strategy: d.exclusive ? { type: 'Recreate' } : undefined,
+          },
+        },
         child,
       );
     } else if (this.kind === 'StatefulSet') {
