@@ -348,6 +348,24 @@ describe('the Kubernetes target: ordering and config', () => {
     assert.ok(!knobs.resources.some((r) => r.type.startsWith('kubernetes:')));
   });
 
+  test('a stack name that makes a StatefulSet name longer than 52 is refused before anything is made, naming the stack-name limit', async () => {
+    // observability-lab-<stack>-alertmanager: 31 characters around the stack name, so 21 fit and 22 do not
+    // (63 would: the namespace and the Services alone would accept it, and the StatefulSet would get no pod).
+    const fits = 'a'.repeat(21);
+    const run = await runProgram({ stack: fits, config: { target: 'kubernetes' } });
+    const names = workloads(run).filter((w) => w.kind === 'StatefulSet').map((w) => w.object.metadata.name as string);
+    assert.equal(Math.max(...names.map((n) => n.length)), 52);
+    await assert.rejects(
+      runProgram({ stack: 'a'.repeat(22), config: { target: 'kubernetes' } }),
+      (error: Error) => {
+        assert.match(error.message, /StatefulSet name "observability-lab-a{22}-alertmanager" has 53 characters/);
+        assert.match(error.message, /over 52 \(its pods' controller-revision-hash label is the name plus 11\)/);
+        assert.match(error.message, /the stack name may have at most 21 characters, "a{22}" has 22/);
+        return true;
+      },
+    );
+  });
+
   test('a volume size for a part without storage is refused, naming the key', async () => {
     await assert.rejects(
       runProgram({ stack: 'kbad', config: { target: 'kubernetes', kubernetesVolumeSizes: JSON.stringify(['traefik=1Gi']) } }),

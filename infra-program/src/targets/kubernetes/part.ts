@@ -2,7 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { PlatformContainerArgs, PlatformPart } from '../../container';
 import { dockerDefaultStopSeconds } from '../docker/container';
-import { annotationKey, objectName, partLabels, selectorLabels } from './labels';
+import { annotationKey, objectName, partLabels, selectorLabels, statefulSetName } from './labels';
 import { filesVolume, secretFilesVolume, sortValues } from './files-and-env';
 import { probesOf } from './probes';
 
@@ -53,13 +53,13 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     const d = args.description;
     super('lab:kubernetes:Part', d.part, {}, opts);
     const child = { parent: this };
-    const name = objectName(d.naming, d.part);
+    const oneShot = d.oneShot === true;
+    this.kind = oneShot ? (d.reportsResult && !d.detached ? 'Pod' : 'Job') : (d.volumes ?? []).length > 0 ? 'StatefulSet' : 'Deployment';
+    const name = this.kind === 'StatefulSet' ? statefulSetName(d.naming, d.part) : objectName(d.naming, d.part);
     const namespace = args.cluster.namespace;
     const labels = partLabels(d.naming, d.part);
     const selector = selectorLabels(d.naming, d.part);
     this.podLabels = labels;
-    const oneShot = d.oneShot === true;
-    this.kind = oneShot ? (d.reportsResult && !d.detached ? 'Pod' : 'Job') : (d.volumes ?? []).length > 0 ? 'StatefulSet' : 'Deployment';
 
     const secretName = `${name}-secrets`;
     const configMapName = `${name}-files`;

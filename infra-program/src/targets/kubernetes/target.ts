@@ -4,7 +4,7 @@ import type { PlatformContainerArgs, PlatformPart, PlatformReplicas, ReadinessGa
 import type { Naming } from '../../naming';
 import { SettingsError, type KubernetesServiceType, type VolumeSize } from '../../settings';
 import type { PlatformTarget } from '../active';
-import { namespaceName, objectName } from './labels';
+import { namespaceName, objectName, statefulSetName } from './labels';
 import type { PartNetworking } from './network-policies';
 import { KubernetesPart, type ClusterContext } from './part';
 
@@ -66,6 +66,8 @@ export class KubernetesTarget extends pulumi.ComponentResource implements Platfo
       { parent: this },
     );
     this.namespaceName = this.namespace.metadata.apply((meta) => meta.name!);
+    // Before any part is declared: the longest stateful part's name is the one that bounds the stack name.
+    for (const part of Object.keys(defaultVolumeSizes)) statefulSetName(args.naming, part);
     const sizes = new Map(args.volumeSizes.map((entry) => [entry.part, entry.size]));
     for (const part of sizes.keys()) {
       if (!(part in defaultVolumeSizes)) {
