@@ -9,7 +9,11 @@ import { before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { mockSecretPrefix, runProgram, type ProgramRun, type Recorded } from './harness';
 import { isSecretValue, unwrap } from './graph';
+import * as pulumi from '@pulumi/pulumi';
 import { runAs } from '../src/targets/kubernetes/part';
+import { sortValues } from '../src/targets/kubernetes/files-and-env';
+import { naming as makeNaming } from '../src/naming';
+import type { PlatformContainerArgs } from '../src/container';
 
 const project = 'observability-lab';
 const workloadTypes: Record<string, string> = {
@@ -159,6 +163,51 @@ describe('the Kubernetes target with default config', () => {
     const postgres = workload(list, 'postgres').container.env.find((e: any) => e.name === 'POSTGRES_PASSWORD');
     assert.ok(postgres.valueFrom.secretKeyRef, 'the Postgres password through secretKeyRef');
     assert.equal(mountedFile(run, workload(list, 'redis'), '/usr/local/etc/redis/redis.conf').from, 'secret');
+  });
+
+  test('a workload that reads a Secret depends on it, and its pod template carries a digest of the Secret data', () => {
+    let checked = 0;
+    for (const w of list) {
+      const secretNames = new Set<string>([
+        ...(w.container.env ?? []).flatMap((e: any) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef.name] : [])),
+        ...(w.pod.volumes ?? []).flatMap((v: any) => (v.secret ? [v.secret.secretName] : [])),
+      ]);
+      if (secretNames.size === 0) continue;
+      checked += 1;
+      const template = w.kind === 'Pod' ? w.object : w.object.spec.template;
+      const digest = template.metadata.annotations['lab.secrets.sha256'];
+      assert.match(digest, /^[0-9a-f]{64}$/, `${w.part}: the Secret's digest in the pod template`);
+      // Not a Pulumi secret anywhere on its path: the template's diff stays readable.
+      const path = [...(w.kind === 'Pod' ? [] : ['spec', 'template']), 'metadata', 'annotations', 'lab.secrets.sha256'];
+      let at: any = w.raw.inputs;
+      for (const key of path) {
+        assert.ok(!isSecretValue(at), `${w.part}: ${key}'s parent is no secret`);
+        at = at[key];
+      }
+      assert.ok(!isSecretValue(at), `${w.part}: the digest is no secret`);
+      for (const secretName of secretNames) {
+        const secret = objects(run, 'kubernetes:core/v1:Secret').find((s) => s.object.metadata.name === secretName)!;
+        const urn = `kubernetes:core/v1:Secret::${secret.raw.name}`;
+        assert.ok(w.raw.dependencies.some((d) => d.endsWith(urn)), `${w.part} depends on Secret ${secretName}`);
+      }
+    }
+    assert.ok(checked >= 6, `${checked} workloads read a Secret`);
+  });
+
+  test('the Secret digest changes with any secret value, and only with those', async () => {
+    const args = (password: string, plain: string): PlatformContainerArgs => ({
+      naming: makeNaming(project, 'kdev'),
+      part: 'x',
+      image: 'x:1',
+      networks: [],
+      envs: { PASSWORD: pulumi.secret(password), LEVEL: plain },
+    });
+    const digest = (a: PlatformContainerArgs) =>
+      new Promise<string>((resolve) => sortValues(a, 'x-secrets', []).secretsDigest.apply((value) => resolve(value)));
+    const before = await digest(args('one', 'info'));
+    assert.notEqual(await digest(args('two', 'info')), before, 'a new password rolls the pods');
+    assert.equal(await digest(args('one', 'debug')), before, 'a plain value is in the pod spec itself');
+    assert.equal(await pulumi.isSecret(sortValues(args('one', 'info'), 'x-secrets', []).secretsDigest), false);
   });
 
   test('config files are mounted where Docker uploads them, with the same content', async () => {

@@ -105,6 +105,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     const annotations: Record<string, pulumi.Input<string>> = {
       ...Object.fromEntries(Object.entries(d.labels ?? {}).map(([key, value]) => [annotationKey(key), value])),
       ...(values.hasFiles ? { 'lab.files.sha256': values.filesDigest } : {}),
+      ...(secret ? { 'lab.secrets.sha256': values.secretsDigest } : {}),
     };
     const podSpec = {
       containers: [container],
@@ -119,7 +120,11 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     };
     const template = { metadata: { labels, annotations }, spec: podSpec };
     const metadata = { name, namespace, labels };
-    const replaceByDeleting = { ...child, deleteBeforeReplace: true };
+    // The workload after what its pods read: a pod started before its Secret exists waits in
+    // CreateContainerConfigError, and an env var's secretKeyRef names the Secret by a plain string.
+    const readsFrom = [...(configMap ? [configMap] : []), ...(secret ? [secret] : [])];
+    const workloadOpts = { ...child, dependsOn: readsFrom };
+    const replaceByDeleting = { ...workloadOpts, deleteBeforeReplace: true };
 
     if (this.kind === 'Deployment') {
       this.workload = new k8s.apps.v1.Deployment(
@@ -134,7 +139,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
             strategy: d.exclusive ? { type: 'Recreate' } : undefined,
           },
         },
-        child,
+        workloadOpts,
       );
     } else if (this.kind === 'StatefulSet') {
       const size = args.cluster.volumeSize(d.part);
