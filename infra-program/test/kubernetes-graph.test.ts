@@ -374,7 +374,15 @@ describe('the Kubernetes target: ordering and config', () => {
     assert.equal(job.object.metadata.annotations['pulumi.com/skipAwait'], 'true');
     const result = run.outputs.k6Result as any;
     assert.equal(result.exitCode, null);
-    assert.match(result.summary, new RegExp(`kubectl logs -f -n ${project}-ksoak job/${project}-ksoak-k6$`));
+    const name = job.object.metadata.name as string;
+    assert.match(name, new RegExp(`^${project}-ksoak-k6-[0-9a-f]{8}$`));
+    assert.match(result.summary, new RegExp(`kubectl logs -f -n ${project}-ksoak job/${name}$`));
+    // skipAwait: the provider deletes a replaced Job without waiting for it to go, so each run has its own
+    // name (the same one while nothing changes, so a plain re-run replaces nothing) and never meets the old one.
+    const again = await runProgram({ stack: 'ksoak', config: { target: 'kubernetes', k6Scenario: 'soak' } });
+    assert.equal(workloads(again).find((w) => w.part === 'k6')!.object.metadata.name, name, 'unchanged: the same run');
+    const other = await runProgram({ stack: 'ksoak', config: { target: 'kubernetes', k6Scenario: 'soak', k6Params: JSON.stringify(['DURATION=2h']) } });
+    assert.notEqual(workloads(other).find((w) => w.part === 'k6')!.object.metadata.name, name, 'another run, another name');
   });
 
   test('on Docker the Kubernetes knobs change nothing', async () => {

@@ -33,6 +33,31 @@ export function statefulSetName(naming: Naming, part: string): string {
   return name;
 }
 
+/** Hex characters of a run's digest in its name: enough that two runs of one stack never meet. */
+const runDigestLength = 8;
+
+/**
+ * The name of one run of a detached Job: the part's name and a digest of what it runs. A replaced detached
+ * Job is deleted without waiting (skipAwait: pulumi-kubernetes `DeletedCondition` returns at once for a
+ * Job), so a new one under the same name would meet the old one still terminating (AlreadyExists); a run
+ * of its own name never does. At most 63 characters: the Job controller labels its pods with the name.
+ */
+export function runName(naming: Naming, part: string, runDigest: string): string {
+  const base = objectName(naming, part);
+  const name = `${base}-${runDigest.slice(0, runDigestLength)}`;
+  if (name.length > 63) {
+    throw new Error(
+      `part ${part}: the run name "${name}" has ${name.length} characters, over the 63 of a label value: the stack name may have at most ${63 - (name.length - naming.stack.length)} characters; use a shorter stack name`,
+    );
+  }
+  return name;
+}
+
+/** The length runName gives a part's runs, known before the digest is. */
+export function checkRunName(naming: Naming, part: string): void {
+  runName(naming, part, '0'.repeat(runDigestLength));
+}
+
 /**
  * Labels that select exactly one part's pods (a workload's selector, its Service's, a NetworkPolicy's). A
  * selector is immutable on Deployments and StatefulSets, so it holds only what never changes for a part.

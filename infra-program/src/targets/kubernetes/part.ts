@@ -2,7 +2,8 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { PlatformContainerArgs, PlatformPart } from '../../container';
 import { dockerDefaultStopSeconds } from '../docker/container';
-import { annotationKey, objectName, partLabels, selectorLabels, statefulSetName } from './labels';
+import { annotationKey, checkRunName, objectName, partLabels, runName, selectorLabels, statefulSetName } from './labels';
+import { fingerprint } from '../../fingerprint';
 import { filesVolume, secretFilesVolume, sortValues } from './files-and-env';
 import { probesOf } from './probes';
 
@@ -172,11 +173,17 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
         { ...replaceByDeleting, replaceOnChanges: ['spec.volumeClaimTemplates'] },
       );
     } else if (this.kind === 'Job') {
+      if (d.detached) checkRunName(d.naming, d.part);
+      // A detached run has a name of its own per content: any change of its pod template is a new Job name.
+      const jobName = d.detached
+        ? pulumi.unsecret(pulumi.output(template)).apply((resolved) => runName(d.naming, d.part, fingerprint(resolved)))
+        : name;
       this.workload = new k8s.batch.v1.Job(
         d.part,
         {
           metadata: {
             ...metadata,
+            name: jobName,
             // A detached run (longer than anyone waits at `pulumi up`) is only started.
             annotations: d.detached ? { 'pulumi.com/skipAwait': 'true' } : undefined,
           },
