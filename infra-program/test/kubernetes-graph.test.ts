@@ -313,6 +313,30 @@ describe('the Kubernetes target with default config', () => {
   });
 });
 
+describe('the Kubernetes target: a one-shot Job that fails', () => {
+  test('the migration and bucket Jobs are replaced on the next pulumi up while not complete, and their failure carries the log tail', async () => {
+    const list = workloads(await runProgram({ stack: 'kjob', config: { target: 'kubernetes' } }));
+    for (const job of ['shop-api-migrate', 'minio-buckets']) {
+      const w = workload(list, job);
+      // pulumi-kubernetes Diff: with this annotation (exactly "true") on a Job, it reads the live Job and, when
+      // the Job checker does not call it complete (BackoffLimitExceeded), replaces it; without it, the next
+      // `pulumi up` awaits the same failed Job and fails at once.
+      assert.equal(w.object.metadata.annotations['pulumi.com/replaceUnready'], 'true', `${job}: a failed run is run again`);
+      assert.ok(w.raw.deleteBeforeReplace, `${job}: the old Job (same name) goes first`);
+      // The kubelet writes the last log lines as the termination message of a failed container; the provider's
+      // pod checker reports "[Error] <message>" and the Job await puts it into the error `pulumi up` prints.
+      assert.equal(w.container.terminationMessagePolicy, 'FallbackToLogsOnError', job);
+    }
+  });
+
+  test('a detached run is never replaced for being unfinished: it is unfinished while it runs', async () => {
+    const list = workloads(await runProgram({ stack: 'kjob2', config: { target: 'kubernetes', k6Scenario: 'soak' } }));
+    const k6 = workload(list, 'k6');
+    assert.equal(k6.kind, 'Job');
+    assert.equal(k6.object.metadata.annotations['pulumi.com/replaceUnready'], undefined);
+  });
+});
+
 describe('the Kubernetes target: ordering and config', () => {
   test('consumers are created only after the Jobs they need completed, k6 only after what it tests', async () => {
     const run = await runProgram({ stack: 'korder', config: { target: 'kubernetes' }, delays: { 'shop-api-migrate': 1500, 'minio-buckets': 1500 } });

@@ -94,7 +94,9 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
       ...probes,
       // The pod stays listed (and served) for preStop, then gets SIGTERM and its own stop budget.
       lifecycle: preStop > 0 ? { preStop: { sleep: { seconds: preStop } } } : undefined,
-      // A failed run's last log lines land in its status, where the program reads them.
+      // A failed container's last log lines (the kubelet's fallback: 80 lines, 2 KiB at most) land in its
+      // status as the termination message: the provider's Job await puts them into the error of a failed
+      // Job ("[Error] <lines>", pod checker containerTerminatedError), and a k6 pod's result reads them.
       terminationMessagePolicy: 'FallbackToLogsOnError',
     };
     if ((d.volumes ?? []).length > 1) throw new Error(`${d.part}: one volume per part on Kubernetes (one claim template)`);
@@ -184,8 +186,14 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
           metadata: {
             ...metadata,
             name: jobName,
-            // A detached run (longer than anyone waits at `pulumi up`) is only started.
-            annotations: d.detached ? { 'pulumi.com/skipAwait': 'true' } : undefined,
+            annotations: d.detached
+              ? // A detached run (longer than anyone waits at `pulumi up`) is only started.
+                { 'pulumi.com/skipAwait': 'true' }
+              : // A Job that failed stays failed, and the provider would wait on it again and fail at
+                // once: with this its Diff reads the live Job and replaces one that is not complete, so the
+                // next `pulumi up` runs it again (pulumi-kubernetes provider.go, Diff; batch/v1 Job docs).
+                // Not on a detached run, which is "not complete" while it runs and would be restarted.
+                { 'pulumi.com/replaceUnready': 'true' },
           },
           spec: {
             // One attempt, as on Docker: a failure fails `pulumi up` ([BackoffLimitExceeded]) instead of
