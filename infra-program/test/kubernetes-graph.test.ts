@@ -304,8 +304,8 @@ describe('the Kubernetes target with default config', () => {
     const result = run.outputs.k6Result as any;
     assert.equal(result.exitCode, 0);
     assert.equal(result.passed, true);
-    // A passed run's log stays with its pod; the summary says where.
-    assert.equal(result.summary, `exited 0; its output: kubectl logs -n ${namespace} ${project}-kdev-k6`);
+    // A passed run brings its summary's tail back too: the wrapper writes it as the termination message.
+    assert.match(result.summary, /checks\.+: 100\.00% 12 out of 12/);
     for (const job of ['shop-api-migrate', 'minio-buckets']) {
       assert.equal(workload(list, job).object.spec.backoffLimit, 0, `${job} runs once`);
       assert.equal(workload(list, job).object.metadata.annotations?.['pulumi.com/skipAwait'], undefined, `${job} is awaited`);
@@ -387,6 +387,13 @@ describe('the Kubernetes target: ordering and config', () => {
     assert.equal(result.exitCode, 99);
     assert.equal(result.passed, false);
     assert.match(result.summary, /checks\.+: 50\.00%/, 'a failed run brings its log tail back');
+    // Failed thresholds are a result, not a failed pod: the pod Succeeded, so the provider's Pod read
+    // (`pulumi refresh`: ready or Succeeded, else an error) takes it as it is.
+    const pod = run.resources.find((r) => r.type === 'kubernetes:core/v1:Pod' && r.name === 'k6')!;
+    assert.ok(pod.completedAt < Number.POSITIVE_INFINITY);
+    const k6Pod = workload(list, 'k6');
+    assert.deepEqual(k6Pod.container.command.slice(0, 2), ['/bin/sh', '-c']);
+    assert.deepEqual(k6Pod.container.args.slice(0, 2), ['k6', 'run'], 'the wrapper runs k6 with its own arguments');
     const k6 = workload(list, 'k6');
     assert.deepEqual(k6.raw.replaceOnChanges, ['metadata.annotations', 'spec'], 'a new subject is a new run');
   });

@@ -98,6 +98,8 @@ export class LoadTest extends pulumi.ComponentResource {
         naming: args.naming,
         part: 'k6',
         image: args.images.pull('k6'),
+        // The image's own ENTRYPOINT, named: a target may run it from a wrapper (Kubernetes reports the result).
+        entrypoints: ['k6'],
         memoryMb: k6MemoryMb,
         networks: args.networks.pick('edge', 'telemetry'),
         command: invocation.command,

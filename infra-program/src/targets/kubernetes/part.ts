@@ -6,6 +6,7 @@ import { annotationKey, checkRunName, objectName, partLabels, runName, selectorL
 import { fingerprint } from '../../fingerprint';
 import { filesVolume, secretFilesVolume, sortValues } from './files-and-env';
 import { probesOf } from './probes';
+import { parseRunReport, terminationMessagePath, wrappedRun } from './run-report';
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -77,11 +78,18 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     const memory = d.memoryMb ? `${d.memoryMb}Mi` : undefined;
     const probes = oneShot ? {} : probesOf(d);
     const listens = [...new Set([...(d.listens ?? []), ...(d.ports ?? []).map((p) => p.internal)])];
+    const reportedRun = this.kind === 'Pod';
+    if (reportedRun && d.entrypoints === undefined) {
+      throw new Error(`${d.part}: a run whose exit code is its result needs its entrypoint in its description, to run it from the reporting wrapper`);
+    }
+    const argv = reportedRun
+      ? pulumi.all([d.entrypoints ?? [], d.command ?? []]).apply(([entrypoint, command]) => wrappedRun([...entrypoint, ...command]))
+      : undefined;
     const container = {
       name: d.part,
       image: d.image,
-      command: d.entrypoints,
-      args: d.command,
+      command: argv ? argv.command : d.entrypoints,
+      args: argv ? argv.args : d.command,
       env: values.env,
       ports: listens.map((port) => ({ containerPort: port, name: portName(port), protocol: 'TCP' })),
       volumeMounts: values.mounts.apply((files) => [...(files ?? []), ...(d.volumes ?? []).map((v) => ({ name: 'data', mountPath: v.containerPath }))]),
@@ -98,6 +106,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
       // status as the termination message: the provider's Job await puts them into the error of a failed
       // Job ("[Error] <lines>", pod checker containerTerminatedError), and a k6 pod's result reads them.
       terminationMessagePolicy: 'FallbackToLogsOnError',
+      terminationMessagePath,
     };
     if ((d.volumes ?? []).length > 1) throw new Error(`${d.part}: one volume per part on Kubernetes (one claim template)`);
     const user = runAs(d.part, d.user);
@@ -255,12 +264,13 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     this.id = workload.metadata.apply((meta) => `${meta.uid ?? meta.name}/${meta.generation ?? 0}`);
     if (this.kind === 'Pod') {
       const terminated = (this.workload as k8s.core.v1.Pod).status.apply((status) => status?.containerStatuses?.[0]?.state?.terminated);
-      this.exitCode = terminated.apply((state) => state?.exitCode);
-      // The kubelet keeps the log tail as the termination message only when the container failed
-      // (FallbackToLogsOnError); a successful run's whole log stays with its pod.
+      // The wrapper's report: the program's exit code and its output's tail, whatever the code. Without one
+      // (the wrapper itself killed: OOM, eviction) the container's own code, and the kubelet's log fallback.
+      const report = terminated.apply((state) => parseRunReport(state?.message));
+      this.exitCode = pulumi.all([terminated, report]).apply(([state, found]) => found?.exitCode ?? state?.exitCode);
       this.containerLogs = pulumi
-        .all([terminated, workload.metadata])
-        .apply(([state, meta]) => state?.message || `exited ${state?.exitCode ?? '?'}; its output: kubectl logs -n ${meta.namespace} ${meta.name}`);
+        .all([terminated, report, workload.metadata])
+        .apply(([state, found, meta]) => found?.tail ?? (state?.message || `exited ${state?.exitCode ?? '?'}; its output: kubectl logs -n ${meta.namespace} ${meta.name}`));
     } else if (this.kind === 'Job') {
       // The Job's await returns only once it completed; a failed one fails `pulumi up` with its reason.
       this.exitCode = workload.metadata.apply(() => (d.detached ? undefined : 0));
