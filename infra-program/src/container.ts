@@ -52,7 +52,17 @@ export interface HealthCheck {
   readonly retries: number;
   /** Failures in this period do not count; it must cover the part's slowest (first) start. */
   readonly startPeriodSeconds: number;
+  /**
+   * What says the part is alive, where the check above asks more than that (Prometheus' `/-/ready` fails
+   * through a long WAL replay; an exporter's check fails while its database is down). A target that
+   * restarts a part whose check fails (Kubernetes' startup and liveness probes) asks this instead; Docker,
+   * which never restarts a container for its health, ignores it. Absent: the check itself tests life.
+   */
+  readonly alive?: LifeCheck;
 }
+
+/** A check that passes as long as the process serves at all, whatever it is still waiting for. */
+export type LifeCheck = { readonly httpGet: HttpCheck } | { readonly tests: string[] };
 
 export interface PlatformContainerArgs {
   readonly naming: Naming;

@@ -261,6 +261,26 @@ describe('the Kubernetes target with default config', () => {
     assert.ok(grafana.periodSeconds * grafana.failureThreshold >= 300, 'Grafana gets its first-start migrations');
   });
 
+  test('liveness asks whether a part lives, readiness whether it is ready, each with its own budget', () => {
+    const get = (part: string, probe: string) => workload(list, part).container[probe].httpGet?.path;
+    // Prometheus replays its WAL before /-/ready: that must make it unready, never restart it.
+    assert.equal(get('prometheus', 'readinessProbe'), '/-/ready');
+    assert.equal(get('prometheus', 'livenessProbe'), '/-/healthy');
+    assert.equal(get('prometheus', 'startupProbe'), '/-/healthy', 'a long replay after a restart is not killed by the startup probe either');
+    assert.equal(get('alertmanager', 'livenessProbe'), '/-/healthy');
+    assert.equal(get('loki', 'readinessProbe'), '/ready');
+    assert.equal(get('loki', 'livenessProbe'), '/loki/api/v1/status/buildinfo');
+    // An exporter whose database is down is unready (pg_up 0), not restarted.
+    assert.match(workload(list, 'postgres-exporter').container.readinessProbe.exec.command.join(' '), /pg_up 1/);
+    assert.equal(get('postgres-exporter', 'livenessProbe'), '/');
+    assert.equal(get('redis-exporter', 'livenessProbe'), '/health');
+    for (const w of list.filter((x) => x.container.livenessProbe)) {
+      const window = (probe: any) => probe.periodSeconds * probe.failureThreshold;
+      assert.ok(window(w.container.livenessProbe) > window(w.container.readinessProbe), `${w.part}: a restart takes longer failing than unreadiness`);
+      assert.deepEqual(w.container.startupProbe.httpGet ?? w.container.startupProbe.exec, w.container.livenessProbe.httpGet ?? w.container.livenessProbe.exec, `${w.part}: startup asks what liveness asks`);
+    }
+  });
+
   test('the app: replicas from config, instance id from the pod name, grace covering preStop and its drain', () => {
     const app = workload(list, 'shop-api');
     assert.equal(app.object.spec.replicas, 2);

@@ -77,6 +77,8 @@ export class Alertmanager extends pulumi.ComponentResource {
         healthcheck: {
           tests: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${alertmanagerPort}/-/ready || exit 1`],
           httpGet: { port: alertmanagerPort, path: '/-/ready' },
+          // /-/healthy answers while the process serves (ui/web.go); /-/ready waits for the config to load.
+          alive: { httpGet: { port: alertmanagerPort, path: '/-/healthy' } },
           intervalSeconds: 5,
           timeoutSeconds: 3,
           retries: 12,

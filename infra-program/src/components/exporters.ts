@@ -33,12 +33,14 @@ export const exporterMemoryMb = 64;
  * `exporter/postgres_exporter.go`: `pg_up`; redis_exporter `exporter/exporter.go`: `redis_up`; its
  * `/health` writes `ok` without touching Redis). Both images have sh, wget and grep (busybox, alpine).
  */
-export const upProbe = (port: number, upMetric: 'pg_up' | 'redis_up'): HealthCheck => ({
+export const upProbe = (port: number, upMetric: 'pg_up' | 'redis_up', alivePath: string): HealthCheck => ({
   tests: ['CMD-SHELL', `wget -q -O - http://127.0.0.1:${port}/metrics | grep -q '^${upMetric} 1$'`],
   intervalSeconds: 10,
   timeoutSeconds: 5,
   retries: 5,
   startPeriodSeconds: 30,
+  // Its store being down is no reason to restart the exporter: a path it answers without touching the store.
+  alive: { httpGet: { port, path: alivePath } },
 });
 
 export class PostgresExporter extends pulumi.ComponentResource {
@@ -65,7 +67,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
           DATA_SOURCE_USER: pg.user,
           DATA_SOURCE_PASS: pg.password,
         },
-        healthcheck: upProbe(this.target.endpoint.port, 'pg_up'),
+        healthcheck: upProbe(this.target.endpoint.port, 'pg_up', '/'),
       },
       { parent: this },
     );
@@ -95,7 +97,7 @@ export class RedisExporter extends pulumi.ComponentResource {
           REDIS_PASSWORD: args.redis.password,
           REDIS_EXPORTER_WEB_LISTEN_ADDRESS: bindAll(this.target.endpoint.port),
         },
-        healthcheck: upProbe(this.target.endpoint.port, 'redis_up'),
+        healthcheck: upProbe(this.target.endpoint.port, 'redis_up', '/health'),
       },
       { parent: this },
     );

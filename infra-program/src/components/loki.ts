@@ -74,6 +74,9 @@ export class Loki extends pulumi.ComponentResource {
           retries: 24,
           // /ready answers 503 until the ingester has joined its ring and waited its join period.
           startPeriodSeconds: 120,
+          // Loki has no liveness endpoint of its own; its build info is served by the HTTP server from the
+          // start, ring or WAL replay or not.
+          alive: { httpGet: { port: lokiPorts.http, path: '/loki/api/v1/status/buildinfo' } },
         },
         labels: { 'lab.requires.buckets': args.store.bucketsReady },
       },

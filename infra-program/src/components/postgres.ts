@@ -67,6 +67,9 @@ export class Postgres extends pulumi.ComponentResource {
           retries: 10,
           // A first start runs initdb before the server takes TCP connections.
           startPeriodSeconds: 60,
+          // Alive while it answers at all: pg_isready exits 1 for a server rejecting connections (starting
+          // up, recovering from a crash), 2 only when nothing answers.
+          alive: { tests: ['CMD-SHELL', `pg_isready --host 127.0.0.1 --port ${postgresPort} --quiet; [ $? -le 1 ]`] },
         },
       },
       { parent: this },

@@ -109,6 +109,8 @@ export class Prometheus extends pulumi.ComponentResource {
           retries: 12,
           // After a restart it replays its WAL (up to the retention's worth of head data) before /-/ready.
           startPeriodSeconds: 120,
+          // /-/healthy answers as soon as the web handler serves, WAL replay or not (web/web.go).
+          alive: { httpGet: { port: prometheusPort, path: '/-/healthy' } },
         },
       },
       { parent: this },

@@ -62,6 +62,8 @@ export class Redis extends pulumi.ComponentResource {
           retries: 10,
           // Replaying a large append-only file delays the first PONG.
           startPeriodSeconds: 30,
+          // Alive while it answers at all: during that replay Redis answers every command with LOADING.
+          alive: { tests: ['CMD-SHELL', `redis-cli -p ${redisPort} ping 2>&1 | grep -qE 'PONG|LOADING'`] },
         },
       },
       { parent: this },
