@@ -474,6 +474,23 @@ describe('the Kubernetes target: ordering and config', () => {
     );
   });
 
+  test('a changed volume size neither replaces a StatefulSet nor reaches its claim template: claims are grown on the claim', async () => {
+    // A claim template is immutable and the claims outlive the StatefulSet (Retain), so replacing it would
+    // delete and recreate the data store with the same claims at their old size: the template is ignored
+    // on update, and README's path (patching the claim) is the one that resizes.
+    const sets = workloads(await runProgram({ stack: 'kvol', config: { target: 'kubernetes', kubernetesVolumeSizes: JSON.stringify(['postgres=20Gi']) } })).filter((w) => w.kind === 'StatefulSet');
+    assert.equal(sets.length, 8);
+    for (const w of sets) {
+      assert.deepEqual(w.raw.ignoreChanges, ['spec.volumeClaimTemplates'], w.part);
+      assert.ok(!w.raw.replaceOnChanges.some((path) => path.includes('volumeClaimTemplates')), w.part);
+      assert.deepEqual(w.object.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: 'Retain', whenScaled: 'Retain' }, w.part);
+      // The claim is data-<StatefulSet name>-0, as README names it for `kubectl patch pvc`.
+      assert.equal(w.object.spec.volumeClaimTemplates[0].metadata.name, 'data', w.part);
+    }
+    // A new stack (or a claim made after the change) gets the configured size.
+    assert.equal(sets.find((w) => w.part === 'postgres')!.object.spec.volumeClaimTemplates[0].spec.resources.requests.storage, '20Gi');
+  });
+
   test('a volume size for a part without storage is refused, naming the key', async () => {
     await assert.rejects(
       runProgram({ stack: 'kbad', config: { target: 'kubernetes', kubernetesVolumeSizes: JSON.stringify(['traefik=1Gi']) } }),

@@ -180,8 +180,11 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
             persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
           },
         },
-        // A claim template cannot change in place (the API refuses): a new size replaces the StatefulSet.
-        { ...replaceByDeleting, replaceOnChanges: ['spec.volumeClaimTemplates'] },
+        // A claim template cannot change in place (the API refuses), and replacing the StatefulSet for a
+        // new size would resize nothing: its claims are kept (Retain) and the new pod mounts the same ones.
+        // So a changed size changes nothing here: sizes apply to new claims, and an existing claim is
+        // grown on the claim itself (README, "Volume sizes").
+        { ...replaceByDeleting, ignoreChanges: ['spec.volumeClaimTemplates'] },
       );
     } else if (this.kind === 'Job') {
       if (d.detached) checkRunName(d.naming, d.part);
