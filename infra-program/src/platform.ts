@@ -60,7 +60,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
   const onKubernetes = settings.target === 'kubernetes';
   // Docker: every resource through the one Docker provider. Kubernetes: the cluster of the current
   // kubeconfig context, and the Docker provider only to build and push the service image.
-  const kubernetes = onKubernetes ? kubernetesTarget(naming, settings) : undefined;
+  const kubernetes = onKubernetes ? kubernetesTarget(naming, settings, registryAuth) : undefined;
   useTarget(kubernetes ?? dockerTarget);
   const inLab: pulumi.ComponentResourceOptions = kubernetes
     ? { providers: [dockerProvider(registryAuth), kubernetesProvider(kubernetes)] }

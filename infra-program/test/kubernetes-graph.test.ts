@@ -333,6 +333,41 @@ describe('the Kubernetes target with default config', () => {
   });
 });
 
+describe('the Kubernetes target: Docker Hub pulls', () => {
+  test('with dockerHubUser/dockerHubToken every pod pulls with one dockerconfigjson Secret made from them', async () => {
+    const run = await runProgram({
+      stack: 'khub',
+      config: { target: 'kubernetes', dockerHubUser: 'lab-user', dockerHubToken: 'dckr_pat_x' },
+      secretKeys: ['dockerHubToken'],
+    });
+    const pullSecrets = objects(run, 'kubernetes:core/v1:Secret').filter((s) => s.object.type === 'kubernetes.io/dockerconfigjson');
+    assert.equal(pullSecrets.length, 1);
+    const [{ raw, object }] = pullSecrets as [{ raw: Recorded; object: any }];
+    assert.equal(object.metadata.name, `${project}-khub-docker-hub`);
+    assert.ok(isSecretValue(raw.inputs.stringData['.dockerconfigjson']) || isSecretValue(raw.inputs.stringData), 'the token is encrypted in the state');
+    const config = JSON.parse(object.stringData['.dockerconfigjson']);
+    // The kubelet's keyring stores this entry as index.docker.io, the key it looks up for every image
+    // without a registry host (pkg/credentialprovider/keyring.go: Add, isDefaultRegistryMatch).
+    assert.deepEqual(Object.keys(config.auths), ['https://index.docker.io/v1/']);
+    const entry = config.auths['https://index.docker.io/v1/'];
+    assert.equal(entry.username, 'lab-user');
+    assert.equal(entry.password, 'dckr_pat_x');
+    assert.equal(Buffer.from(entry.auth, 'base64').toString(), 'lab-user:dckr_pat_x');
+    const list = workloads(run);
+    assert.ok(list.length >= 16);
+    for (const w of list) {
+      assert.deepEqual(w.pod.imagePullSecrets, [{ name: object.metadata.name }], `${w.part} pulls with the login`);
+      assert.ok(w.raw.dependencies.some((d) => d.endsWith(`kubernetes:core/v1:Secret::${raw.name}`)), `${w.part} is created after the Secret`);
+    }
+  });
+
+  test('without a login the nodes pull anonymously: no pull secret, no imagePullSecrets', async () => {
+    const run = await runProgram({ stack: 'kanon', config: { target: 'kubernetes' } });
+    assert.equal(objects(run, 'kubernetes:core/v1:Secret').filter((s) => s.object.type === 'kubernetes.io/dockerconfigjson').length, 0);
+    for (const w of workloads(run)) assert.equal(w.pod.imagePullSecrets, undefined, w.part);
+  });
+});
+
 describe('the Kubernetes target: a one-shot Job that fails', () => {
   test('the migration and bucket Jobs are replaced on the next pulumi up while not complete, and their failure carries the log tail', async () => {
     const list = workloads(await runProgram({ stack: 'kjob', config: { target: 'kubernetes' } }));

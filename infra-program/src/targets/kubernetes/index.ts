@@ -1,5 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import type { RegistryAuth } from '../../docker-provider';
 import type { Naming } from '../../naming';
 import type { PlatformSettings } from '../../settings';
 import { networkPolicies } from './network-policies';
@@ -11,9 +12,10 @@ const providers = new WeakMap<KubernetesTarget, k8s.Provider>();
 
 /**
  * The target for one stack. Its provider talks to the cluster of the current kubeconfig context (the
- * provider's default when no kubeconfig is given), as `kubectl` does.
+ * provider's default when no kubeconfig is given), as `kubectl` does. With a Docker Hub login
+ * (`dockerHubUser`/`dockerHubToken`) the nodes pull with it, as the Docker provider does.
  */
-export function kubernetesTarget(naming: Naming, settings: PlatformSettings): KubernetesTarget {
+export function kubernetesTarget(naming: Naming, settings: PlatformSettings, dockerHub?: RegistryAuth): KubernetesTarget {
   const provider = new k8s.Provider('kubernetes', {});
   const target = new KubernetesTarget(
     'kubernetes',
@@ -22,6 +24,7 @@ export function kubernetesTarget(naming: Naming, settings: PlatformSettings): Ku
       storageClass: settings.kubernetesStorageClass,
       volumeSizes: settings.kubernetesVolumeSizes,
       exposeAs: settings.kubernetesServiceType,
+      dockerHub,
       appScaling: settings.autoscaling
         ? { minReplicas: settings.autoscalingMinReplicas, maxReplicas: settings.autoscalingMaxReplicas, cpuPercent: settings.autoscalingCpuPercent }
         : { replicas: settings.replicas },

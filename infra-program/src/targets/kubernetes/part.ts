@@ -17,6 +17,8 @@ export interface ClusterContext {
   readonly storageClass: string;
   readonly volumeSize: (part: string) => string;
   readonly exposeAs: 'NodePort' | 'LoadBalancer';
+  /** The image pull secrets every pod names (the stack's Docker Hub login), if any. */
+  readonly imagePullSecrets?: pulumi.Output<{ name: string }[]>;
 }
 
 export interface KubernetesPartArgs {
@@ -129,6 +131,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
       restartPolicy: oneShot ? 'Never' : 'Always',
       securityContext: user || volumeGroup ? { ...user, ...volumeGroup } : undefined,
       enableServiceLinks: false,
+      imagePullSecrets: args.cluster.imagePullSecrets,
     };
     const template = { metadata: { labels, annotations }, spec: podSpec };
     const metadata = { name, namespace, labels };

@@ -7,6 +7,8 @@ import type { PlatformTarget } from '../active';
 import { namespaceName, objectName, statefulSetName } from './labels';
 import type { PartNetworking } from './network-policies';
 import { KubernetesPart, type ClusterContext } from './part';
+import { dockerHubPullSecret } from './pull-secret';
+import type { RegistryAuth } from '../../docker-provider';
 
 /**
  * Volume sizes when the stack sets none: what a lab fills in days of use (Prometheus keeps 30 days of the
@@ -28,6 +30,8 @@ export interface KubernetesTargetArgs {
   readonly storageClass: string;
   readonly volumeSizes: readonly VolumeSize[];
   readonly exposeAs: KubernetesServiceType;
+  /** A Docker Hub login the nodes pull with (an image pull secret on every pod); none: anonymous pulls. */
+  readonly dockerHub?: RegistryAuth;
   /** The app's scaling: a fixed count, or an autoscaler's bounds. */
   readonly appScaling: { readonly replicas: number } | { readonly minReplicas: number; readonly maxReplicas: number; readonly cpuPercent: number };
 }
@@ -76,8 +80,11 @@ export class KubernetesTarget extends pulumi.ComponentResource implements Platfo
         );
       }
     }
+    const pullSecret = args.dockerHub ? dockerHubPullSecret(args.naming, this.namespaceName, args.dockerHub, { parent: this }) : undefined;
     this.cluster = {
       namespace: this.namespaceName,
+      // By the Secret's output: every pod is created after the Secret it pulls with.
+      imagePullSecrets: pullSecret ? pullSecret.metadata.apply((meta) => [{ name: meta.name! }]) : undefined,
       storageClass: args.storageClass,
       exposeAs: args.exposeAs,
       volumeSize: (part) => {
