@@ -115,6 +115,12 @@ export interface PlatformContainerArgs {
    */
   readonly memoryMb?: number;
   /**
+   * What the part needs at rest, MiB, at most its limit: what a scheduler reserves for it (Kubernetes'
+   * memory request; Docker reserves nothing and ignores it). Requests equal to the limits would reserve the
+   * lab's whole ceiling on one node, and the scheduler places by requests.
+   */
+  readonly memoryRequestMb?: number;
+  /**
    * Never two instances at once, not even while it is replaced: the part acts on shared state by itself
    * (the fault controller re-applies its declaration to Toxiproxy every 2 s), so an old and a new instance
    * side by side would undo each other. Docker replaces every container delete-first anyway; Kubernetes

@@ -38,6 +38,11 @@ export interface GrafanaArgs {
  * the database migrations, its busiest moment.
  */
 export const grafanaMemoryMb = 512;
+/**
+ * What it holds at rest, MiB: the server with its plugins loaded and the provisioned dashboards, nobody viewing. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const grafanaMemoryRequestMb = 192;
 
 export class Grafana extends pulumi.ComponentResource {
   readonly adminUser: string;
@@ -84,6 +89,7 @@ export class Grafana extends pulumi.ComponentResource {
         part: 'grafana',
         image: args.images.pull('grafana'),
         memoryMb: grafanaMemoryMb,
+        memoryRequestMb: grafanaMemoryRequestMb,
         networks: args.networks.pick('telemetry'),
         envs: {
           GF_SERVER_HTTP_PORT: String(grafanaPort),

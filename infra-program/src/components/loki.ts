@@ -21,6 +21,11 @@ export function lokiAddress(naming: Naming): LokiAddress {
 
 /** Its container's memory limit, MiB: ingester chunks of a few streams, and query buffers. */
 export const lokiMemoryMb = 768;
+/**
+ * What it holds at rest, MiB: idle ingester and caches with the lab's few streams. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const lokiMemoryRequestMb = 192;
 
 export class Loki extends pulumi.ComponentResource {
   readonly address: LokiAddress;
@@ -54,6 +59,7 @@ export class Loki extends pulumi.ComponentResource {
         part: 'loki',
         image: args.images.pull('loki'),
         memoryMb: lokiMemoryMb,
+        memoryRequestMb: lokiMemoryRequestMb,
         networks: args.networks.pick('telemetry'),
         command: [`-config.file=${this.config.path}`, '-config.expand-env=true'],
         listens: [lokiPorts.http, lokiPorts.grpc],

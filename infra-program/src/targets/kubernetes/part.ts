@@ -78,6 +78,10 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     const stopSeconds = d.stopTimeoutSeconds ?? dockerDefaultStopSeconds;
     const preStop = oneShot ? 0 : (d.preStopSeconds ?? 0);
     const memory = d.memoryMb ? `${d.memoryMb}Mi` : undefined;
+    if (d.memoryMb && (d.memoryRequestMb === undefined || d.memoryRequestMb > d.memoryMb)) {
+      throw new Error(`${d.part}: a memory limit needs a memory request at most as large (memoryRequestMb), what the part needs at rest`);
+    }
+    const memoryRequest = d.memoryRequestMb ? `${d.memoryRequestMb}Mi` : undefined;
     const probes = oneShot ? {} : probesOf(d);
     const listens = [...new Set([...(d.listens ?? []), ...(d.ports ?? []).map((p) => p.internal)])];
     const reportedRun = this.kind === 'Pod';
@@ -96,9 +100,9 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
       ports: listens.map((port) => ({ containerPort: port, name: portName(port), protocol: 'TCP' })),
       volumeMounts: values.mounts.apply((files) => [...(files ?? []), ...(d.volumes ?? []).map((v) => ({ name: 'data', mountPath: v.containerPath }))]),
       resources: {
-        // Requests equal to the limit: the scheduler places the part only where its ceiling fits, as the
-        // Docker target's limits sum is kept under a laptop's memory.
-        requests: { cpu: oneShot ? cpuRequest.oneShot : cpuRequest.longRunning, ...(memory ? { memory } : {}) },
+        // The scheduler places by requests: what the part needs at rest, so the lab fits a laptop's node;
+        // the limit is its ceiling, as on Docker.
+        requests: { cpu: oneShot ? cpuRequest.oneShot : cpuRequest.longRunning, ...(memoryRequest ? { memory: memoryRequest } : {}) },
         limits: memory ? { memory } : undefined,
       },
       ...probes,
