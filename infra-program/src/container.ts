@@ -59,7 +59,17 @@ export interface HealthCheck {
   readonly retries: number;
   /** Failures in this period do not count; it must cover the part's slowest (first) start. */
   readonly startPeriodSeconds: number;
+  /**
+   * What says the part is alive, where the check above asks more than that (Prometheus' `/-/ready` fails
+   * through a long WAL replay; an exporter's check fails while its database is down). A target that
+   * restarts a part whose check fails (Kubernetes' startup and liveness probes) asks this instead; Docker,
+   * which never restarts a container for its health, ignores it. Absent: the check itself tests life.
+   */
+  readonly alive?: LifeCheck;
 }
+
+/** A check that passes as long as the process serves at all, whatever it is still waiting for. */
+export type LifeCheck = { readonly httpGet: HttpCheck } | { readonly tests: string[] };
 
 export interface PlatformContainerArgs {
   readonly naming: Naming;
@@ -111,6 +121,19 @@ export interface PlatformContainerArgs {
    * Go's GOMEMLIMIT helpers) read the host's memory instead.
    */
   readonly memoryMb?: number;
+  /**
+   * What the part needs at rest, MiB, at most its limit: what a scheduler reserves for it (Kubernetes'
+   * memory request; Docker reserves nothing and ignores it). Requests equal to the limits would reserve the
+   * lab's whole ceiling on one node, and the scheduler places by requests.
+   */
+  readonly memoryRequestMb?: number;
+  /**
+   * Never two instances at once, not even while it is replaced: the part acts on shared state by itself
+   * (the fault controller re-applies its declaration to Toxiproxy every 2 s), so an old and a new instance
+   * side by side would undo each other. Docker replaces every container delete-first anyway; Kubernetes
+   * rolls the Deployment with the Recreate strategy.
+   */
+  readonly exclusive?: boolean;
   /** One-shot job: runs to completion, attached, its exit code and logs read back into the graph. */
   readonly oneShot?: boolean;
   /**

@@ -58,7 +58,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
   const onKubernetes = settings.target === 'kubernetes';
   // The chosen target takes every part; the lab's one Docker provider (with its registry credentials) makes
   // the Docker resources, which on Kubernetes are only the service image's build and push.
-  const setup = targetRegistry[settings.target](naming, settings);
+  const setup = targetRegistry[settings.target](naming, settings, registryAuth);
   useTarget(setup.target);
   const inLab: pulumi.ComponentResourceOptions = {
     providers: [dockerProvider(registryAuth), ...setup.providers],

@@ -3,7 +3,11 @@
  * the order the engine would see them. One test file per process: the mocks live on a global.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readRegistryAuth } from '../src/docker-provider';
 import { buildPlatform } from '../src/platform';
 import { readSettings } from '../src/settings';
@@ -105,20 +109,37 @@ function mockOutputs(args: pulumi.runtime.MockResourceArgs, exitCodes: Record<st
         containerLogs: args.inputs.attach ? `logs of ${args.name}\n     checks.........: 100.00% 12 out of 12\n` : undefined,
       };
     case 'kubernetes:core/v1:Pod':
-      // A run-once pod as the waitFor on its terminated state returns it: exit code, and on failure the log tail.
-      return {
-        ...args.inputs,
-        status: {
-          phase: (exitCodes[args.name] ?? 0) === 0 ? 'Succeeded' : 'Failed',
-          // FallbackToLogsOnError: the log tail becomes the message only when the container failed.
-          containerStatuses: [
-            { state: { terminated: { exitCode: exitCodes[args.name] ?? 0, message: (exitCodes[args.name] ?? 0) === 0 ? '' : `logs of ${args.name}\n     checks.........: 50.00% 6 out of 12\n` } } },
-          ],
-        },
-      };
+      return { ...args.inputs, status: runPod(args.name, args.inputs, exitCodes[args.name] ?? 0) };
     default:
       return { ...args.inputs };
   }
+}
+
+/**
+ * A run-once pod as the kubelet leaves it: its container's command runs here for real under /bin/sh, with the
+ * program (argv[0] of its args) replaced by one that prints this pod's mock output and exits with its code,
+ * and the termination message file moved to a temporary one. The message is then what the kubelet reports:
+ * the file's content (at most 4096 bytes), or with FallbackToLogsOnError and a non-zero exit and an empty
+ * file, the log's tail.
+ */
+function runPod(name: string, inputs: any, exitCode: number): Record<string, unknown> {
+  const container = inputs.spec.containers[0];
+  const output = `logs of ${name}\n     checks.........: ${exitCode === 0 ? '100.00% 12 out of 12' : '50.00% 6 out of 12'}\n`;
+  const dir = mkdtempSync(join(tmpdir(), 'lab-pod-'));
+  const messageFile = join(dir, 'termination-log');
+  writeFileSync(messageFile, '');
+  const fake = ['/bin/sh', '-c', 'printf "%s" "$1"; exit "$2"', 'program', output, String(exitCode)];
+  const command: string[] = (container.command ?? []).map((word: string) => word.replaceAll(container.terminationMessagePath ?? '/dev/termination-log', messageFile));
+  const argv = [...command, ...fake];
+  const result = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+  const code = result.status ?? 1;
+  let message = readFileSync(messageFile, 'utf8').slice(0, 4096);
+  if (message === '' && code !== 0 && container.terminationMessagePolicy === 'FallbackToLogsOnError') message = result.stdout.slice(-2048);
+  rmSync(dir, { recursive: true });
+  return {
+    phase: code === 0 ? 'Succeeded' : 'Failed',
+    containerStatuses: [{ state: { terminated: { exitCode: code, message } } }],
+  };
 }
 
 export interface ProgramRun {

@@ -67,11 +67,14 @@ describe('Kubernetes manifests against the OpenAPI schema of Kubernetes 1.36.0',
         kubernetesStorageClass: 'standard',
         kubernetesVolumeSizes: JSON.stringify(['postgres=10Gi']),
         k6Scenario: 'soak',
+        // A Docker Hub login: the image pull secret and every pod's imagePullSecrets.
+        dockerHubUser: 'lab-user',
+        dockerHubToken: 'dckr_pat_x',
       },
     ];
     const kinds = new Set<string>();
     for (const config of variants) {
-      const run = await runProgram({ stack: 'dev', config });
+      const run = await runProgram({ stack: 'dev', config, secretKeys: config.dockerHubToken ? ['dockerHubToken'] : [] });
       const manifests = kubernetesResources(run.resources);
       assert.ok(manifests.length > 40, `${manifests.length} manifests for ${JSON.stringify(config)}`);
       for (const r of manifests) kinds.add(manifestOf(r).kind);

@@ -9,7 +9,11 @@ import { before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { mockSecretPrefix, runProgram, type ProgramRun, type Recorded } from './harness';
 import { isSecretValue, unwrap } from './graph';
+import * as pulumi from '@pulumi/pulumi';
 import { runAs } from '../src/targets/kubernetes/part';
+import { sortValues } from '../src/targets/kubernetes/files-and-env';
+import { naming as makeNaming } from '../src/naming';
+import type { PlatformContainerArgs } from '../src/container';
 
 const project = 'observability-lab';
 const workloadTypes: Record<string, string> = {
@@ -161,6 +165,51 @@ describe('the Kubernetes target with default config', () => {
     assert.equal(mountedFile(run, workload(list, 'redis'), '/usr/local/etc/redis/redis.conf').from, 'secret');
   });
 
+  test('a workload that reads a Secret depends on it, and its pod template carries a digest of the Secret data', () => {
+    let checked = 0;
+    for (const w of list) {
+      const secretNames = new Set<string>([
+        ...(w.container.env ?? []).flatMap((e: any) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef.name] : [])),
+        ...(w.pod.volumes ?? []).flatMap((v: any) => (v.secret ? [v.secret.secretName] : [])),
+      ]);
+      if (secretNames.size === 0) continue;
+      checked += 1;
+      const template = w.kind === 'Pod' ? w.object : w.object.spec.template;
+      const digest = template.metadata.annotations['lab.secrets.sha256'];
+      assert.match(digest, /^[0-9a-f]{64}$/, `${w.part}: the Secret's digest in the pod template`);
+      // Not a Pulumi secret anywhere on its path: the template's diff stays readable.
+      const path = [...(w.kind === 'Pod' ? [] : ['spec', 'template']), 'metadata', 'annotations', 'lab.secrets.sha256'];
+      let at: any = w.raw.inputs;
+      for (const key of path) {
+        assert.ok(!isSecretValue(at), `${w.part}: ${key}'s parent is no secret`);
+        at = at[key];
+      }
+      assert.ok(!isSecretValue(at), `${w.part}: the digest is no secret`);
+      for (const secretName of secretNames) {
+        const secret = objects(run, 'kubernetes:core/v1:Secret').find((s) => s.object.metadata.name === secretName)!;
+        const urn = `kubernetes:core/v1:Secret::${secret.raw.name}`;
+        assert.ok(w.raw.dependencies.some((d) => d.endsWith(urn)), `${w.part} depends on Secret ${secretName}`);
+      }
+    }
+    assert.ok(checked >= 6, `${checked} workloads read a Secret`);
+  });
+
+  test('the Secret digest changes with any secret value, and only with those', async () => {
+    const args = (password: string, plain: string): PlatformContainerArgs => ({
+      naming: makeNaming(project, 'kdev'),
+      part: 'x',
+      image: 'x:1',
+      networks: [],
+      envs: { PASSWORD: pulumi.secret(password), LEVEL: plain },
+    });
+    const digest = (a: PlatformContainerArgs) =>
+      new Promise<string>((resolve) => sortValues(a, 'x-secrets', []).secretsDigest.apply((value) => resolve(value)));
+    const before = await digest(args('one', 'info'));
+    assert.notEqual(await digest(args('two', 'info')), before, 'a new password rolls the pods');
+    assert.equal(await digest(args('one', 'debug')), before, 'a plain value is in the pod spec itself');
+    assert.equal(await pulumi.isSecret(sortValues(args('one', 'info'), 'x-secrets', []).secretsDigest), false);
+  });
+
   test('config files are mounted where Docker uploads them, with the same content', async () => {
     const collector = workload(list, 'otel-collector');
     const file = mountedFile(run, collector, '/etc/otelcol-contrib/config.yaml');
@@ -190,7 +239,7 @@ describe('the Kubernetes target with default config', () => {
       assert.ok(w.container.readinessProbe, `${w.part} has a readiness probe`);
       assert.ok(w.container.startupProbe, `${w.part} has a startup probe`);
       assert.ok(w.container.resources.limits.memory.endsWith('Mi'), `${w.part} memory limit`);
-      assert.equal(w.container.resources.requests.memory, w.container.resources.limits.memory, w.part);
+      assert.ok(parseInt(w.container.resources.requests.memory) < parseInt(w.container.resources.limits.memory), `${w.part}: requests what it needs at rest, below its limit`);
     }
     // A part with a volume runs with the group that makes the volume writable; one without has no pod security context.
     assert.deepEqual(workload(list, 'postgres').pod.securityContext, { fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch' });
@@ -212,6 +261,26 @@ describe('the Kubernetes target with default config', () => {
     assert.ok(grafana.periodSeconds * grafana.failureThreshold >= 300, 'Grafana gets its first-start migrations');
   });
 
+  test('liveness asks whether a part lives, readiness whether it is ready, each with its own budget', () => {
+    const get = (part: string, probe: string) => workload(list, part).container[probe].httpGet?.path;
+    // Prometheus replays its WAL before /-/ready: that must make it unready, never restart it.
+    assert.equal(get('prometheus', 'readinessProbe'), '/-/ready');
+    assert.equal(get('prometheus', 'livenessProbe'), '/-/healthy');
+    assert.equal(get('prometheus', 'startupProbe'), '/-/healthy', 'a long replay after a restart is not killed by the startup probe either');
+    assert.equal(get('alertmanager', 'livenessProbe'), '/-/healthy');
+    assert.equal(get('loki', 'readinessProbe'), '/ready');
+    assert.equal(get('loki', 'livenessProbe'), '/loki/api/v1/status/buildinfo');
+    // An exporter whose database is down is unready (pg_up 0), not restarted.
+    assert.match(workload(list, 'postgres-exporter').container.readinessProbe.exec.command.join(' '), /pg_up 1/);
+    assert.equal(get('postgres-exporter', 'livenessProbe'), '/');
+    assert.equal(get('redis-exporter', 'livenessProbe'), '/health');
+    for (const w of list.filter((x) => x.container.livenessProbe)) {
+      const window = (probe: any) => probe.periodSeconds * probe.failureThreshold;
+      assert.ok(window(w.container.livenessProbe) > window(w.container.readinessProbe), `${w.part}: a restart takes longer failing than unreadiness`);
+      assert.deepEqual(w.container.startupProbe.httpGet ?? w.container.startupProbe.exec, w.container.livenessProbe.httpGet ?? w.container.livenessProbe.exec, `${w.part}: startup asks what liveness asks`);
+    }
+  });
+
   test('the app: replicas from config, instance id from the pod name, grace covering preStop and its drain', () => {
     const app = workload(list, 'shop-api');
     assert.equal(app.object.spec.replicas, 2);
@@ -226,6 +295,15 @@ describe('the Kubernetes target with default config', () => {
     assert.ok(preStop >= 1);
     assert.ok(app.pod.terminationGracePeriodSeconds > preStop + grace, 'SIGKILL only after preStop and the drain budget');
     assert.equal(objects(run, 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler').length, 0);
+  });
+
+  test('the fault controller is never two pods at once: Recreate; every other Deployment rolls', () => {
+    // A RollingUpdate starts the new controller before the old one stops, and each re-applies its own
+    // declaration every 2 s; Recreate scales the old ReplicaSet to 0 before the new one is created.
+    assert.deepEqual(workload(list, 'fault-controller').object.spec.strategy, { type: 'Recreate' });
+    for (const w of list.filter((x) => x.kind === 'Deployment' && x.part !== 'fault-controller')) {
+      assert.equal(w.object.spec.strategy, undefined, `${w.part} keeps the default RollingUpdate`);
+    }
   });
 
   test('Traefik, Grafana, Prometheus and Alertmanager are exposed on node ports; the URLs use them', () => {
@@ -246,12 +324,71 @@ describe('the Kubernetes target with default config', () => {
     const result = run.outputs.k6Result as any;
     assert.equal(result.exitCode, 0);
     assert.equal(result.passed, true);
-    // A passed run's log stays with its pod; the summary says where.
-    assert.equal(result.summary, `exited 0; its output: kubectl logs -n ${namespace} ${project}-kdev-k6`);
+    // A passed run brings its summary's tail back too: the wrapper writes it as the termination message.
+    assert.match(result.summary, /checks\.+: 100\.00% 12 out of 12/);
     for (const job of ['shop-api-migrate', 'minio-buckets']) {
       assert.equal(workload(list, job).object.spec.backoffLimit, 0, `${job} runs once`);
       assert.equal(workload(list, job).object.metadata.annotations?.['pulumi.com/skipAwait'], undefined, `${job} is awaited`);
     }
+  });
+});
+
+describe('the Kubernetes target: Docker Hub pulls', () => {
+  test('with dockerHubUser/dockerHubToken every pod pulls with one dockerconfigjson Secret made from them', async () => {
+    const run = await runProgram({
+      stack: 'khub',
+      config: { target: 'kubernetes', dockerHubUser: 'lab-user', dockerHubToken: 'dckr_pat_x' },
+      secretKeys: ['dockerHubToken'],
+    });
+    const pullSecrets = objects(run, 'kubernetes:core/v1:Secret').filter((s) => s.object.type === 'kubernetes.io/dockerconfigjson');
+    assert.equal(pullSecrets.length, 1);
+    const [{ raw, object }] = pullSecrets as [{ raw: Recorded; object: any }];
+    assert.equal(object.metadata.name, `${project}-khub-docker-hub`);
+    assert.ok(isSecretValue(raw.inputs.stringData['.dockerconfigjson']) || isSecretValue(raw.inputs.stringData), 'the token is encrypted in the state');
+    const config = JSON.parse(object.stringData['.dockerconfigjson']);
+    // The kubelet's keyring stores this entry as index.docker.io, the key it looks up for every image
+    // without a registry host (pkg/credentialprovider/keyring.go: Add, isDefaultRegistryMatch).
+    assert.deepEqual(Object.keys(config.auths), ['https://index.docker.io/v1/']);
+    const entry = config.auths['https://index.docker.io/v1/'];
+    assert.equal(entry.username, 'lab-user');
+    assert.equal(entry.password, 'dckr_pat_x');
+    assert.equal(Buffer.from(entry.auth, 'base64').toString(), 'lab-user:dckr_pat_x');
+    const list = workloads(run);
+    assert.ok(list.length >= 16);
+    for (const w of list) {
+      assert.deepEqual(w.pod.imagePullSecrets, [{ name: object.metadata.name }], `${w.part} pulls with the login`);
+      assert.ok(w.raw.dependencies.some((d) => d.endsWith(`kubernetes:core/v1:Secret::${raw.name}`)), `${w.part} is created after the Secret`);
+    }
+  });
+
+  test('without a login the nodes pull anonymously: no pull secret, no imagePullSecrets', async () => {
+    const run = await runProgram({ stack: 'kanon', config: { target: 'kubernetes' } });
+    assert.equal(objects(run, 'kubernetes:core/v1:Secret').filter((s) => s.object.type === 'kubernetes.io/dockerconfigjson').length, 0);
+    for (const w of workloads(run)) assert.equal(w.pod.imagePullSecrets, undefined, w.part);
+  });
+});
+
+describe('the Kubernetes target: a one-shot Job that fails', () => {
+  test('the migration and bucket Jobs are replaced on the next pulumi up while not complete, and their failure carries the log tail', async () => {
+    const list = workloads(await runProgram({ stack: 'kjob', config: { target: 'kubernetes' } }));
+    for (const job of ['shop-api-migrate', 'minio-buckets']) {
+      const w = workload(list, job);
+      // pulumi-kubernetes Diff: with this annotation (exactly "true") on a Job, it reads the live Job and, when
+      // the Job checker does not call it complete (BackoffLimitExceeded), replaces it; without it, the next
+      // `pulumi up` awaits the same failed Job and fails at once.
+      assert.equal(w.object.metadata.annotations['pulumi.com/replaceUnready'], 'true', `${job}: a failed run is run again`);
+      assert.ok(w.raw.deleteBeforeReplace, `${job}: the old Job (same name) goes first`);
+      // The kubelet writes the last log lines as the termination message of a failed container; the provider's
+      // pod checker reports "[Error] <message>" and the Job await puts it into the error `pulumi up` prints.
+      assert.equal(w.container.terminationMessagePolicy, 'FallbackToLogsOnError', job);
+    }
+  });
+
+  test('a detached run is never replaced for being unfinished: it is unfinished while it runs', async () => {
+    const list = workloads(await runProgram({ stack: 'kjob2', config: { target: 'kubernetes', k6Scenario: 'soak' } }));
+    const k6 = workload(list, 'k6');
+    assert.equal(k6.kind, 'Job');
+    assert.equal(k6.object.metadata.annotations['pulumi.com/replaceUnready'], undefined);
   });
 });
 
@@ -305,6 +442,13 @@ describe('the Kubernetes target: ordering and config', () => {
     assert.equal(result.exitCode, 99);
     assert.equal(result.passed, false);
     assert.match(result.summary, /checks\.+: 50\.00%/, 'a failed run brings its log tail back');
+    // Failed thresholds are a result, not a failed pod: the pod Succeeded, so the provider's Pod read
+    // (`pulumi refresh`: ready or Succeeded, else an error) takes it as it is.
+    const pod = run.resources.find((r) => r.type === 'kubernetes:core/v1:Pod' && r.name === 'k6')!;
+    assert.ok(pod.completedAt < Number.POSITIVE_INFINITY);
+    const k6Pod = workload(list, 'k6');
+    assert.deepEqual(k6Pod.container.command.slice(0, 2), ['/bin/sh', '-c']);
+    assert.deepEqual(k6Pod.container.args.slice(0, 2), ['k6', 'run'], 'the wrapper runs k6 with its own arguments');
     const k6 = workload(list, 'k6');
     assert.deepEqual(k6.raw.replaceOnChanges, ['metadata.annotations', 'spec'], 'a new subject is a new run');
   });
@@ -316,7 +460,15 @@ describe('the Kubernetes target: ordering and config', () => {
     assert.equal(job.object.metadata.annotations['pulumi.com/skipAwait'], 'true');
     const result = run.outputs.k6Result as any;
     assert.equal(result.exitCode, null);
-    assert.match(result.summary, new RegExp(`kubectl logs -f -n ${project}-ksoak job/${project}-ksoak-k6$`));
+    const name = job.object.metadata.name as string;
+    assert.match(name, new RegExp(`^${project}-ksoak-k6-[0-9a-f]{8}$`));
+    assert.match(result.summary, new RegExp(`kubectl logs -f -n ${project}-ksoak job/${name}$`));
+    // skipAwait: the provider deletes a replaced Job without waiting for it to go, so each run has its own
+    // name (the same one while nothing changes, so a plain re-run replaces nothing) and never meets the old one.
+    const again = await runProgram({ stack: 'ksoak', config: { target: 'kubernetes', k6Scenario: 'soak' } });
+    assert.equal(workloads(again).find((w) => w.part === 'k6')!.object.metadata.name, name, 'unchanged: the same run');
+    const other = await runProgram({ stack: 'ksoak', config: { target: 'kubernetes', k6Scenario: 'soak', k6Params: JSON.stringify(['DURATION=2h']) } });
+    assert.notEqual(workloads(other).find((w) => w.part === 'k6')!.object.metadata.name, name, 'another run, another name');
   });
 
   test('on Docker the Kubernetes knobs change nothing', async () => {
@@ -337,6 +489,41 @@ describe('the Kubernetes target: ordering and config', () => {
     assert.ok(plain.resources.some((r) => r.type === 'docker:index/container:Container'));
     assert.deepEqual(view(knobs), view(plain));
     assert.ok(!knobs.resources.some((r) => r.type.startsWith('kubernetes:')));
+  });
+
+  test('a stack name that makes a StatefulSet name longer than 52 is refused before anything is made, naming the stack-name limit', async () => {
+    // observability-lab-<stack>-alertmanager: 31 characters around the stack name, so 21 fit and 22 do not
+    // (63 would: the namespace and the Services alone would accept it, and the StatefulSet would get no pod).
+    const fits = 'a'.repeat(21);
+    const run = await runProgram({ stack: fits, config: { target: 'kubernetes' } });
+    const names = workloads(run).filter((w) => w.kind === 'StatefulSet').map((w) => w.object.metadata.name as string);
+    assert.equal(Math.max(...names.map((n) => n.length)), 52);
+    await assert.rejects(
+      runProgram({ stack: 'a'.repeat(22), config: { target: 'kubernetes' } }),
+      (error: Error) => {
+        assert.match(error.message, /StatefulSet name "observability-lab-a{22}-alertmanager" has 53 characters/);
+        assert.match(error.message, /over 52 \(its pods' controller-revision-hash label is the name plus 11\)/);
+        assert.match(error.message, /the stack name may have at most 21 characters, "a{22}" has 22/);
+        return true;
+      },
+    );
+  });
+
+  test('a changed volume size neither replaces a StatefulSet nor reaches its claim template: claims are grown on the claim', async () => {
+    // A claim template is immutable and the claims outlive the StatefulSet (Retain), so replacing it would
+    // delete and recreate the data store with the same claims at their old size: the template is ignored
+    // on update, and README's path (patching the claim) is the one that resizes.
+    const sets = workloads(await runProgram({ stack: 'kvol', config: { target: 'kubernetes', kubernetesVolumeSizes: JSON.stringify(['postgres=20Gi']) } })).filter((w) => w.kind === 'StatefulSet');
+    assert.equal(sets.length, 8);
+    for (const w of sets) {
+      assert.deepEqual(w.raw.ignoreChanges, ['spec.volumeClaimTemplates'], w.part);
+      assert.ok(!w.raw.replaceOnChanges.some((path) => path.includes('volumeClaimTemplates')), w.part);
+      assert.deepEqual(w.object.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: 'Retain', whenScaled: 'Retain' }, w.part);
+      // The claim is data-<StatefulSet name>-0, as README names it for `kubectl patch pvc`.
+      assert.equal(w.object.spec.volumeClaimTemplates[0].metadata.name, 'data', w.part);
+    }
+    // A new stack (or a claim made after the change) gets the configured size.
+    assert.equal(sets.find((w) => w.part === 'postgres')!.object.spec.volumeClaimTemplates[0].spec.resources.requests.storage, '20Gi');
   });
 
   test('a volume size for a part without storage is refused, naming the key', async () => {

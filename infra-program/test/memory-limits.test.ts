@@ -8,6 +8,10 @@ import { before, describe, test } from 'node:test';
 import { collectorPrometheusReaderOptions } from '@lab/dashboards';
 import { byPart, containers, unwrap, upload, type ContainerView } from './graph';
 import { runProgram } from './harness';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { kubeParts, type KubePart } from './k8s-graph';
+import { unwrap as unwrapInputs } from './graph';
 
 const laptopMib = 16 * 1024;
 /** What the lab may take at most: the rest is the OS, a browser, an editor and Docker's own VM. */
@@ -60,5 +64,50 @@ describe('memory limits', () => {
     assert.equal(host, '0.0.0.0');
     assert.equal(typeof port, 'number');
     assert.deepEqual(options, collectorPrometheusReaderOptions);
+  });
+});
+
+/** MiB of a Kubernetes memory quantity as the target writes it (`<n>Mi`). */
+const mib = (quantity: string | undefined): number => {
+  const match = /^(\d+)Mi$/.exec(quantity ?? '');
+  assert.ok(match, `quantity ${quantity} in Mi`);
+  return Number(match[1]);
+};
+/** Pods a workload runs at once: its replicas (a Deployment), else one. */
+const podsOf = (part: KubePart): number => (part.kind === 'Deployment' || part.kind === 'StatefulSet' ? (unwrapInputs(part.raw.inputs).spec.replicas ?? 1) : 1);
+
+describe('memory requests and limits on Kubernetes', () => {
+  let parts: KubePart[];
+  before(async () => {
+    parts = kubeParts((await runProgram({ stack: 'kmem', config: { target: 'kubernetes' } })).resources);
+  });
+  const totals = () => {
+    let requested = 0;
+    let limited = 0;
+    for (const part of parts) {
+      requested += podsOf(part) * mib(part.container.resources.requests.memory);
+      limited += podsOf(part) * mib(part.container.resources.limits.memory);
+    }
+    return { requested, limited };
+  };
+
+  test('every pod requests what its part needs at rest, below its limit; the limits stay as on Docker', () => {
+    assert.ok(parts.length >= 16);
+    for (const part of parts) {
+      const request = mib(part.container.resources.requests.memory);
+      const limit = mib(part.container.resources.limits.memory);
+      assert.ok(request < limit, `${part.part}: request ${request} < limit ${limit}`);
+    }
+    // The scheduler places by requests: with k6 scheduled last, the whole lab fits a single kind node on an
+    // 8 GB Docker Desktop VM with room for the node's own components.
+    assert.ok(totals().requested <= 3 * 1024, `${totals().requested} MiB requested`);
+  });
+
+  test("README states the default stack's total request and total limit, as the graph has them", () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const { requested, limited } = totals();
+    const stated = /requests (\d[\d,]*) MiB of memory in all and is limited to (\d[\d,]*) MiB/.exec(readme);
+    assert.ok(stated, 'README states the totals');
+    assert.deepEqual([Number(stated[1]!.replace(',', '')), Number(stated[2]!.replace(',', ''))], [requested, limited]);
   });
 });

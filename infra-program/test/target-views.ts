@@ -7,6 +7,7 @@
 import { containers, isSecretValue, type ContainerView } from './graph';
 import { mockSecretPrefix, type ProgramRun, type Recorded } from './harness';
 import { kubeParts, type KubePart } from './k8s-graph';
+import { runReportScript } from '../src/targets/kubernetes/run-report';
 
 export type TargetKind = 'docker' | 'kubernetes';
 
@@ -93,6 +94,9 @@ function dockerViews(run: ProgramRun): PartView[] {
   });
 }
 
+const isWrappedRun = (command: readonly string[]): boolean =>
+  command.length === 4 && command[0] === '/bin/sh' && command[1] === '-c' && command[2] === runReportScript() && command[3] === 'sh';
+
 function kubernetesViews(run: ProgramRun): PartView[] {
   return kubeParts(run.resources).map((p: KubePart) => ({
     target: 'kubernetes' as const,
@@ -107,7 +111,8 @@ function kubernetesViews(run: ProgramRun): PartView[] {
     ),
     secretEnv: [...p.secretEnv].sort(),
     files: p.files.map((f) => ({ path: f.path, content: f.content, secret: f.secret })),
-    argv: [...p.command, ...p.args],
+    // A reported run goes through the wrapper (run-report.ts), which runs its args unchanged.
+    argv: isWrappedRun(p.command) ? p.args : [...p.command, ...p.args],
     probed: p.container.readinessProbe !== undefined,
     healthChecked: p.container.livenessProbe !== undefined,
     raw: [p.raw],

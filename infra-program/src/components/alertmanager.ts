@@ -24,6 +24,11 @@ export function alertmanagerAddress(naming: Naming): AlertmanagerAddress {
 
 /** It holds alerts, silences and a notification log, nothing that grows with traffic. */
 export const alertmanagerMemoryMb = 96;
+/**
+ * What it holds at rest, MiB: a few alert groups and silences. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const alertmanagerMemoryRequestMb = 32;
 
 export interface AlertmanagerArgs {
   readonly naming: Naming;
@@ -73,10 +78,13 @@ export class Alertmanager extends pulumi.ComponentResource {
         listens: [alertmanagerPort],
         ports: [{ internal: alertmanagerPort, ...args.publish }],
         memoryMb: alertmanagerMemoryMb,
+        memoryRequestMb: alertmanagerMemoryRequestMb,
         // The image is busybox-based (its Dockerfile), so wget is there.
         healthcheck: {
           tests: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${alertmanagerPort}/-/ready || exit 1`],
           httpGet: { port: alertmanagerPort, path: '/-/ready' },
+          // /-/healthy answers while the process serves (ui/web.go); /-/ready waits for the config to load.
+          alive: { httpGet: { port: alertmanagerPort, path: '/-/healthy' } },
           intervalSeconds: 5,
           timeoutSeconds: 3,
           retries: 12,

@@ -32,6 +32,11 @@ const collectorReadiness = { port: collectorPorts.health, path: '/' } as const;
 
 /** Its container's hard limit; the memory_limiter's limits are derived from it. */
 export const collectorMemoryMb = 512;
+/**
+ * What it holds at rest, MiB: its pipelines with empty queues; load fills the queues up to the memory_limiter. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const collectorMemoryRequestMb = 128;
 
 export class Collector extends pulumi.ComponentResource {
   readonly address: CollectorAddress;
@@ -71,6 +76,7 @@ export class Collector extends pulumi.ComponentResource {
         readiness: { ...collectorReadiness, timeoutSeconds: 3, withinSeconds: 90 },
         configFiles: [this.config],
         memoryMb: collectorMemoryMb,
+        memoryRequestMb: collectorMemoryRequestMb,
         // On SIGTERM the exporters drain their sending queues to Tempo, Loki and Prometheus.
         stopTimeoutSeconds: 15,
         labels: { 'lab.requires.tempo': args.tempoReady },

@@ -26,6 +26,11 @@ export function redisExporterTarget(naming: Naming): ScrapeTarget {
 
 /** Each exporter's memory limit, MiB: a Go process answering one scrape at a time. */
 export const exporterMemoryMb = 64;
+/**
+ * What it holds at rest, MiB: a Go process that holds one scrape at a time. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const exporterMemoryRequestMb = 32;
 
 /**
  * Healthy only while the exporter reaches its database: `/metrics` answers 200 either way, but its
@@ -33,12 +38,14 @@ export const exporterMemoryMb = 64;
  * `exporter/postgres_exporter.go`: `pg_up`; redis_exporter `exporter/exporter.go`: `redis_up`; its
  * `/health` writes `ok` without touching Redis). Both images have sh, wget and grep (busybox, alpine).
  */
-export const upProbe = (port: number, upMetric: 'pg_up' | 'redis_up'): HealthCheck => ({
+export const upProbe = (port: number, upMetric: 'pg_up' | 'redis_up', alivePath: string): HealthCheck => ({
   tests: ['CMD-SHELL', `wget -q -O - http://127.0.0.1:${port}/metrics | grep -q '^${upMetric} 1$'`],
   intervalSeconds: 10,
   timeoutSeconds: 5,
   retries: 5,
   startPeriodSeconds: 30,
+  // Its store being down is no reason to restart the exporter: a path it answers without touching the store.
+  alive: { httpGet: { port, path: alivePath } },
 });
 
 export class PostgresExporter extends pulumi.ComponentResource {
@@ -57,6 +64,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
         part: 'postgres-exporter',
         image: args.images.pull('postgresExporter'),
         memoryMb: exporterMemoryMb,
+        memoryRequestMb: exporterMemoryRequestMb,
         networks: args.networks.pick('data', 'telemetry'),
         command: [`--web.listen-address=${bindAll(this.target.endpoint.port)}`],
         listens: [this.target.endpoint.port],
@@ -65,7 +73,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
           DATA_SOURCE_USER: pg.user,
           DATA_SOURCE_PASS: pg.password,
         },
-        healthcheck: upProbe(this.target.endpoint.port, 'pg_up'),
+        healthcheck: upProbe(this.target.endpoint.port, 'pg_up', '/'),
       },
       { parent: this },
     );
@@ -88,6 +96,7 @@ export class RedisExporter extends pulumi.ComponentResource {
         part: 'redis-exporter',
         image: args.images.pull('redisExporter'),
         memoryMb: exporterMemoryMb,
+        memoryRequestMb: exporterMemoryRequestMb,
         networks: args.networks.pick('data', 'telemetry'),
         listens: [this.target.endpoint.port],
         envs: {
@@ -95,7 +104,7 @@ export class RedisExporter extends pulumi.ComponentResource {
           REDIS_PASSWORD: args.redis.password,
           REDIS_EXPORTER_WEB_LISTEN_ADDRESS: bindAll(this.target.endpoint.port),
         },
-        healthcheck: upProbe(this.target.endpoint.port, 'redis_up'),
+        healthcheck: upProbe(this.target.endpoint.port, 'redis_up', '/health'),
       },
       { parent: this },
     );

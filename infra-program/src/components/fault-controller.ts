@@ -26,6 +26,11 @@ export function faultControllerAddress(naming: Naming): FaultControllerAddress {
 
 /** Its container's memory limit, MiB: one Node process polling an API and serving a few series. */
 export const faultControllerMemoryMb = 128;
+/**
+ * What it holds at rest, MiB: Node.js with the controller loaded, no request in flight. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const faultControllerMemoryRequestMb = 96;
 
 export interface FaultControllerArgs {
   readonly naming: Naming;
@@ -81,6 +86,9 @@ export class FaultController extends pulumi.ComponentResource {
         configFiles: [this.declarationFile],
         listens: [metricsPort],
         memoryMb: faultControllerMemoryMb,
+        memoryRequestMb: faultControllerMemoryRequestMb,
+        // Two controllers, each with its own declaration, would flip the links between them every 2 s.
+        exclusive: true,
         healthcheck: {
           // The service image; the controller serves /health/live next to /metrics.
           ...nodeHttpCheck(metricsPort, '/health/live'),

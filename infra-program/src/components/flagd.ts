@@ -31,6 +31,11 @@ export function flagdAddress(naming: Naming): FlagdAddress {
 
 /** Its container's memory limit, MiB: a Go server holding a few flags and a handful of sync streams. */
 export const flagdMemoryMb = 64;
+/**
+ * What it holds at rest, MiB: a Go process holding one small flag file. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const flagdMemoryRequestMb = 32;
 
 export interface FlagdArgs {
   readonly naming: Naming;
@@ -80,6 +85,7 @@ export class Flagd extends pulumi.ComponentResource {
         configFiles: [this.flagFile],
         listens: [flagdPorts.evaluation, flagdPorts.management, flagdPorts.sync, flagdPorts.ofrep],
         memoryMb: flagdMemoryMb,
+        memoryRequestMb: flagdMemoryRequestMb,
         readiness: { port: flagdPorts.management, path: '/readyz', timeoutSeconds: 3 },
       },
       { parent: this },

@@ -39,6 +39,11 @@ export interface GrafanaArgs {
  * the database migrations, its busiest moment.
  */
 export const grafanaMemoryMb = 512;
+/**
+ * What it holds at rest, MiB: the server with its plugins loaded and the provisioned dashboards, nobody viewing. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const grafanaMemoryRequestMb = 192;
 
 /** Seconds the admin check waits for Grafana's API after Grafana reported healthy. */
 export const grafanaAdminCheckTimeoutSeconds = 60;
@@ -88,6 +93,7 @@ export class Grafana extends pulumi.ComponentResource {
         part: 'grafana',
         image: args.images.pull('grafana'),
         memoryMb: grafanaMemoryMb,
+        memoryRequestMb: grafanaMemoryRequestMb,
         networks: args.networks.pick('telemetry'),
         envs: {
           GF_SERVER_HTTP_PORT: String(grafanaPort),

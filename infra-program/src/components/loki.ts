@@ -21,6 +21,11 @@ export function lokiAddress(naming: Naming): LokiAddress {
 
 /** Its container's memory limit, MiB: ingester chunks of a few streams, and query buffers. */
 export const lokiMemoryMb = 768;
+/**
+ * What it holds at rest, MiB: idle ingester and caches with the lab's few streams. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const lokiMemoryRequestMb = 192;
 
 export class Loki extends pulumi.ComponentResource {
   readonly address: LokiAddress;
@@ -54,6 +59,7 @@ export class Loki extends pulumi.ComponentResource {
         part: 'loki',
         image: args.images.pull('loki'),
         memoryMb: lokiMemoryMb,
+        memoryRequestMb: lokiMemoryRequestMb,
         networks: args.networks.pick('telemetry'),
         command: [`-config.file=${this.config.path}`, '-config.expand-env=true'],
         listens: [lokiPorts.http, lokiPorts.grpc],
@@ -74,6 +80,9 @@ export class Loki extends pulumi.ComponentResource {
           retries: 24,
           // /ready answers 503 until the ingester has joined its ring and waited its join period.
           startPeriodSeconds: 120,
+          // Loki has no liveness endpoint of its own; its build info is served by the HTTP server from the
+          // start, ring or WAL replay or not.
+          alive: { httpGet: { port: lokiPorts.http, path: '/loki/api/v1/status/buildinfo' } },
         },
         labels: { 'lab.requires.buckets': args.store.bucketsReady },
       },

@@ -27,9 +27,19 @@ export interface S3Store {
 
 /** The bucket job's memory limit, MiB: one `mc` run. */
 export const minioClientMemoryMb = 64;
+/**
+ * What it holds at rest, MiB: one `mc` command. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const minioClientMemoryRequestMb = 32;
 
 /** Its container's memory limit, MiB: Loki's chunks and Tempo's blocks pass through it; it holds none in memory for long. */
 export const minioMemoryMb = 384;
+/**
+ * What it holds at rest, MiB: the server with two small buckets, no transfer in flight. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const minioMemoryRequestMb = 128;
 
 export class Minio extends pulumi.ComponentResource {
   readonly store: S3Store;
@@ -51,6 +61,7 @@ export class Minio extends pulumi.ComponentResource {
         part,
         image: args.images.pull('minio'),
         memoryMb: minioMemoryMb,
+        memoryRequestMb: minioMemoryRequestMb,
         networks,
         envs: { MINIO_ROOT_USER: rootUser, MINIO_ROOT_PASSWORD: rootPassword },
         command: ['server', '/data', '--address', `:${minioPorts.api}`, '--console-address', `:${minioPorts.console}`],
@@ -75,6 +86,7 @@ export class Minio extends pulumi.ComponentResource {
         part: 'minio-buckets',
         image: args.images.pull('minioClient'),
         memoryMb: minioClientMemoryMb,
+        memoryRequestMb: minioClientMemoryRequestMb,
         networks,
         envs: { MINIO_ROOT_USER: rootUser, MINIO_ROOT_PASSWORD: rootPassword },
         entrypoints: ['/bin/sh', '-c'],

@@ -31,6 +31,11 @@ export interface PostgresConnection {
 
 /** Its container's memory limit, MiB: shared_buffers' default 128 MB plus a backend per pooled connection of every replica. */
 export const postgresMemoryMb = 512;
+/**
+ * What it holds at rest, MiB: the server and its background workers with a small share of shared_buffers touched. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const postgresMemoryRequestMb = 128;
 
 export class Postgres extends pulumi.ComponentResource {
   readonly connection: PostgresConnection;
@@ -49,6 +54,7 @@ export class Postgres extends pulumi.ComponentResource {
         part,
         image: args.images.pull('postgres'),
         memoryMb: postgresMemoryMb,
+        memoryRequestMb: postgresMemoryRequestMb,
         networks: args.networks.pick('data'),
         listens: [postgresPort],
         envs: { POSTGRES_USER: user, POSTGRES_DB: database, POSTGRES_PASSWORD: password },
@@ -67,6 +73,9 @@ export class Postgres extends pulumi.ComponentResource {
           retries: 10,
           // A first start runs initdb before the server takes TCP connections.
           startPeriodSeconds: 60,
+          // Alive while it answers at all: pg_isready exits 1 for a server rejecting connections (starting
+          // up, recovering from a crash), 2 only when nothing answers.
+          alive: { tests: ['CMD-SHELL', `pg_isready --host 127.0.0.1 --port ${postgresPort} --quiet; [ $? -le 1 ]`] },
         },
       },
       { parent: this },

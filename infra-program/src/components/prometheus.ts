@@ -42,6 +42,11 @@ export interface PrometheusArgs {
 
 /** Its container's memory limit, MiB: the head block of the lab's series (two hours), the 30-day rules' queries, exemplar storage. */
 export const prometheusMemoryMb = 1024;
+/**
+ * What it holds at rest, MiB: the head block of the lab's few thousand series. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const prometheusMemoryRequestMb = 256;
 
 export class Prometheus extends pulumi.ComponentResource {
   readonly address: PrometheusAddress;
@@ -83,6 +88,7 @@ export class Prometheus extends pulumi.ComponentResource {
         part: 'prometheus',
         image: args.images.pull('prometheus'),
         memoryMb: prometheusMemoryMb,
+        memoryRequestMb: prometheusMemoryRequestMb,
         networks: args.networks.pick('telemetry'),
         command: [
           `--config.file=${this.config.path}`,
@@ -109,6 +115,8 @@ export class Prometheus extends pulumi.ComponentResource {
           retries: 12,
           // After a restart it replays its WAL (up to the retention's worth of head data) before /-/ready.
           startPeriodSeconds: 120,
+          // /-/healthy answers as soon as the web handler serves, WAL replay or not (web/web.go).
+          alive: { httpGet: { port: prometheusPort, path: '/-/healthy' } },
         },
       },
       { parent: this },

@@ -24,6 +24,11 @@ export interface RedisConnection {
 
 /** Its container's memory limit, MiB: the item cache, small values with TTLs (Redis has no maxmemory here, so this is its ceiling). */
 export const redisMemoryMb = 256;
+/**
+ * What it holds at rest, MiB: the server with a few cached items. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const redisMemoryRequestMb = 32;
 
 export class Redis extends pulumi.ComponentResource {
   readonly connection: RedisConnection;
@@ -43,6 +48,7 @@ export class Redis extends pulumi.ComponentResource {
         part,
         image: args.images.pull('redis'),
         memoryMb: redisMemoryMb,
+        memoryRequestMb: redisMemoryRequestMb,
         networks: args.networks.pick('data'),
         listens: [redisPort],
         // The image's own entrypoint runs: it drops to the `redis` user (setpriv) and loads the bundled
@@ -62,6 +68,8 @@ export class Redis extends pulumi.ComponentResource {
           retries: 10,
           // Replaying a large append-only file delays the first PONG.
           startPeriodSeconds: 30,
+          // Alive while it answers at all: during that replay Redis answers every command with LOADING.
+          alive: { tests: ['CMD-SHELL', `redis-cli -p ${redisPort} ping 2>&1 | grep -qE 'PONG|LOADING'`] },
         },
       },
       { parent: this },

@@ -54,6 +54,11 @@ export interface ReplicaLinks {
  * a replica holds a connection pool, the OTel SDK's buffers and in-flight requests.
  */
 export const shopApiMemoryMb = 256;
+/**
+ * What it holds at rest, MiB: Node.js with the app and the OpenTelemetry SDK loaded, no request in flight. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const shopApiMemoryRequestMb = 128;
 
 /**
  * The shop API: its image built from service/Dockerfile, a one-shot migration, then N replicas that are
@@ -88,6 +93,7 @@ export class ShopService extends pulumi.ComponentResource {
         networks: args.networks.pick('data'),
         command: ['node', 'dist/migrate.js'],
         memoryMb: shopApiMemoryMb,
+        memoryRequestMb: shopApiMemoryRequestMb,
         envs: { DATABASE_URL: args.postgres.url, LOG_LEVEL: args.logLevel, OTEL_SDK_DISABLED: 'true' },
         oneShot: true,
       },
@@ -108,6 +114,7 @@ export class ShopService extends pulumi.ComponentResource {
         image: imageRef,
         networks: args.networks.pick('edge', 'data', 'telemetry'),
         memoryMb: shopApiMemoryMb,
+        memoryRequestMb: shopApiMemoryRequestMb,
         listens: [servicePort],
         envs: (instance) => ({
           PORT: String(servicePort),

@@ -31,6 +31,11 @@ const tempoReadyPath = '/ready';
 
 /** Its container's memory limit, MiB: live traces, the head block and the metrics generator's series. */
 export const tempoMemoryMb = 768;
+/**
+ * What it holds at rest, MiB: idle ingester and metrics generator with the lab's few traces. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const tempoMemoryRequestMb = 192;
 
 export class Tempo extends pulumi.ComponentResource {
   readonly address: TempoAddress;
@@ -67,6 +72,7 @@ export class Tempo extends pulumi.ComponentResource {
         part: 'tempo',
         image: args.images.pull('tempo'),
         memoryMb: tempoMemoryMb,
+        memoryRequestMb: tempoMemoryRequestMb,
         networks: args.networks.pick('telemetry'),
         command: [`-config.file=${this.config.path}`, '-config.expand-env=true'],
         listens: [tempoPorts.http, tempoPorts.grpc, tempoPorts.otlpGrpc, tempoPorts.otlpHttp],

@@ -26,6 +26,11 @@ export function toxiproxyAddress(naming: Naming): ToxiproxyAddress {
  * up to its own chunk queue while it delays or slows data.
  */
 export const toxiproxyMemoryMb = 128;
+/**
+ * What it holds at rest, MiB: a Go process proxying three links. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const toxiproxyMemoryRequestMb = 32;
 
 export interface ToxiproxyArgs {
   readonly naming: Naming;
@@ -79,6 +84,7 @@ export class Toxiproxy extends pulumi.ComponentResource {
         configFiles: [this.config],
         listens: [toxiproxyApiPort, ...Object.values(this.upstreamPorts)],
         memoryMb: toxiproxyMemoryMb,
+        memoryRequestMb: toxiproxyMemoryRequestMb,
         readiness: { port: toxiproxyApiPort, path: '/version', timeoutSeconds: 3 },
       },
       { parent: this },

@@ -49,6 +49,11 @@ export interface TraefikArgs {
 
 /** Its container's memory limit, MiB: a Go proxy holding a few hundred connections. */
 export const traefikMemoryMb = 192;
+/**
+ * What it holds at rest, MiB: a Go process with a handful of routes. The Kubernetes scheduler reserves this much (an estimate, not
+ * measured here); the limit above still caps it.
+ */
+export const traefikMemoryRequestMb = 64;
 
 export class Traefik extends pulumi.ComponentResource {
   readonly address: TraefikAddress;
@@ -84,6 +89,7 @@ export class Traefik extends pulumi.ComponentResource {
         part: 'traefik',
         image: args.images.pull('traefik'),
         memoryMb: traefikMemoryMb,
+        memoryRequestMb: traefikMemoryRequestMb,
         networks: args.networks.pick('edge', 'telemetry'),
         command: [`--configFile=${traefikStaticPath}`],
         configFiles: [this.staticConfig, this.dynamicConfig],

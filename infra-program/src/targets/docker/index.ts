@@ -28,7 +28,7 @@ export const dockerTarget: PlatformTarget = {
 };
 
 /** The Docker target for a stack: everything through the lab's Docker provider, which platform.ts makes. */
-export function dockerTargetSetup(_naming: unknown, settings: { readonly swapLimit: boolean }) {
+export function dockerTargetSetup(_naming: unknown, settings: { readonly swapLimit: boolean }, _registryAuth?: unknown) {
   return {
     target: dockerTarget,
     providers: [] as pulumi.ProviderResource[],

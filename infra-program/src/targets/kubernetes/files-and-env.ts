@@ -25,6 +25,11 @@ export interface SortedValues {
   readonly hasFiles: boolean;
   /** A digest of every file's content: in the pod template, so a changed file rolls the pods. */
   readonly filesDigest: pulumi.Output<string>;
+  /**
+   * A digest of the Secret's data, itself no secret: in the pod template, so a changed value rolls the
+   * pods (an env var from secretKeyRef is read once, at container start; a subPath mount never updates).
+   */
+  readonly secretsDigest: pulumi.Output<string>;
 }
 
 export const filesVolume = 'files';
@@ -69,21 +74,24 @@ export function sortValues(args: PlatformContainerArgs, secretName: string, extr
     }),
   ]);
 
-  const env = classifiedEnv.apply((entries) => [
+  // The env list, the mounts, the ConfigMap's data and the digests hold a secret value only as a
+  // reference (secretKeyRef, a secret volume) or not at all: not secrets themselves, so the pod spec's
+  // diff stays readable and only the Secret's data is encrypted.
+  const env = pulumi.unsecret(classifiedEnv).apply((entries) => [
     ...extraEnv,
     ...entries.map(
       (entry): EnvVar =>
         entry.secret ? { name: entry.name, valueFrom: { secretKeyRef: { name: secretName, key: entry.name } } } : { name: entry.name, value: entry.value },
     ),
   ]);
-  const mounts = allFiles.apply((list) => {
+  const mounts = pulumi.unsecret(allFiles).apply((list) => {
     const seen = new Set<string>();
     return list.map((file): VolumeMount => {
       checkUnique(seen, file.key);
       return { name: file.secret ? secretFilesVolume : filesVolume, mountPath: file.path, subPath: file.key, readOnly: true };
     });
   });
-  const configData = allFiles.apply((list) => Object.fromEntries(list.filter((f) => !f.secret).map((f) => [f.key, f.content])));
+  const configData = pulumi.unsecret(allFiles).apply((list) => Object.fromEntries(list.filter((f) => !f.secret).map((f) => [f.key, f.content])));
   const secretData = pulumi.secret(
     pulumi.all([classifiedEnv, allFiles]).apply(([entries, list]) => ({
       ...Object.fromEntries(entries.filter((e) => e.secret).map((e) => [e.name, e.value])),
@@ -99,7 +107,10 @@ export function sortValues(args: PlatformContainerArgs, secretName: string, extr
     secretData,
     mayHoldSecrets,
     hasFiles,
-    filesDigest: allFiles.apply((list) => fingerprint(list.map((f) => [f.path, f.content]))),
+    filesDigest: pulumi.unsecret(allFiles.apply((list) => fingerprint(list.map((f) => [f.path, f.content])))),
+    // A sha256 of generated random values tells nothing about them (the files digest too covers secret
+    // files); as a secret it would hide the pod template's diff and mark all of it secret in the state.
+    secretsDigest: pulumi.unsecret(secretData.apply((data) => fingerprint(Object.entries(data).sort(([a], [b]) => a.localeCompare(b))))),
   };
 }
 

@@ -1,5 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import type { RegistryAuth } from '../../docker-provider';
 import type { Naming } from '../../naming';
 import type { KubernetesTargetSettings } from './settings';
 import { networkPolicies } from './network-policies';
@@ -11,9 +12,10 @@ const providers = new WeakMap<KubernetesTarget, k8s.Provider>();
 
 /**
  * The target for one stack. Its provider talks to the cluster of the current kubeconfig context (the
- * provider's default when no kubeconfig is given), as `kubectl` does.
+ * provider's default when no kubeconfig is given), as `kubectl` does. With a Docker Hub login
+ * (`dockerHubUser`/`dockerHubToken`) the nodes pull with it, as the Docker provider does.
  */
-export function kubernetesTarget(naming: Naming, settings: KubernetesTargetSettings): KubernetesTarget {
+export function kubernetesTarget(naming: Naming, settings: KubernetesTargetSettings, dockerHub?: RegistryAuth): KubernetesTarget {
   const provider = new k8s.Provider('kubernetes', {});
   const target = new KubernetesTarget(
     'kubernetes',
@@ -23,6 +25,7 @@ export function kubernetesTarget(naming: Naming, settings: KubernetesTargetSetti
       volumeSizes: settings.kubernetesVolumeSizes,
       exposeAs: settings.kubernetesServiceType,
       imageRegistry: settings.kubernetesImageRegistry,
+      dockerHub,
       appScaling: settings.autoscaling
         ? { minReplicas: settings.autoscalingMinReplicas, maxReplicas: settings.autoscalingMaxReplicas, cpuPercent: settings.autoscalingCpuPercent }
         : { replicas: settings.replicas },
@@ -81,8 +84,8 @@ export function finishOnKubernetes(
  * which platform.ts makes, only builds and pushes the service image); once every part is declared, the
  * NetworkPolicies and the URLs as the user's machine reaches them.
  */
-export function kubernetesTargetSetup(naming: Naming, settings: KubernetesTargetSettings) {
-  const target = kubernetesTarget(naming, settings);
+export function kubernetesTargetSetup(naming: Naming, settings: KubernetesTargetSettings, registryAuth?: RegistryAuth) {
+  const target = kubernetesTarget(naming, settings, registryAuth);
   return {
     target,
     providers: [kubernetesProvider(target)] as pulumi.ProviderResource[],

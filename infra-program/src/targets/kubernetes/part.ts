@@ -2,9 +2,11 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { PlatformContainerArgs, PlatformPart } from '../../container';
 import { defaultStopTimeoutSeconds } from '../../container';
-import { annotationKey, objectName, partLabels, selectorLabels } from './labels';
+import { fingerprint } from '../../fingerprint';
+import { annotationKey, checkRunName, objectName, partLabels, runName, selectorLabels, statefulSetName } from './labels';
 import { filesVolume, secretFilesVolume, sortValues } from './files-and-env';
 import { probesOf } from './probes';
+import { parseRunReport, terminationMessagePath, wrappedRun } from './run-report';
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -15,6 +17,8 @@ export interface ClusterContext {
   readonly storageClass: string;
   readonly volumeSize: (part: string) => string;
   readonly exposeAs: 'NodePort' | 'LoadBalancer';
+  /** The image pull secrets every pod names (the stack's Docker Hub login), if any. */
+  readonly imagePullSecrets?: pulumi.Output<{ name: string }[]>;
 }
 
 export interface KubernetesPartArgs {
@@ -53,13 +57,13 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     const d = args.description;
     super('lab:kubernetes:Part', d.part, {}, opts);
     const child = { parent: this };
-    const name = objectName(d.naming, d.part);
+    const oneShot = d.oneShot === true;
+    this.kind = oneShot ? (d.reportsResult && !d.detached ? 'Pod' : 'Job') : (d.volumes ?? []).length > 0 ? 'StatefulSet' : 'Deployment';
+    const name = this.kind === 'StatefulSet' ? statefulSetName(d.naming, d.part) : objectName(d.naming, d.part);
     const namespace = args.cluster.namespace;
     const labels = partLabels(d.naming, d.part);
     const selector = selectorLabels(d.naming, d.part);
     this.podLabels = labels;
-    const oneShot = d.oneShot === true;
-    this.kind = oneShot ? (d.reportsResult && !d.detached ? 'Pod' : 'Job') : (d.volumes ?? []).length > 0 ? 'StatefulSet' : 'Deployment';
 
     const secretName = `${name}-secrets`;
     const configMapName = `${name}-files`;
@@ -74,27 +78,41 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     const stopSeconds = d.stopTimeoutSeconds ?? defaultStopTimeoutSeconds;
     const preStop = oneShot ? 0 : (d.preStopSeconds ?? 0);
     const memory = d.memoryMb ? `${d.memoryMb}Mi` : undefined;
+    if (d.memoryMb && (d.memoryRequestMb === undefined || d.memoryRequestMb > d.memoryMb)) {
+      throw new Error(`${d.part}: a memory limit needs a memory request at most as large (memoryRequestMb), what the part needs at rest`);
+    }
+    const memoryRequest = d.memoryRequestMb ? `${d.memoryRequestMb}Mi` : undefined;
     const probes = oneShot ? {} : probesOf(d);
     const listens = [...new Set([...(d.listens ?? []), ...(d.ports ?? []).map((p) => p.internal)])];
+    const reportedRun = this.kind === 'Pod';
+    if (reportedRun && d.entrypoints === undefined) {
+      throw new Error(`${d.part}: a run whose exit code is its result needs its entrypoint in its description, to run it from the reporting wrapper`);
+    }
+    const argv = reportedRun
+      ? pulumi.all([d.entrypoints ?? [], d.command ?? []]).apply(([entrypoint, command]) => wrappedRun([...entrypoint, ...command]))
+      : undefined;
     const container = {
       name: d.part,
       image: d.image,
-      command: d.entrypoints,
-      args: d.command,
+      command: argv ? argv.command : d.entrypoints,
+      args: argv ? argv.args : d.command,
       env: values.env,
       ports: listens.map((port) => ({ containerPort: port, name: portName(port), protocol: 'TCP' })),
       volumeMounts: values.mounts.apply((files) => [...(files ?? []), ...(d.volumes ?? []).map((v) => ({ name: 'data', mountPath: v.containerPath }))]),
       resources: {
-        // Requests equal to the limit: the scheduler places the part only where its ceiling fits, as the
-        // Docker target's limits sum is kept under a laptop's memory.
-        requests: { cpu: oneShot ? cpuRequest.oneShot : cpuRequest.longRunning, ...(memory ? { memory } : {}) },
+        // The scheduler places by requests: what the part needs at rest, so the lab fits a laptop's node;
+        // the limit is its ceiling, as on Docker.
+        requests: { cpu: oneShot ? cpuRequest.oneShot : cpuRequest.longRunning, ...(memoryRequest ? { memory: memoryRequest } : {}) },
         limits: memory ? { memory } : undefined,
       },
       ...probes,
       // The pod stays listed (and served) for preStop, then gets SIGTERM and its own stop budget.
       lifecycle: preStop > 0 ? { preStop: { sleep: { seconds: preStop } } } : undefined,
-      // A failed run's last log lines land in its status, where the program reads them.
+      // A failed container's last log lines (the kubelet's fallback: 80 lines, 2 KiB at most) land in its
+      // status as the termination message: the provider's Job await puts them into the error of a failed
+      // Job ("[Error] <lines>", pod checker containerTerminatedError), and a k6 pod's result reads them.
       terminationMessagePolicy: 'FallbackToLogsOnError',
+      terminationMessagePath,
     };
     if ((d.volumes ?? []).length > 1) throw new Error(`${d.part}: one volume per part on Kubernetes (one claim template)`);
     const user = runAs(d.part, d.user);
@@ -105,6 +123,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     const annotations: Record<string, pulumi.Input<string>> = {
       ...Object.fromEntries(Object.entries(d.labels ?? {}).map(([key, value]) => [annotationKey(key), value])),
       ...(values.hasFiles ? { 'lab.files.sha256': values.filesDigest } : {}),
+      ...(secret ? { 'lab.secrets.sha256': values.secretsDigest } : {}),
     };
     const podSpec = {
       containers: [container],
@@ -116,16 +135,30 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
       restartPolicy: oneShot ? 'Never' : 'Always',
       securityContext: user || volumeGroup ? { ...user, ...volumeGroup } : undefined,
       enableServiceLinks: false,
+      imagePullSecrets: args.cluster.imagePullSecrets,
     };
     const template = { metadata: { labels, annotations }, spec: podSpec };
     const metadata = { name, namespace, labels };
-    const replaceByDeleting = { ...child, deleteBeforeReplace: true };
+    // The workload after what its pods read: a pod started before its Secret exists waits in
+    // CreateContainerConfigError, and an env var's secretKeyRef names the Secret by a plain string.
+    const readsFrom = [...(configMap ? [configMap] : []), ...(secret ? [secret] : [])];
+    const workloadOpts = { ...child, dependsOn: readsFrom };
+    const replaceByDeleting = { ...workloadOpts, deleteBeforeReplace: true };
 
     if (this.kind === 'Deployment') {
       this.workload = new k8s.apps.v1.Deployment(
         d.part,
-        { metadata, spec: { replicas: args.replicas, selector: { matchLabels: selector }, template } },
-        child,
+        {
+          metadata,
+          spec: {
+            replicas: args.replicas,
+            selector: { matchLabels: selector },
+            template,
+            // The default RollingUpdate starts the new pod before the old one stops.
+            strategy: d.exclusive ? { type: 'Recreate' } : undefined,
+          },
+        },
+        workloadOpts,
       );
     } else if (this.kind === 'StatefulSet') {
       const size = args.cluster.volumeSize(d.part);
@@ -154,17 +187,32 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
             persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
           },
         },
-        // A claim template cannot change in place (the API refuses): a new size replaces the StatefulSet.
-        { ...replaceByDeleting, replaceOnChanges: ['spec.volumeClaimTemplates'] },
+        // A claim template cannot change in place (the API refuses), and replacing the StatefulSet for a
+        // new size would resize nothing: its claims are kept (Retain) and the new pod mounts the same ones.
+        // So a changed size changes nothing here: sizes apply to new claims, and an existing claim is
+        // grown on the claim itself (README, "Volume sizes").
+        { ...replaceByDeleting, ignoreChanges: ['spec.volumeClaimTemplates'] },
       );
     } else if (this.kind === 'Job') {
+      if (d.detached) checkRunName(d.naming, d.part);
+      // A detached run has a name of its own per content: any change of its pod template is a new Job name.
+      const jobName = d.detached
+        ? pulumi.unsecret(pulumi.output(template)).apply((resolved) => runName(d.naming, d.part, fingerprint(resolved)))
+        : name;
       this.workload = new k8s.batch.v1.Job(
         d.part,
         {
           metadata: {
             ...metadata,
-            // A detached run (longer than anyone waits at `pulumi up`) is only started.
-            annotations: d.detached ? { 'pulumi.com/skipAwait': 'true' } : undefined,
+            name: jobName,
+            annotations: d.detached
+              ? // A detached run (longer than anyone waits at `pulumi up`) is only started.
+                { 'pulumi.com/skipAwait': 'true' }
+              : // A Job that failed stays failed, and the provider would wait on it again and fail at
+                // once: with this its Diff reads the live Job and replaces one that is not complete, so the
+                // next `pulumi up` runs it again (pulumi-kubernetes provider.go, Diff; batch/v1 Job docs).
+                // Not on a detached run, which is "not complete" while it runs and would be restarted.
+                { 'pulumi.com/replaceUnready': 'true' },
           },
           spec: {
             // One attempt, as on Docker: a failure fails `pulumi up` ([BackoffLimitExceeded]) instead of
@@ -226,12 +274,13 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     this.id = workload.metadata.apply((meta) => `${meta.uid ?? meta.name}/${meta.generation ?? 0}`);
     if (this.kind === 'Pod') {
       const terminated = (this.workload as k8s.core.v1.Pod).status.apply((status) => status?.containerStatuses?.[0]?.state?.terminated);
-      this.exitCode = terminated.apply((state) => state?.exitCode);
-      // The kubelet keeps the log tail as the termination message only when the container failed
-      // (FallbackToLogsOnError); a successful run's whole log stays with its pod.
+      // The wrapper's report: the program's exit code and its output's tail, whatever the code. Without one
+      // (the wrapper itself killed: OOM, eviction) the container's own code, and the kubelet's log fallback.
+      const report = terminated.apply((state) => parseRunReport(state?.message));
+      this.exitCode = pulumi.all([terminated, report]).apply(([state, found]) => found?.exitCode ?? state?.exitCode);
       this.containerLogs = pulumi
-        .all([terminated, workload.metadata])
-        .apply(([state, meta]) => state?.message || `exited ${state?.exitCode ?? '?'}; its output: kubectl logs -n ${meta.namespace} ${meta.name}`);
+        .all([terminated, report, workload.metadata])
+        .apply(([state, found, meta]) => found?.tail ?? (state?.message || `exited ${state?.exitCode ?? '?'}; its output: kubectl logs -n ${meta.namespace} ${meta.name}`));
     } else if (this.kind === 'Job') {
       // The Job's await returns only once it completed; a failed one fails `pulumi up` with its reason.
       this.exitCode = workload.metadata.apply(() => (d.detached ? undefined : 0));

@@ -1,5 +1,5 @@
 import type * as k8s from '@pulumi/kubernetes';
-import type { HealthCheck, HttpCheck, PlatformContainerArgs } from '../../container';
+import type { HealthCheck, HttpCheck, LifeCheck, PlatformContainerArgs } from '../../container';
 
 type Probe = k8s.types.input.core.v1.Probe;
 
@@ -12,8 +12,15 @@ export interface PartProbes {
   readonly readinessProbe?: Probe;
 }
 
+/**
+ * How many times longer a part must fail its life check before it is restarted than Docker takes to call
+ * it unhealthy: a restart loses what the part holds in memory and starts its cold start over, while
+ * unreadiness only takes it out of its Service for as long as it lasts.
+ */
+export const livenessBudgetFactor = 2;
+
 /** The check's action: the kubelet's own HTTP GET where the part declared one, else its command. */
-function action(check: HealthCheck): Pick<Probe, 'httpGet' | 'exec'> {
+function action(check: Pick<HealthCheck, 'tests' | 'httpGet'>): Pick<Probe, 'httpGet' | 'exec'> {
   if (check.httpGet) return { httpGet: { port: check.httpGet.port, path: check.httpGet.path } };
   const [form, ...rest] = check.tests;
   if (form === 'CMD') return { exec: { command: rest } };
@@ -21,16 +28,23 @@ function action(check: HealthCheck): Pick<Probe, 'httpGet' | 'exec'> {
   throw new Error(`health check ${JSON.stringify(check.tests)} is neither CMD nor CMD-SHELL`);
 }
 
+function lifeAction(check: HealthCheck): Pick<Probe, 'httpGet' | 'exec'> {
+  const alive: LifeCheck | undefined = check.alive;
+  if (!alive) return action(check);
+  return 'httpGet' in alive ? httpAction(alive.httpGet) : action({ tests: alive.tests });
+}
+
 function httpAction(check: HttpCheck): Pick<Probe, 'httpGet'> {
   return { httpGet: { port: check.port, path: check.path } };
 }
 
 /**
- * The part's Docker health check as Kubernetes probes, with the same timings. Docker's start period
- * (failures do not count, the first success counts) is a startup probe that allows the start period plus
- * the retries; after it, liveness restarts a part that fails `retries` checks in a row, as Docker's
- * `unless-stopped` restarts one that exits. Readiness (what Services route by, and what `pulumi up`
- * waits for) is the part's declared readiness URL, else the same check.
+ * The part's Docker health check as Kubernetes probes, each asking its own question with its own budget.
+ * Startup and liveness ask whether the part is alive (its `alive` check where the health check asks more):
+ * the startup probe allows Docker's start period plus the retries, and liveness restarts a part only after
+ * `livenessBudgetFactor` times as long as Docker takes to call it unhealthy. Readiness (what Services route
+ * by, and what `pulumi up` waits for) asks whether it is ready: its declared readiness URL, else its health
+ * check with Docker's timing, so a part that replays its WAL is unready, not restarted.
  */
 export function probesOf(args: PlatformContainerArgs): PartProbes {
   const check = args.healthcheck;
@@ -39,11 +53,11 @@ export function probesOf(args: PlatformContainerArgs): PartProbes {
   const period = check?.intervalSeconds ?? 5;
   const startupFailures = check ? Math.ceil(check.startPeriodSeconds / check.intervalSeconds) + check.retries : 0;
   const startupProbe: Probe | undefined = check
-    ? { ...action(check), periodSeconds: period, timeoutSeconds: check.timeoutSeconds, failureThreshold: startupFailures }
+    ? { ...lifeAction(check), periodSeconds: period, timeoutSeconds: check.timeoutSeconds, failureThreshold: startupFailures }
     : // No health check: the readiness URL, polled for as long as the gate Docker runs would wait.
       { ...httpAction(readiness!), periodSeconds: period, timeoutSeconds: readiness!.timeoutSeconds, failureThreshold: Math.ceil((readiness!.withinSeconds ?? defaultReadyWithinSeconds) / period) };
   const livenessProbe: Probe | undefined = check
-    ? { ...action(check), periodSeconds: check.intervalSeconds, timeoutSeconds: check.timeoutSeconds, failureThreshold: check.retries }
+    ? { ...lifeAction(check), periodSeconds: check.intervalSeconds, timeoutSeconds: check.timeoutSeconds, failureThreshold: check.retries * livenessBudgetFactor }
     : undefined;
   const readinessProbe: Probe = readiness
     ? // One failure takes the pod out: a draining replica must leave the endpoints at once.

@@ -14,9 +14,11 @@ import type {
 import type { Naming } from '../../naming';
 import { SettingsError } from '../../settings-error';
 import type { KubernetesServiceType, VolumeSize } from './settings';
-import { namespaceName, objectName } from './labels';
+import { namespaceName, objectName, statefulSetName } from './labels';
 import type { PartNetworking } from './network-policies';
 import { KubernetesPart, type ClusterContext } from './part';
+import { dockerHubPullSecret } from './pull-secret';
+import type { RegistryAuth } from '../../docker-provider';
 
 /**
  * Volume sizes when the stack sets none: what a lab fills in days of use (Prometheus keeps 30 days of the
@@ -40,6 +42,8 @@ export interface KubernetesTargetArgs {
   readonly exposeAs: KubernetesServiceType;
   /** The registry the service image is pushed to and the nodes pull it from. */
   readonly imageRegistry: string;
+  /** A Docker Hub login the nodes pull with (an image pull secret on every pod); none: anonymous pulls. */
+  readonly dockerHub?: RegistryAuth;
   /** The app's scaling: a fixed count, or an autoscaler's bounds. */
   readonly appScaling: { readonly replicas: number } | { readonly minReplicas: number; readonly maxReplicas: number; readonly cpuPercent: number };
 }
@@ -78,6 +82,8 @@ export class KubernetesTarget extends pulumi.ComponentResource implements Platfo
       { parent: this },
     );
     this.namespaceName = this.namespace.metadata.apply((meta) => meta.name!);
+    // Before any part is declared: the longest stateful part's name is the one that bounds the stack name.
+    for (const part of Object.keys(defaultVolumeSizes)) statefulSetName(args.naming, part);
     const sizes = new Map(args.volumeSizes.map((entry) => [entry.part, entry.size]));
     for (const part of sizes.keys()) {
       if (!(part in defaultVolumeSizes)) {
@@ -86,8 +92,11 @@ export class KubernetesTarget extends pulumi.ComponentResource implements Platfo
         );
       }
     }
+    const pullSecret = args.dockerHub ? dockerHubPullSecret(args.naming, this.namespaceName, args.dockerHub, { parent: this }) : undefined;
     this.cluster = {
       namespace: this.namespaceName,
+      // By the Secret's output: every pod is created after the Secret it pulls with.
+      imagePullSecrets: pullSecret ? pullSecret.metadata.apply((meta) => [{ name: meta.name! }]) : undefined,
       storageClass: args.storageClass,
       exposeAs: args.exposeAs,
       volumeSize: (part) => {
