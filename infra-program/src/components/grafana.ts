@@ -139,6 +139,7 @@ export class Grafana extends pulumi.ComponentResource {
         image: args.images.pull('grafana'),
         // sh and curl: a few MiB.
         memoryMb: 32,
+        memoryRequestMb: 16,
         networks: args.networks.pick('telemetry'),
         entrypoints: ['/bin/sh', '-c'],
         command: [grafanaAdminCheckScript],
