@@ -72,7 +72,7 @@ const debianTemplateDir = '/usr/share/prometheus/alertmanager';
  */
 function alertmanagerCommand(flags: string[]): string[] {
   const binary = alertmanagerBinary();
-  if (existsSync(join(debianTemplateDir, 'default.tmpl'))) return [binary, ...flags];
+  if (['default.tmpl', 'email.tmpl'].every((template) => existsSync(join(debianTemplateDir, template)))) return [binary, ...flags];
   const unpackedShare = join(dirname(binary), '..', 'share');
   if (!existsSync(join(unpackedShare, 'prometheus', 'alertmanager', 'default.tmpl'))) {
     throw new Error(`${binary} needs ${debianTemplateDir}/default.tmpl, found neither there nor in ${unpackedShare}`);
