@@ -1,5 +1,6 @@
 import type { ServerType } from '@hono/node-server';
-import type { Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
+import { closingConnections } from './http/closing-connections';
 import type { Logger } from './logger';
 import { shutdownTelemetry } from './telemetry/sdk';
 
@@ -27,32 +28,6 @@ function shutdownBudget(graceMs: number) {
   return { flushMs, closePoolsMs, drainMs: graceMs - flushMs - closePoolsMs - slackMs };
 }
 
-/**
- * Keep-alive clients would go on sending requests on their open sockets after the listener closes, and a
- * socket closed while idle can meet a request already on its way (a reset). Once shutdown starts, every
- * response not yet begun says `Connection: close`, so each socket ends cleanly after its current response.
- */
-function closeConnectionsAfterResponse(server: Server) {
-  const unanswered = new Set<ServerResponse>();
-  let closing = false;
-  server.prependListener('request', (_request, response: ServerResponse) => {
-    if (closing) {
-      response.shouldKeepAlive = false;
-      return;
-    }
-    unanswered.add(response);
-    response.once('close', () => unanswered.delete(response));
-  });
-  return () => {
-    closing = true;
-    for (const response of unanswered) if (!response.headersSent) response.shouldKeepAlive = false;
-    unanswered.clear();
-  };
-}
-
-/** Time for requests already on their way over keep-alive sockets to arrive before idle sockets are closed. */
-const keepAliveSettleMs = 250;
-
 /** True when the work settled (fulfilled or rejected) within `ms`; it never rejects. */
 const settledWithin = (work: Promise<unknown>, ms: number): Promise<boolean> =>
   new Promise((resolve) => {
@@ -65,15 +40,20 @@ const settledWithin = (work: Promise<unknown>, ms: number): Promise<boolean> =>
   });
 
 /**
- * On SIGTERM or SIGINT: fail readiness, answer every further response with `Connection: close`, stop
- * accepting connections, let in-flight requests and running tasks finish, close the pools, flush telemetry,
- * exit 0. Each step has its own slice of the grace period (`shutdownBudget`), so an unreachable collector or
- * database cannot push the exit past it. Requests still running when their slice ends are cut off and the
- * exit code is 1; a second signal exits 1 at once.
+ * On SIGTERM or SIGINT: fail readiness, answer every further response with `Connection: close` and close its
+ * connection in stages (RFC 9112 §9.6), stop accepting connections, let in-flight requests and running tasks
+ * finish, close the pools, flush telemetry, exit 0. Each step has its own slice of the grace period
+ * (`shutdownBudget`), so an unreachable collector or database cannot push the exit past it. Requests still
+ * running when their slice ends are cut off and the exit code is 1; a second signal exits 1 at once.
+ *
+ * Without a drain delay the listener closes before any client is told to reconnect: a client sent away by
+ * `Connection: close` opens a new connection at once, and a connection the kernel has accepted but Node has
+ * not yet taken is reset when the listener closes. After it closes, a new connection is refused, which a
+ * client can retry elsewhere. Idle keep-alive connections are not closed: a request may be on its way on one.
  */
 export function installGracefulShutdown(steps: ShutdownSteps): void {
   const server = steps.server as Server;
-  const answerWithConnectionClose = closeConnectionsAfterResponse(server);
+  const connections = closingConnections(server);
   let started = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (started) {
@@ -95,8 +75,9 @@ export function installGracefulShutdown(steps: ShutdownSteps): void {
   const drainAndClose = async (signal: NodeJS.Signals): Promise<number> => {
     const startedAt = performance.now();
     const budget = shutdownBudget(steps.graceMs);
+    if (steps.drainDelayMs === 0) void connections.stopListening();
     steps.onStart();
-    answerWithConnectionClose();
+    connections.closeAfterEachResponse();
     steps.logger.info({ signal, graceMs: steps.graceMs, ...budget }, 'shutting down');
     // A backstop only: every step below is bounded, so this fires only if one of them misbehaves.
     setTimeout(() => {
@@ -106,22 +87,21 @@ export function installGracefulShutdown(steps: ShutdownSteps): void {
 
     if (steps.drainDelayMs > 0) {
       steps.logger.info({ drainDelayMs: steps.drainDelayMs }, 'readiness failing; waiting for the load balancer to drain this replica');
+      await new Promise((resolve) => setTimeout(resolve, steps.drainDelayMs));
     }
-    // server.close() closes every idle keep-alive socket at once, and a busy client is often just sending its
-    // next request on one: that request would be reset. Waiting a moment first lets it arrive and be answered
-    // with Connection: close, so the socket ends cleanly.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(steps.drainDelayMs, keepAliveSettleMs)));
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Then whatever is idle (a client gone quiet, a response begun before SIGTERM) is closed as soon as it is.
-    const reaper = setInterval(() => server.closeIdleConnections(), 50);
+    const closed = connections.stopListening();
     const drainLeftMs = budget.drainMs - (performance.now() - startedAt);
-    const drained = await settledWithin(Promise.all([closed, steps.drainTasks(Math.max(0, drainLeftMs - 100))]), drainLeftMs);
-    clearInterval(reaper);
+    const [connectionsClosed, tasksDrained] = await Promise.all([
+      settledWithin(closed, drainLeftMs),
+      settledWithin(steps.drainTasks(Math.max(0, drainLeftMs - 100)), drainLeftMs),
+    ]);
+    const requestsCut = connectionsClosed ? 0 : connections.requestsInFlight();
+    if (!connectionsClosed) connections.closeRemaining();
+    const drained = requestsCut === 0 && tasksDrained;
     if (drained) {
       steps.logger.info('requests and tasks drained');
     } else {
-      steps.logger.error({ drainMs: budget.drainMs }, 'requests or tasks still running at the end of their share of the grace; closing their connections');
-      server.closeAllConnections();
+      steps.logger.error({ drainMs: budget.drainMs, requestsCut, tasksDrained }, 'requests or tasks still running at the end of their share of the grace; closing their connections');
     }
     await settledWithin(Promise.allSettled([steps.closeDatabase(), steps.closeRedis()]), budget.closePoolsMs);
     await shutdownTelemetry(budget.flushMs);

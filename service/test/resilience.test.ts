@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import postgresClient from 'postgres';
@@ -274,3 +275,117 @@ describe('SIGTERM under keep-alive load', () => {
     }
   });
 });
+
+interface ClosingTally {
+  answered: number;
+  closeHeaders: number;
+  refused: number;
+  resets: string[];
+}
+
+/**
+ * A client that honours Connection: close (Node's keep-alive agent opens a new connection for the next
+ * request) and keeps sending, as busy clients do, until the port is closed. Reads and lists alternate, so the
+ * replica does real work (Postgres, Redis, JSON) while the connections turn over.
+ */
+async function honouringClient(baseUrl: string, agent: http.Agent, paths: readonly string[]): Promise<ClosingTally> {
+  const tally: ClosingTally = { answered: 0, closeHeaders: 0, refused: 0, resets: [] };
+  for (let n = 0; ; n++) {
+    const outcome = await new Promise<string>((resolve) => {
+      const request = http.get(`${baseUrl}${paths[n % paths.length]}`, { agent }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.headers.connection === 'close' ? 'close' : 'ok'));
+        response.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      });
+      request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    });
+    if (outcome === 'ECONNREFUSED') {
+      tally.refused++;
+      return tally;
+    }
+    if (outcome === 'ok' || outcome === 'close') {
+      tally.answered++;
+      if (outcome === 'close') tally.closeHeaders++;
+    } else {
+      tally.resets.push(outcome);
+    }
+  }
+}
+
+describe('SIGTERM under keep-alive load from clients that honour Connection: close', () => {
+  it('resets no request: each is answered, or its connection is refused once the port is closed', async () => {
+    const items = [...(await createItems(3, 1_000_000)).keys()];
+    const paths = [...items.map((id) => `/api/items/${id}`), '/api/items?limit=20'];
+    const replicas = 3;
+    const clients = 24;
+    const seen: ClosingTally[] = [];
+    for (let replica = 0; replica < replicas; replica++) {
+      const draining = await startService({ databaseUrl: postgres.url, redisUrl: redis.url, extra: { LOG_LEVEL: 'warn' } });
+      const agent = new http.Agent({ keepAlive: true });
+      try {
+        const load = Array.from({ length: clients }, () => honouringClient(draining.baseUrl, agent, paths));
+        await sleep(700);
+        assert.equal(await draining.stop('SIGTERM'), 0, draining.stderr.join(''));
+        seen.push(...(await Promise.all(load)));
+      } finally {
+        agent.destroy();
+      }
+    }
+    const resets = seen.flatMap((tally) => tally.resets);
+    assert.deepEqual(resets, [], `${resets.length} requests reset over ${replicas} shutdowns`);
+    assert.ok(seen.every((tally) => tally.answered > 0 && tally.refused === 1), JSON.stringify(seen));
+    assert.ok(seen.some((tally) => tally.closeHeaders > 0), 'answers after SIGTERM say Connection: close');
+  });
+});
+
+/** A raw keep-alive connection: what arrives, whether it ended cleanly (FIN) or was reset. */
+function rawConnection(baseUrl: string) {
+  const { hostname, port } = new URL(baseUrl);
+  const socket = net.connect(Number(port), hostname);
+  let received = '';
+  const ended = new Promise<void>((resolve) => socket.once('end', resolve));
+  const closed = new Promise<string | undefined>((resolve) => {
+    let failure: string | undefined;
+    socket.on('error', (error: NodeJS.ErrnoException) => (failure = error.code ?? error.message));
+    socket.once('close', () => resolve(failure));
+  });
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  const responses = () => received.split('HTTP/1.1 ').slice(1);
+  return {
+    socket,
+    ended,
+    closed,
+    send: (pathname: string) => socket.write(`GET ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`),
+    async response(count: number): Promise<string> {
+      while (responses().length < count || !/\r\n\r\n[^]*\}$/.test(received)) {
+        if (socket.readableEnded || socket.destroyed) throw new Error(`the server closed the connection before answer ${count}: ${received}`);
+        await sleep(10);
+      }
+      return responses()[count - 1]!;
+    },
+  };
+}
+
+describe('an idle keep-alive connection during shutdown', () => {
+  it('stays open for the next request, whose answer says Connection: close; then the server half-closes and keeps reading until the client closes', async () => {
+    const draining = await startService({ databaseUrl: postgres.url, redisUrl: redis.url, extra: { LOG_LEVEL: 'warn' } });
+    const connection = rawConnection(draining.baseUrl);
+    connection.send('/health/live');
+    assert.match(await connection.response(1), /^200 [^]*connection: keep-alive/i);
+    const exitCode = draining.stop('SIGTERM');
+    // Idle through the start of the shutdown, as a pooled connection is until its client picks it again.
+    await sleep(400);
+    connection.send('/health/live');
+    const last = await connection.response(2);
+    assert.match(last, /^200 /, 'the request on the idle connection is answered');
+    assert.match(last, /connection: close/i);
+    await connection.ended;
+    // Late bytes from the client after the server's half-close are read and dropped, not answered with a reset.
+    connection.socket.write('late bytes from a client that had not yet seen the end\r\n');
+    await sleep(200);
+    connection.socket.end();
+    assert.equal(await connection.closed, undefined, 'the connection ends without a reset');
+    assert.equal(await exitCode, 0);
+  });
+});
+

@@ -58,7 +58,7 @@ export async function shutdownUnderLoad(lab: Lab, collectorCondition: CollectorC
   ];
   return {
     name,
-    description: `SIGTERM after ${warmMs / 1000} s of load from ${lab.options.clients} keep-alive clients (40% orders, 40% cached reads, 20% list pages)${collectorReachable ? '' : `, the collector ${collectorCondition === 'unreachable' ? 'unreachable (port closed)' : 'a black hole (never answers)'} from ${collectorGoneMs / 1000} s before the signal`}; clients keep sending until the process has exited`,
+    description: `SIGTERM after ${warmMs / 1000} s of load from ${lab.options.clients} keep-alive clients (40% orders, 40% cached reads, 20% list pages)${collectorReachable ? '' : `, the collector ${collectorCondition === 'unreachable' ? 'unreachable (port closed)' : 'a black hole (never answers)'} from ${collectorGoneMs / 1000} s before the signal`}; clients keep sending until the process has exited. No drain delay (no balancer here), so the port closes at the signal: each client is answered on the connection it holds, with Connection: close, and its next connection is refused (counted as refused, not reset; behind a balancer SHUTDOWN_DRAIN_DELAY_MS keeps the port open until the traffic has moved)`,
     durationMs: now() - started,
     ...summarise(samples, marks),
     deaths: replica.deaths,
