@@ -8,3 +8,4 @@ export * from './otlp-receiver';
 export * from './service-process';
 export * from './stack';
 export * from './flag-file';
+export * from './programs';
