@@ -135,6 +135,20 @@ describe('faultScenario', () => {
     assert.deepEqual(read(undefined, 'none').faults, {});
   });
 
+  test("a part set to its off value on top of a scenario switches that part off (latency 0 takes the scenario's jitter with it)", () => {
+    const latencyOff = read({ postgres: { latencyMs: 0 } }, 'db-latency');
+    assert.deepEqual(latencyOff.problems, []);
+    assert.deepEqual(latencyOff.faults, { postgres: { latencyMs: 0 } });
+    const ratioOff = read({ app: { errorRate: { ratio: 0 } } }, 'error-burst');
+    assert.deepEqual(ratioOff.problems, []);
+    assert.deepEqual(ratioOff.faults.app?.errorRate, { ratio: 0, routes: ['/api/items/:id'] });
+    const leakOff = read({ app: { memoryLeak: { mbPerMinute: 0, capMb: 64 } } });
+    assert.deepEqual(leakOff.problems, []);
+    assert.equal(leakOff.faults.app?.memoryLeak?.mbPerMinute, 0);
+    // A jitter above a latency that is on is still refused.
+    assert.match(read({ postgres: { latencyMs: 20 } }, 'db-latency').problems.join('\n'), /jitterMs must be at most .*latencyMs \(20\)/);
+  });
+
   test('merging leaves both inputs untouched', () => {
     const base = { postgres: { latencyMs: 1 } };
     const top = { postgres: { jitterMs: 1 } };

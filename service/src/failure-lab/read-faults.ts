@@ -61,7 +61,7 @@ export function readFaults(
   const key = `${project}:faults`;
   // Checked after the merge, so an explicit field may complete a scenario's composite fault (its routes
   // with a new ratio); the scenario's own values are valid (a test checks every catalogue entry).
-  const merged = checkShape(deepMerge(base, explicit), key, rules, problems);
+  const merged = withoutSwitchedOffDetails(checkShape(deepMerge(base, explicit), key, rules, problems));
   checkCombinations(merged, key, scenarioName, problems);
   return { faults: merged, scenario: scenarioName, problems };
 }
@@ -170,6 +170,23 @@ function checkApp(value: unknown, key: string, rules: FaultRules, problems: Prob
     if (mbPerMinute !== undefined && capMb !== undefined) app.memoryLeak = { mbPerMinute, capMb };
   }
   return app as AppFaults;
+}
+
+/**
+ * A part set to its off value takes its details with it, so switching off a scenario's fault on top of it
+ * (`faults.postgres.latencyMs 0` over db-latency's 250 ± 50) leaves no orphaned setting to refuse: a latency
+ * of 0 is no toxic, and drops its jitter.
+ */
+function withoutSwitchedOffDetails(settings: FaultSettings): FaultSettings {
+  const result: { -readonly [name in FaultLink | 'app']?: unknown } = { ...settings };
+  for (const link of faultLinks) {
+    const faults = settings[link];
+    if (faults?.latencyMs === 0 && faults.jitterMs !== undefined) {
+      const { jitterMs: _dropped, ...rest } = faults;
+      result[link] = rest;
+    }
+  }
+  return result as FaultSettings;
 }
 
 /** Rules that involve two fields, checked on the merged result (a scenario's value may meet an explicit one). */
