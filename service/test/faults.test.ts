@@ -64,7 +64,11 @@ describe('Postgres outage', () => {
       assert.deepEqual(((await list.json()) as { error: { code: string } }).error.code, 'database_unavailable');
       const create = await service.fetch('/api/items', jsonRequest('POST', { name: 'lost?', priceCents: 1, stock: 1 }));
       assert.equal(create.status, 503);
-      assert.equal((await service.fetch('/health/ready')).status, 503);
+      // Every replica shares this outage: readiness keeps the replica behind the load balancer, which then
+      // gets the replica's own fast 503s instead of pulling every replica and answering 503 itself.
+      const ready = await service.fetch('/health/ready');
+      assert.equal(ready.status, 200, 'readiness must not take every replica out for a shared outage');
+      assert.deepEqual(await ready.json(), { status: 'degraded', checks: { database: 'unavailable', cache: 'ok' } });
       assert.equal((await service.fetch('/health/live')).status, 200, 'liveness must not fail for a dependency');
     } finally {
       await postgres.start();
@@ -72,6 +76,25 @@ describe('Postgres outage', () => {
     await eventually('the API answers again', async () => (await service.fetch('/api/items?limit=1')).status === 200);
     assert.equal((await service.fetch('/health/ready')).status, 200);
     assert.equal(service.process.exitCode, null, 'the process must survive the outage');
+  });
+});
+
+describe('readiness at start-up', () => {
+  it('keeps a replica that has not reached Postgres yet out of the load balancer, and lets it in once it has', async (t) => {
+    if (!postgres.controllable) return t.skip('Postgres given by TEST_DATABASE_URL cannot be stopped');
+    await postgres.stop();
+    let starting: RunningService | undefined;
+    try {
+      starting = await startService({ databaseUrl: postgres.url, redisUrl: redis.url });
+      const ready = await starting.fetch('/health/ready');
+      assert.equal(ready.status, 503);
+      assert.equal(((await ready.json()) as { status: string }).status, 'starting');
+      await postgres.start();
+      await eventually('the new replica is ready', async () => (await starting!.fetch('/health/ready')).status === 200);
+    } finally {
+      if (postgres.controllable) await postgres.start().catch(() => undefined);
+      await starting?.stop();
+    }
   });
 });
 

@@ -93,7 +93,9 @@ export const faultScenarios: readonly FaultScenario[] = [
     k6: { scenario: 'soak', why: 'steady traffic shows the 503s start, hold and stop when the fault is removed' },
     panel: {
       title: 'Responses by status code',
-      description: 'Requests/s by status: 503 (database unavailable, with Retry-After) replaces the 2xx of every route that needs Postgres.',
+      description:
+        'Requests/s by status: 503 (database unavailable, with Retry-After) replaces the 2xx of every route that needs Postgres. ' +
+        'The replicas stay behind the load balancer (readiness answers 200 degraded for an outage they all share), so these are their 503s, counted by their own metrics.',
       unit: 'reqps',
       queries: [{ expr: http.byStatus(), legend: '{{http_response_status_code}}' }],
     },

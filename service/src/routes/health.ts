@@ -27,11 +27,15 @@ export interface HealthDependencies {
 }
 
 /**
- * Liveness says the process runs. Readiness needs Postgres; a Redis outage only degrades it (200 with the
- * cache reported degraded), because requests still succeed from Postgres and pulling every replica out of
- * the load balancer for a cache outage would turn a slowdown into a full outage.
+ * Liveness says the process runs. Readiness says whether a load balancer should send this replica requests:
+ * not before it has reached Postgres once (start-up), not once it is shutting down. An outage of a dependency
+ * every replica shares (Postgres, Redis) does not take it out: pulled out, every replica goes at once and the
+ * balancer answers 503 itself (Traefik: no healthy server; Kubernetes: a Service with no endpoints), while
+ * in, each replica answers what it still can (cached reads), refuses the rest at once with a clear 503 and
+ * Retry-After, and its metrics, traces and logs say why. Readiness reports the outage as `degraded`.
  */
 export function healthRoutes({ db, redis, isShuttingDown }: HealthDependencies) {
+  let reachedDatabase = false;
   return new Hono()
     .get('/live', (c) => c.json({ status: 'ok' }))
     .get('/ready', async (c) => {
@@ -40,11 +44,9 @@ export function healthRoutes({ db, redis, isShuttingDown }: HealthDependencies) 
         probe(() => db.execute(sql`select 1`)),
         probe(() => redis.ping()),
       ]);
-      const ready = database === 'ok';
-      const body = {
-        status: !ready ? 'unavailable' : cache === 'ok' ? 'ok' : 'degraded',
-        checks: { database, cache: cache === 'ok' ? 'ok' : 'degraded' },
-      };
-      return c.json(body, ready ? 200 : 503);
+      if (database === 'ok') reachedDatabase = true;
+      const checks = { database, cache: cache === 'ok' ? 'ok' : 'degraded' };
+      if (!reachedDatabase) return c.json({ status: 'starting', checks }, 503);
+      return c.json({ status: database === 'ok' && cache === 'ok' ? 'ok' : 'degraded', checks }, 200);
     });
 }
