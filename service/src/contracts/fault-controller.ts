@@ -16,4 +16,13 @@ export { renderMetrics, type ControllerSnapshot } from '../fault-controller/metr
 export { planChanges, type Change, type Plan } from '../fault-controller/plan';
 export { FaultDeclarationError, parseDeclaration, readDeclaration } from '../fault-controller/read-declaration';
 export { loadFaultControllerSettings, type FaultControllerSettings } from '../fault-controller/settings';
-export { ToxiproxyApiError, toxiproxyApi, type ToxiproxyApi, type ToxiproxyProxy, type ToxiproxyToxic } from '../fault-controller/toxiproxy-api';
+export {
+  ToxiproxyApiError,
+  ToxiproxyApiTimeout,
+  toxiproxyApi,
+  toxiproxyApiTimeouts,
+  type ToxiproxyApi,
+  type ToxiproxyApiTimeouts,
+  type ToxiproxyProxy,
+  type ToxiproxyToxic,
+} from '../fault-controller/toxiproxy-api';

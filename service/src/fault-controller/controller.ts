@@ -2,7 +2,7 @@ import type { Logger } from '../logger';
 import type { FaultDeclaration } from './declaration';
 import { renderMetrics } from './metrics';
 import { planChanges, type Change } from './plan';
-import type { ToxiproxyApi } from './toxiproxy-api';
+import { ToxiproxyApiTimeout, type ToxiproxyApi, type ToxiproxyProxy } from './toxiproxy-api';
 
 export interface FaultControllerOptions {
   readonly api: ToxiproxyApi;
@@ -21,6 +21,19 @@ export interface FaultControllerOptions {
 export type ReconcileOutcome = 'success' | 'error' | 'interrupted';
 
 /**
+ * How long a change Toxiproxy did not answer can still be in progress: a reset_peer countdown holds the
+ * proxy's toxic lock (toxic_collection.go) until it ends, at most the toxic's `timeout` after the change was
+ * sent; this much more covers a listing's own wait and a busy host.
+ */
+const busySlackMs = 5_000;
+
+/** The longest reset_peer countdown a connection of the proxy can be in: its reset_peer toxics' `timeout`. */
+function resetPeerCountdownMs(proxy: ToxiproxyProxy | undefined): number | undefined {
+  const timeouts = (proxy?.toxics ?? []).filter((toxic) => toxic.type === 'reset_peer').map((toxic) => toxic.attributes.timeout ?? 0);
+  return timeouts.length > 0 ? Math.max(...timeouts) : undefined;
+}
+
+/**
  * Keeps Toxiproxy equal to the fault declaration, one round per `reconcile()`, and keeps what the metrics
  * report. No round throws: an unreachable Toxiproxy, a refused change or an unreadable file is logged,
  * counted, and tried again next round.
@@ -34,6 +47,12 @@ export function createFaultController(options: FaultControllerOptions) {
   let toxiproxyUp = false;
   let toxiproxyKnown = false;
   let lastProblem: string | undefined;
+  /**
+   * performance.now() until which Toxiproxy is busy with a change it was sent and has not answered (a
+   * reset_peer countdown holds its API, GET /proxies included): a listing without answer meanwhile is that
+   * change still being applied, not Toxiproxy gone.
+   */
+  let busyUntil: number | undefined;
   const reconciles = { success: 0, error: 0 };
   const changes = new Map<string, Map<string, number>>();
 
@@ -88,18 +107,31 @@ export function createFaultController(options: FaultControllerOptions) {
     let proxies;
     try {
       proxies = await api.proxies();
+      busyUntil = undefined;
       setToxiproxyUp(true);
     } catch (error) {
       if (options.stopping?.aborted) return 'interrupted';
-      setToxiproxyUp(false, error);
+      if (error instanceof ToxiproxyApiTimeout && busyUntil !== undefined && performance.now() < busyUntil) {
+        report('toxiproxy busy applying a change it was sent (a reset_peer countdown holds its API); waiting for it', { err: error });
+      } else {
+        busyUntil = undefined;
+        setToxiproxyUp(false, error);
+      }
       reconciles.error++;
       return 'error';
     }
     const plan = planChanges(current.declaration.proxies, proxies);
     let failed = plan.missing.length > 0;
     if (failed) report('declared proxies missing from toxiproxy (its -config file should create them)', { missing: plan.missing });
+    /** Proxies with a change still in progress: their next change would wait on the same lock. */
+    const busyProxies = new Set<string>();
     // Each change is independent: one refused (say a name clash after a concurrent edit) does not hold back the rest.
     for (const change of plan.changes) {
+      if (busyProxies.has(change.proxy)) {
+        failed = true;
+        continue;
+      }
+      const sentAt = performance.now();
       try {
         await apply(change);
         countChange(change);
@@ -107,7 +139,14 @@ export function createFaultController(options: FaultControllerOptions) {
       } catch (error) {
         if (options.stopping?.aborted) return 'interrupted';
         failed = true;
-        report('toxiproxy refused a change', { err: error, change });
+        const countdownMs = error instanceof ToxiproxyApiTimeout ? resetPeerCountdownMs(proxies[change.proxy]) : undefined;
+        if (countdownMs !== undefined) {
+          busyProxies.add(change.proxy);
+          busyUntil = Math.max(busyUntil ?? 0, sentAt + countdownMs + busySlackMs);
+          report('toxiproxy still applying a change after a reset_peer countdown; checking next round', { err: error, change, countdownMs });
+        } else {
+          report(error instanceof ToxiproxyApiTimeout ? 'toxiproxy did not answer a change' : 'toxiproxy refused a change', { err: error, change });
+        }
       }
     }
     if (failed) {

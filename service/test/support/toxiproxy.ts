@@ -32,6 +32,9 @@ export interface RunningToxiproxy {
   stop(): Promise<void>;
   /** Starts it again with the same -config file and API port: as a restarted container, no toxics. */
   start(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a Toxiproxy that hangs, its ports still accepting connections it never serves. */
+  freeze(): void;
+  thaw(): void;
   /** What it logged (zerolog JSON on stderr), for a failure message. */
   output(): string;
   close(): Promise<void>;
@@ -77,6 +80,7 @@ export async function startToxiproxy(config: readonly ToxiproxyConfigEntry[], op
   const stop = async () => {
     if (!child || !running()) return;
     const exited = new Promise((resolve) => child!.once('exit', resolve));
+    child.kill('SIGCONT');
     child.kill('SIGTERM');
     const killed = setTimeout(() => child?.kill('SIGKILL'), 10_000);
     await exited;
@@ -101,6 +105,8 @@ export async function startToxiproxy(config: readonly ToxiproxyConfigEntry[], op
     },
     stop,
     start,
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
     output: () => output,
     async close() {
       await stop();
