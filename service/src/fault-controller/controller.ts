@@ -1,15 +1,21 @@
-import type { Logger } from '../logger';
 import type { FaultDeclaration } from './declaration';
 import { renderMetrics } from './metrics';
 import { planChanges, type Change } from './plan';
 import { ToxiproxyApiTimeout, type ToxiproxyApi, type ToxiproxyProxy } from './toxiproxy-api';
+
+/** What the controller logs through, pino's `(details, message)` form: a caller needs no pino of its own. */
+export interface ControllerLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
 
 export interface FaultControllerOptions {
   readonly api: ToxiproxyApi;
   /** Reads the declaration anew each round, so an edited file (a Kubernetes ConfigMap) is picked up. */
   readonly readDeclaration: () => Promise<{ declaration: FaultDeclaration; text: string }>;
   readonly initial: { declaration: FaultDeclaration; text: string };
-  readonly logger: Logger;
+  readonly logger: ControllerLogger;
   readonly now?: () => number;
   /**
    * Aborted on shutdown, the same signal the API's requests carry: a round it cuts short is neither an
@@ -64,7 +70,7 @@ export function createFaultController(options: FaultControllerOptions) {
 
   const setToxiproxyUp = (up: boolean, error?: unknown) => {
     if (toxiproxyKnown && up === toxiproxyUp) return;
-    if (up) logger.info('toxiproxy reachable');
+    if (up) logger.info({}, 'toxiproxy reachable');
     else logger.warn({ err: error }, 'toxiproxy unreachable; retrying every round');
     toxiproxyUp = up;
     toxiproxyKnown = true;
