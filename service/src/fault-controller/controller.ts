@@ -1,4 +1,4 @@
-import type { FaultDeclaration } from './declaration';
+import type { DeclaredProxy, FaultDeclaration } from './declaration';
 import { renderMetrics } from './metrics';
 import { planChanges, type Change } from './plan';
 import { ToxiproxyApiTimeout, type ToxiproxyApi, type ToxiproxyProxy } from './toxiproxy-api';
@@ -33,9 +33,12 @@ export type ReconcileOutcome = 'success' | 'error' | 'interrupted';
  */
 const busySlackMs = 5_000;
 
-/** The longest reset_peer countdown a connection of the proxy can be in: its reset_peer toxics' `timeout`. */
-function resetPeerCountdownMs(proxy: ToxiproxyProxy | undefined): number | undefined {
-  const timeouts = (proxy?.toxics ?? []).filter((toxic) => toxic.type === 'reset_peer').map((toxic) => toxic.attributes.timeout ?? 0);
+/**
+ * The longest reset_peer countdown a connection of the proxy can be in: the `timeout` of its reset_peer toxics,
+ * those Toxiproxy listed and those declared (one added earlier in the same round can be counting already).
+ */
+function resetPeerCountdownMs(listed: ToxiproxyProxy | undefined, declared: DeclaredProxy | undefined): number | undefined {
+  const timeouts = [...(listed?.toxics ?? []), ...(declared?.toxics ?? [])].filter((toxic) => toxic.type === 'reset_peer').map((toxic) => toxic.attributes.timeout ?? 0);
   return timeouts.length > 0 ? Math.max(...timeouts) : undefined;
 }
 
@@ -145,7 +148,8 @@ export function createFaultController(options: FaultControllerOptions) {
       } catch (error) {
         if (options.stopping?.aborted) return 'interrupted';
         failed = true;
-        const countdownMs = error instanceof ToxiproxyApiTimeout ? resetPeerCountdownMs(proxies[change.proxy]) : undefined;
+        const declared = current.declaration.proxies.find((proxy) => proxy.name === change.proxy);
+        const countdownMs = error instanceof ToxiproxyApiTimeout ? resetPeerCountdownMs(proxies[change.proxy], declared) : undefined;
         if (countdownMs !== undefined) {
           busyProxies.add(change.proxy);
           busyUntil = Math.max(busyUntil ?? 0, sentAt + countdownMs + busySlackMs);
