@@ -9,10 +9,10 @@ import pino from 'pino';
 import { createFaultController } from '../src/fault-controller/controller';
 import type { FaultDeclaration } from '../src/fault-controller/declaration';
 import { faultControllerEnvironment } from '../src/fault-controller/environment';
-import { toxiproxyApi } from '../src/fault-controller/toxiproxy-api';
+import { toxiproxyApi, type ToxiproxyApi } from '../src/fault-controller/toxiproxy-api';
 import { freePort, startPostgres, startRedis } from './support/servers';
 import { jsonRequest, runMigrationsProcess, serviceRoot, startService } from './support/service-process';
-import { startToxiproxyDouble, type ToxiproxyDouble } from './support/toxiproxy-double';
+import { hostPort, loopbackProxies, startToxiproxy, type RunningToxiproxy } from './support/toxiproxy';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const silent = pino({ level: 'silent' });
@@ -21,13 +21,33 @@ const silent = pino({ level: 'silent' });
 let echo: Server;
 let echoAddress: string;
 before(async () => {
-  echo = createServer((socket) => socket.pipe(socket));
+  echo = createServer((socket) => {
+    // reset_peer resets Toxiproxy's connection to its upstream too.
+    socket.on('error', () => undefined);
+    socket.pipe(socket);
+  });
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
   echoAddress = `127.0.0.1:${(echo.address() as { port: number }).port}`;
 });
 after(() => new Promise<void>((resolve) => echo.close(() => resolve())));
 
-const startDouble = () => startToxiproxyDouble(['postgres', 'redis', 'collector'].map((name) => ({ name, upstream: echoAddress })));
+/** The real Toxiproxy with the lab's three proxies in its -config file, each in front of the echo server. */
+const startEchoToxiproxy = async (options?: { started?: boolean }) =>
+  startToxiproxy(await loopbackProxies({ postgres: echoAddress, redis: echoAddress, collector: echoAddress }), options);
+
+/** The controller's client, recording each call it makes (method and path, as Toxiproxy's routes name them). */
+function recordingApi(url: string, signal?: AbortSignal): ToxiproxyApi & { readonly calls: string[] } {
+  const api = toxiproxyApi(url, signal);
+  const calls: string[] = [];
+  return {
+    calls,
+    proxies: () => (calls.push('GET /proxies'), api.proxies()),
+    setEnabled: (proxy, enabled) => (calls.push(`PATCH /proxies/${proxy}`), api.setEnabled(proxy, enabled)),
+    addToxic: (proxy, toxic) => (calls.push(`POST /proxies/${proxy}/toxics`), api.addToxic(proxy, toxic)),
+    updateToxic: (proxy, name, change) => (calls.push(`PATCH /proxies/${proxy}/toxics/${name}`), api.updateToxic(proxy, name, change)),
+    removeToxic: (proxy, name) => (calls.push(`DELETE /proxies/${proxy}/toxics/${name}`), api.removeToxic(proxy, name)),
+  };
+}
 
 /** ms for one echo round trip through the port, or the socket error's code. */
 async function roundTrip(port: number): Promise<number | string> {
@@ -55,26 +75,27 @@ function metricLines(text: string): string[] {
 }
 const sample = (text: string, series: string) => metricLines(text).find((line) => line.startsWith(`${series} `))?.split(' ')[1];
 
-describe('the fault controller against the Toxiproxy API', () => {
-  let toxiproxy: ToxiproxyDouble;
+describe('the fault controller against the real Toxiproxy', () => {
+  let toxiproxy: RunningToxiproxy;
   before(async () => {
-    toxiproxy = await startDouble();
+    toxiproxy = await startEchoToxiproxy();
   });
   after(() => toxiproxy.close());
 
   it('applies the declaration, then makes no call but the listing while nothing changes, and reports the faults', async () => {
     let clock = 1_700_000_000_000;
-    const controller = createFaultController({ api: toxiproxyApi(toxiproxy.url), readDeclaration: async () => initial, initial, logger: silent, now: () => clock });
+    const api = recordingApi(toxiproxy.url);
+    const controller = createFaultController({ api, readDeclaration: async () => initial, initial, logger: silent, now: () => clock });
     assert.equal(await controller.reconcile(), 'success');
     const proxies = await toxiproxyApi(toxiproxy.url).proxies();
     assert.deepEqual(proxies.postgres!.toxics, [{ attributes: { latency: 300, jitter: 20 }, name: 'latency', type: 'latency', stream: 'downstream', toxicity: 1 }]);
     assert.equal(proxies.redis!.enabled, false);
     assert.equal(proxies.collector!.enabled, true);
 
-    const before = toxiproxy.requests.length;
+    const before = api.calls.length;
     clock += 5_000;
     assert.equal(await controller.reconcile(), 'success');
-    assert.deepEqual(toxiproxy.requests.slice(before).map(({ method, path }) => `${method} ${path}`), ['GET /proxies']);
+    assert.deepEqual(api.calls.slice(before), ['GET /proxies']);
 
     const text = controller.metrics();
     assert.deepEqual(metricLines(text).filter((line) => line.startsWith('lab_fault_active')), [
@@ -100,20 +121,23 @@ describe('the fault controller against the Toxiproxy API', () => {
     let clock = 1_700_000_000_000;
     const controller = createFaultController({ api: toxiproxyApi(toxiproxy.url), readDeclaration: async () => initial, initial, logger: silent, now: () => clock });
     assert.equal(await controller.reconcile(), 'success');
-    await toxiproxy.stopApi();
+    await toxiproxy.stop();
     clock += 1_000;
     assert.equal(await controller.reconcile(), 'error');
     assert.equal(sample(controller.metrics(), 'lab_fault_toxiproxy_up'), '0');
     assert.equal(sample(controller.metrics(), 'lab_fault_reconciles_total{outcome="error"}'), '1');
 
-    await toxiproxy.restart();
+    await toxiproxy.start();
     assert.deepEqual((await toxiproxyApi(toxiproxy.url).proxies()).postgres!.toxics, [], 'a restarted Toxiproxy starts without toxics');
-    assert.equal(await roundTrip(toxiproxy.proxy('redis').port) !== 'ECONNREFUSED', true, 'and with every proxy enabled');
+    assert.equal(typeof (await roundTrip(toxiproxy.port('redis'))), 'number', 'and with every proxy enabled');
     clock += 1_000;
     assert.equal(await controller.reconcile(), 'success');
     const proxies = await toxiproxyApi(toxiproxy.url).proxies();
     assert.equal(proxies.postgres!.toxics[0]?.attributes.latency, 300);
     assert.equal(proxies.redis!.enabled, false);
+    assert.equal(await roundTrip(toxiproxy.port('redis')), 'ECONNREFUSED', 'the restarted proxy is down again');
+    const slow = await roundTrip(toxiproxy.port('postgres'));
+    assert.ok(typeof slow === 'number' && slow >= 270, `and slow again: ${slow}`);
     const text = controller.metrics();
     assert.equal(sample(text, 'lab_fault_toxiproxy_up'), '1');
     assert.equal(sample(text, 'lab_faults_applied_timestamp_seconds'), '1700000000', 'the same declaration: no new annotation');
@@ -140,19 +164,91 @@ describe('the fault controller against the Toxiproxy API', () => {
     let clock = 1_700_000_000_000;
     const controller = createFaultController({ api: toxiproxyApi(toxiproxy.url), readDeclaration: async () => current, initial, logger: silent, now: () => clock });
     assert.equal(await controller.reconcile(), 'success');
-    const slow = await roundTrip(toxiproxy.proxy('postgres').port);
+    const slow = await roundTrip(toxiproxy.port('postgres'));
     assert.ok(typeof slow === 'number' && slow >= 270, `round trip through 300±20 ms of latency: ${slow}`);
-    assert.equal(await roundTrip(toxiproxy.proxy('redis').port), 'ECONNREFUSED');
+    assert.equal(await roundTrip(toxiproxy.port('redis')), 'ECONNREFUSED');
 
     current = { declaration: healthy, text: JSON.stringify(healthy) };
     clock += 60_000;
     assert.equal(await controller.reconcile(), 'success');
-    const fast = await roundTrip(toxiproxy.proxy('postgres').port);
+    const fast = await roundTrip(toxiproxy.port('postgres'));
     assert.ok(typeof fast === 'number' && fast < 100, `round trip without the fault: ${fast}`);
-    assert.equal(typeof (await roundTrip(toxiproxy.proxy('redis').port)), 'number');
+    assert.equal(typeof (await roundTrip(toxiproxy.port('redis'))), 'number');
     const text = controller.metrics();
     assert.equal(metricLines(text).filter((line) => line.startsWith('lab_fault_active')).length, 0, 'no fault, no lab_fault_active series');
     assert.equal(sample(text, 'lab_faults_applied_timestamp_seconds'), '1700000060', 'a new declaration is a new annotation');
+  });
+
+  /** The declaration with only postgres's toxics replaced, every other proxy enabled and clean. */
+  const postgresWith = (toxics: FaultDeclaration['proxies'][number]['toxics']): { declaration: FaultDeclaration; text: string } => {
+    const value: FaultDeclaration = { proxies: declaration.proxies.map((proxy) => ({ ...proxy, enabled: true, toxics: proxy.name === 'postgres' ? toxics : [] })), flags: [] };
+    return { declaration: value, text: JSON.stringify(value) };
+  };
+  const resetPeer = (timeout: number) => ({ name: 'reset_peer_downstream', type: 'reset_peer' as const, stream: 'downstream' as const, toxicity: 1, attributes: { timeout } });
+  const latency = { name: 'latency_downstream', type: 'latency' as const, stream: 'downstream' as const, toxicity: 1, attributes: { latency: 50, jitter: 0 } };
+
+  /**
+   * Rounds as main.ts runs them (a pause between two) until one succeeds, while a client's data through a
+   * reset_peer toxic keeps Toxiproxy's toxic lock (toxic_collection.go) for the countdown; what the metrics
+   * said meanwhile, and the log.
+   */
+  async function changeDuringCountdown(countdownMs: number, api: ToxiproxyApi) {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    let current = postgresWith([resetPeer(countdownMs)]);
+    const controller = createFaultController({ api, readDeclaration: async () => current, initial: current, logger });
+    assert.equal(await controller.reconcile(), 'success');
+    const client = connect(toxiproxy.port('postgres'), '127.0.0.1');
+    client.on('error', () => undefined);
+    await new Promise((resolve) => client.once('connect', resolve));
+    client.write('the countdown starts with data');
+    await sleep(100);
+    current = postgresWith([latency]);
+    const up = new Set<string | undefined>();
+    const watch = setInterval(() => up.add(sample(controller.metrics(), 'lab_fault_toxiproxy_up')), 50);
+    const started = performance.now();
+    const outcomes: string[] = [];
+    try {
+      while (outcomes.at(-1) !== 'success' && performance.now() - started < countdownMs + 15_000) {
+        outcomes.push(await controller.reconcile());
+        await sleep(500);
+      }
+    } finally {
+      clearInterval(watch);
+      client.destroy();
+    }
+    return { controller, lines, up, outcomes, tookMs: performance.now() - started };
+  }
+
+  it('waits out a reset_peer countdown that holds the API instead of calling Toxiproxy unreachable, then has the change applied', async () => {
+    // Longer than the client's old 3 s timeout on a change and on the GET /proxies after it.
+    const seen = await changeDuringCountdown(12_000, toxiproxyApi(toxiproxy.url));
+    assert.equal(seen.outcomes.at(-1), 'success', `outcomes ${seen.outcomes.join(', ')}; log ${seen.lines.join('')}`);
+    assert.deepEqual([...seen.up], ['1'], 'lab_fault_toxiproxy_up stayed 1: Toxiproxy was busy, not gone');
+    assert.ok(!seen.lines.some((line) => line.includes('toxiproxy unreachable')), seen.lines.join(''));
+    assert.ok(seen.tookMs >= 11_000, `the change was applied when the countdown ended: ${seen.tookMs.toFixed(0)} ms`);
+    assert.deepEqual((await toxiproxyApi(toxiproxy.url).proxies()).postgres!.toxics.map((toxic) => toxic.type), ['latency']);
+  });
+
+  it('past its own timeouts too: the unanswered change is awaited no longer than the countdown can last; a hung Toxiproxy with nothing pending is unreachable', async () => {
+    const api = toxiproxyApi(toxiproxy.url, undefined, { listMs: 500, changeMs: 1_000 });
+    const seen = await changeDuringCountdown(4_000, api);
+    assert.equal(seen.outcomes.at(-1), 'success', `outcomes ${seen.outcomes.join(', ')}; log ${seen.lines.join('')}`);
+    assert.ok(seen.outcomes.length >= 3, `rounds ended while the countdown ran: ${seen.outcomes.join(', ')}`);
+    assert.deepEqual([...seen.up], ['1']);
+    const messages = seen.lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+    assert.ok(messages.includes('toxiproxy still applying a change after a reset_peer countdown; checking next round'), messages.join('\n'));
+    assert.ok(messages.includes('toxiproxy busy applying a change it was sent (a reset_peer countdown holds its API); waiting for it'), messages.join('\n'));
+    assert.ok(!messages.includes('toxiproxy unreachable; retrying every round'), messages.join('\n'));
+    assert.deepEqual((await toxiproxyApi(toxiproxy.url).proxies()).postgres!.toxics.map((toxic) => toxic.type), ['latency']);
+
+    toxiproxy.freeze();
+    try {
+      assert.equal(await seen.controller.reconcile(), 'error');
+      assert.equal(sample(seen.controller.metrics(), 'lab_fault_toxiproxy_up'), '0', 'no change pending: a listing without answer is Toxiproxy gone');
+    } finally {
+      toxiproxy.thaw();
+    }
   });
 
   it('keeps going when Toxiproxy refuses one change, and counts the round as an error', async () => {
@@ -166,16 +262,16 @@ describe('the fault controller against the Toxiproxy API', () => {
   });
 });
 
-describe('the Toxiproxy double', () => {
-  let toxiproxy: ToxiproxyDouble;
+describe("the real Toxiproxy's API, as the controller's client and planner rely on it", () => {
+  let toxiproxy: RunningToxiproxy;
   before(async () => {
-    toxiproxy = await startDouble();
+    toxiproxy = await startEchoToxiproxy();
   });
   after(() => toxiproxy.close());
   const call = (method: string, path: string, body?: unknown) =>
     fetch(`${toxiproxy.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) }).then(async (response) => ({ status: response.status, text: await response.text() }));
 
-  it('answers as api.go and toxic_collection.go do at v2.12.0', async () => {
+  it('answers as api.go and toxic_collection.go read at v2.12.0', async () => {
     const created = await call('POST', '/proxies/redis/toxics', { type: 'latency', attributes: { latency: 5, bogus: 1 } });
     assert.equal(created.status, 200, 'ToxicCreate never sets 201');
     assert.deepEqual(JSON.parse(created.text), { attributes: { latency: 5, jitter: 0 }, name: 'latency_downstream', type: 'latency', stream: 'downstream', toxicity: 1 });
@@ -227,8 +323,7 @@ describe('the fault controller process', () => {
   });
 
   it('waits out an absent Toxiproxy, applies the faults when it appears, serves /metrics, logs JSON, and exits 0 on SIGTERM', async () => {
-    const toxiproxy = await startDouble();
-    await toxiproxy.stopApi();
+    const toxiproxy = await startEchoToxiproxy({ started: false });
     const file = path.join(dir, 'faults.json');
     writeFileSync(file, JSON.stringify(declaration));
     const metricsPort = await freePort();
@@ -244,7 +339,7 @@ describe('the fault controller process', () => {
       assert.equal(sample(text, 'lab_fault_toxiproxy_up'), '0', 'still running, and saying Toxiproxy is unreachable');
       assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/health/live`)).status, 200);
 
-      await toxiproxy.restart();
+      await toxiproxy.start();
       for (let i = 0; i < 50 && sample(text, 'lab_faults_applied_timestamp_seconds') === undefined; i++) {
         await sleep(100);
         text = await metrics();
@@ -268,17 +363,12 @@ describe('the fault controller process', () => {
     }
   });
 
-  it('switches a fault on the real path at run time: the service behind the Toxiproxy double loses Redis when the file says so, and gets it back when the file changes', async () => {
+  it('switches a fault on the real path at run time: the service behind the real Toxiproxy loses Redis when the file says so, and gets it back when the file changes', async () => {
     const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-    const hostPort = (url: string) => `${new URL(url).hostname}:${new URL(url).port}`;
-    const toxiproxy = await startToxiproxyDouble([
-      { name: 'postgres', upstream: hostPort(postgres.url) },
-      { name: 'redis', upstream: hostPort(redis.url) },
-      { name: 'collector', upstream: echoAddress },
-    ]);
+    const toxiproxy = await startToxiproxy(await loopbackProxies({ postgres: hostPort(postgres.url), redis: hostPort(redis.url), collector: echoAddress }));
     const migration = await runMigrationsProcess(postgres.url);
     assert.equal(migration.code, 0, migration.output);
-    const service = await startService({ databaseUrl: toxiproxy.proxy('postgres').urlFor(postgres.url), redisUrl: toxiproxy.proxy('redis').urlFor(redis.url) });
+    const service = await startService({ databaseUrl: toxiproxy.urlFor('postgres', postgres.url), redisUrl: toxiproxy.urlFor('redis', redis.url) });
     let controller: ReturnType<typeof run> | undefined;
     try {
       const file = path.join(dir, 'live.json');

@@ -2,39 +2,51 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import Redis from 'ioredis';
 import postgresClient from 'postgres';
-import { startFaultProxy, type FaultProxy, type ProxyToxic } from './support/fault-proxy';
+import { toxiproxyApi, type ToxiproxyToxic } from '../src/fault-controller/toxiproxy-api';
 import { ledgerProblems, settleOrders, startOrderLoad, type OrderAttempt } from './support/order-ledger';
 import { startPostgres, startRedis, type TestServer } from './support/servers';
 import { jsonRequest, runMigrationsProcess, startService, type RunningService } from './support/service-process';
+import { hostPort, loopbackProxies, startToxiproxy, type RunningToxiproxy } from './support/toxiproxy';
 
 /**
- * The service against real Postgres and Redis with a Toxiproxy-like fault on the connection
- * (support/fault-proxy.ts): what the lab's Toxiproxy does to it when a fault is declared.
+ * The service against real Postgres and Redis through the real Toxiproxy (v2.12.0, started from a -config
+ * file as in the lab): what a declared fault does to it.
  */
 let postgres: TestServer;
 let redis: TestServer;
-let postgresLink: FaultProxy;
-let redisLink: FaultProxy;
+let toxiproxy: RunningToxiproxy;
 let service: RunningService;
 
 before(async () => {
   [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
   const migration = await runMigrationsProcess(postgres.url);
   if (migration.code !== 0) throw new Error(`migrations failed: ${migration.output}`);
-  const address = (url: string) => ({ host: new URL(url).hostname, port: Number(new URL(url).port) });
-  postgresLink = await startFaultProxy(address(postgres.url));
-  redisLink = await startFaultProxy(address(redis.url));
-  service = await startService({ databaseUrl: postgresLink.urlFor(postgres.url), redisUrl: redisLink.urlFor(redis.url) });
+  toxiproxy = await startToxiproxy(await loopbackProxies({ postgres: hostPort(postgres.url), redis: hostPort(redis.url) }));
+  service = await startService({ databaseUrl: toxiproxy.urlFor('postgres', postgres.url), redisUrl: toxiproxy.urlFor('redis', redis.url) });
 });
 
 after(async () => {
   await service?.stop();
-  await Promise.all([postgresLink?.close(), redisLink?.close()]);
+  await toxiproxy?.close();
   await Promise.all([postgres?.dispose(), redis?.dispose()]);
 });
 
+const api = () => toxiproxyApi(toxiproxy.url);
+type Link = 'postgres' | 'redis';
+/** The link's toxics become exactly these. */
+async function setToxics(link: Link, toxics: readonly ToxiproxyToxic[]) {
+  for (const { name } of (await api().proxies())[link]!.toxics) await api().removeToxic(link, name);
+  for (const added of toxics) await api().addToxic(link, added);
+}
+const setEnabled = (link: Link, enabled: boolean) => api().setEnabled(link, enabled);
+/** Every toxic removed, the proxy enabled. */
+async function clear(link: Link) {
+  await setToxics(link, []);
+  await setEnabled(link, true);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const toxic = (type: string, attributes: Record<string, number>, stream = 'downstream'): ProxyToxic => ({ name: `${type}_${stream}`, type, stream, toxicity: 1, attributes });
+const toxic = (type: string, attributes: Record<string, number>, stream = 'downstream'): ToxiproxyToxic => ({ name: `${type}_${stream}`, type, stream, toxicity: 1, attributes });
 
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -102,10 +114,10 @@ async function renameBehindTheCache(id: number, name: string) {
 
 describe('Redis faults', () => {
   for (const [fault, apply] of [
-    ['latency of 2 s, beyond the command timeout', () => redisLink.setToxics([toxic('latency', { latency: 2_000, jitter: 0 })])],
-    ['the proxy down', () => redisLink.setEnabled(false)],
-    ['a timeout (data stops, connections stay open)', () => redisLink.setToxics([toxic('timeout', { timeout: 0 })])],
-    ['reset_peer', () => redisLink.setToxics([toxic('reset_peer', { timeout: 0 })])],
+    ['latency of 2 s, beyond the command timeout', () => setToxics('redis', [toxic('latency', { latency: 2_000, jitter: 0 })])],
+    ['the proxy down', () => setEnabled('redis', false)],
+    ['a timeout (data stops, connections stay open)', () => setToxics('redis', [toxic('timeout', { timeout: 0 })])],
+    ['reset_peer', () => setToxics('redis', [toxic('reset_peer', { timeout: 0 })])],
   ] as const) {
     it(`${fault}: no 5xx, reads come from Postgres, writes succeed`, async (t) => {
       const item = await createItem(`redis-fault-${Date.now()}`);
@@ -125,8 +137,7 @@ describe('Redis faults', () => {
         await sleep(500);
       } finally {
         answers = await reads.stop();
-        redisLink.setToxics([]);
-        await redisLink.setEnabled(true);
+        await clear('redis');
       }
       // Back to the cache on its own once the fault is gone: ioredis reconnects within its 2 s retry cap, and the
       // write's guard (item-cache.ts writeGuardMs, 5 s) keeps fills off until it expires when its MULTI got
@@ -154,7 +165,7 @@ describe('Postgres latency', () => {
     const before = performance.now();
     await service.fetch('/api/items?limit=5');
     const baseline = performance.now() - before;
-    postgresLink.setToxics([toxic('latency', { latency: 200, jitter: 0 })]);
+    await setToxics('postgres', [toxic('latency', { latency: 200, jitter: 0 })]);
     try {
       const timings: number[] = [];
       for (let i = 0; i < 5; i++) {
@@ -171,7 +182,7 @@ describe('Postgres latency', () => {
       assert.ok(listMs >= 200, `one statement waits out the latency once: ${listMs.toFixed(0)} ms`);
       assert.ok(timings.every((ms) => ms >= 200), 'every order waits for Postgres');
     } finally {
-      postgresLink.setToxics([]);
+      await clear('postgres');
     }
     const stock = ((await (await service.fetch(`/api/items/${item.id}`)).json()) as { stock: number }).stock;
     assert.equal(stock, 95, 'five orders, five units: correct, only slower');
@@ -180,9 +191,9 @@ describe('Postgres latency', () => {
 
 describe('Postgres outages under contending orders', () => {
   for (const [fault, apply] of [
-    ['reset_peer', () => postgresLink.setToxics([toxic('reset_peer', { timeout: 0 })])],
-    ['the proxy down', () => postgresLink.setEnabled(false)],
-    ['a timeout (data stops, connections stay open)', () => postgresLink.setToxics([toxic('timeout', { timeout: 0 })])],
+    ['reset_peer', () => setToxics('postgres', [toxic('reset_peer', { timeout: 0 })])],
+    ['the proxy down', () => setEnabled('postgres', false)],
+    ['a timeout (data stops, connections stay open)', () => setToxics('postgres', [toxic('timeout', { timeout: 0 })])],
   ] as const) {
     it(`${fault}: a bounded, clear 503 with Retry-After, recovery within about a second, no acknowledged order lost`, async (t) => outage(t, fault, apply));
   }
@@ -214,14 +225,12 @@ async function outage(t: TestContext, fault: string, apply: () => unknown) {
     const list = await service.fetch('/api/items?limit=1', { signal: AbortSignal.timeout(breakerBoundMs + 1_000) });
     assert.equal(list.status, 503, `a read while Postgres is unreachable: ${list.status}`);
     retryAfter.set('list', list.headers.get('retry-after'));
-    postgresLink.setToxics([]);
-    await postgresLink.setEnabled(true);
+    await clear('postgres');
     removedAt = performance.now();
     await sleep(1_500);
   } finally {
     // Fault off first: an order stuck on a silent connection would otherwise hold load.stop() forever.
-    postgresLink.setToxics([]);
-    await postgresLink.setEnabled(true);
+    await clear('postgres');
     await load.stop();
   }
   assert.equal(service.process.exitCode, null, `the service died: ${service.stderr.join('')}`);
@@ -235,7 +244,9 @@ async function outage(t: TestContext, fault: string, apply: () => unknown) {
   const settledAfterFault = during.filter((attempt) => attempt.startedAt >= faultAt + breakerBoundMs);
   t.diagnostic(`${fault}: ${during.length} orders during the fault, p50 ${percentile(duringMs, 50).toFixed(0)} ms, p99 ${percentile(duringMs, 99).toFixed(0)} ms, slowest ${slowest.toFixed(0)} ms`);
   assert.ok(settledAfterFault.length > 20, `only ${settledAfterFault.length} orders answered once the breaker settled`);
-  for (const attempt of settledAfterFault) assert.equal(attempt.status, 503, `an order while Postgres was unreachable: ${attempt.status}`);
+  for (const attempt of settledAfterFault) {
+    assert.equal(attempt.status, 503, `an order while Postgres was unreachable: ${attempt.status}, sent ${(attempt.startedAt - faultAt).toFixed(0)} ms after the fault, answered ${(attempt.endedAt - faultAt).toFixed(0)} ms after`);
+  }
   assert.ok(slowest < breakerBoundMs + 1_000, `an order took ${slowest.toFixed(0)} ms during the fault`);
   const inFlightAtFault = attempts.filter((attempt) => attempt.startedAt < faultAt && attempt.endedAt > faultAt);
   for (const attempt of inFlightAtFault) assert.ok(attempt.endedAt - faultAt < breakerBoundMs + 1_000, `an order in flight when the fault began ended ${(attempt.endedAt - faultAt).toFixed(0)} ms later`);

@@ -24,9 +24,19 @@ export interface LinkFaults {
   readonly jitterMs?: number;
   /** `bandwidth` toxic: at most this many KB per second back to the client. */
   readonly bandwidthKBps?: number;
-  /** `timeout` toxic: data stops, and the connection is closed once this many ms pass with no data (0: held open forever). */
+  /**
+   * `timeout` toxic: data stops, and the connection is closed once this many ms pass with no data (0: held open
+   * forever). Removing it closes every connection open on the link, idle ones too (Toxiproxy 2.12.0
+   * toxics/timeout.go Cleanup closes each connection's stub).
+   */
   readonly timeoutMs?: number;
-  /** `reset_peer` toxic: the connection is reset (TCP RST) this many ms after its first data once the toxic is on (0: at once). */
+  /**
+   * `reset_peer` toxic: this many ms after a connection's first data once the toxic is on (0: at once), its data
+   * is dropped and it is closed: reset (TCP RST) if it was opened after the toxic was added, closed with a FIN
+   * if it was already open (link.go sets SetLinger(0) only in ToxicLink.Start). While that countdown runs,
+   * Toxiproxy takes no other change to the link's toxics and answers no GET /proxies (toxic_collection.go holds
+   * its lock until the toxic returns).
+   */
   readonly resetPeerMs?: number;
   /**
    * `slicer` toxic: data back to the client cut into packets of averageBytes ± variationBytes with delayUs

@@ -15,6 +15,10 @@ export const faultMetrics = {
   changes: { name: 'lab_fault_changes_total', labels: ['link', 'action'] },
   /** Gauge, unix seconds of the last successful reconciliation; absent until the first. */
   lastSuccessTimestamp: { name: 'lab_fault_last_success_timestamp_seconds', labels: [] },
-  /** Gauge, 1 when Toxiproxy's API answered the last GET /proxies, else 0. */
+  /**
+   * Gauge, 1 when Toxiproxy's API answered the last GET /proxies, else 0; a listing that goes unanswered
+   * while Toxiproxy still applies a change the controller sent (a reset_peer countdown holds its API, for at
+   * most that toxic's timeout) leaves it at 1: Toxiproxy is busy, not gone.
+   */
   toxiproxyUp: { name: 'lab_fault_toxiproxy_up', labels: [] },
 } as const;

@@ -44,20 +44,61 @@ export interface ToxiproxyApi {
   removeToxic(proxy: string, name: string): Promise<void>;
 }
 
-/** Longer than a healthy API ever takes, far shorter than the reconcile interval's patience. */
-const requestTimeoutMs = 3_000;
+/**
+ * Toxiproxy did not answer in time: the client gave up, or Toxiproxy did (its own limit, api.go
+ * timeoutMiddleware: http.TimeoutHandler answers 503 with an empty body after 25 s). Either way a change it
+ * was sent may still be applied: Go goes on with the handler after the client or the limit gave up. (Toxiproxy
+ * answers 503 nowhere else; the limit's answer is net/http's default "Timeout" page.)
+ */
+export class ToxiproxyApiTimeout extends Error {
+  override readonly name = 'ToxiproxyApiTimeout';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly afterMs: number,
+    readonly by: 'client' | 'toxiproxy',
+  ) {
+    super(`${method} ${path}: no answer within ${afterMs} ms${by === 'toxiproxy' ? " (Toxiproxy's own 25 s limit)" : ''}`);
+  }
+}
 
-export function toxiproxyApi(baseUrl: string, signal?: AbortSignal): ToxiproxyApi {
+export interface ToxiproxyApiTimeouts {
+  /** GET /proxies: takes milliseconds when the API is free; longer is Toxiproxy gone, or busy (below). */
+  readonly listMs: number;
+  /**
+   * A change: it waits for every open connection of the proxy to take the toxic in, and a connection in a
+   * reset_peer countdown takes nothing until the countdown ends (toxics/reset_peer.go sleeps without reading
+   * its interrupt; toxic_collection.go holds the proxy's toxic lock meanwhile, which GET /proxies needs too).
+   * Past Toxiproxy's own 25 s limit, so a change that waits that long ends with Toxiproxy's answer.
+   */
+  readonly changeMs: number;
+}
+
+export const toxiproxyApiTimeouts: ToxiproxyApiTimeouts = { listMs: 3_000, changeMs: 30_000 };
+
+/** Toxiproxy's own limit on a request (api.go timeoutMiddleware at v2.12.0: http.TimeoutHandler, 25 s). */
+const toxiproxyHandlerLimitMs = 25_000;
+
+export function toxiproxyApi(baseUrl: string, signal?: AbortSignal, timeouts: ToxiproxyApiTimeouts = toxiproxyApiTimeouts): ToxiproxyApi {
   async function call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const timeout = AbortSignal.timeout(requestTimeoutMs);
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      // Toxiproxy refuses user agents starting with "Mozilla/" (api.go stopBrowsersMiddleware).
-      headers: { 'user-agent': 'lab-fault-controller', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    const text = await response.text();
+    const limitMs = method === 'GET' ? timeouts.listMs : timeouts.changeMs;
+    const timeout = AbortSignal.timeout(limitMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${baseUrl}${path}`, {
+        method,
+        // Toxiproxy refuses user agents starting with "Mozilla/" (api.go stopBrowsersMiddleware).
+        headers: { 'user-agent': 'lab-fault-controller', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+      text = await response.text();
+    } catch (error) {
+      if (timeout.aborted && !signal?.aborted) throw new ToxiproxyApiTimeout(method, path, limitMs, 'client');
+      throw error;
+    }
+    if (response.status === 503) throw new ToxiproxyApiTimeout(method, path, toxiproxyHandlerLimitMs, 'toxiproxy');
     if (!response.ok) throw new ToxiproxyApiError(method, path, response.status, errorMessage(text));
     return text === '' ? undefined : (JSON.parse(text) as unknown);
   }

@@ -3,7 +3,9 @@ import { connect, createServer, type Socket } from 'node:net';
 /**
  * A TCP proxy in front of Postgres that can lose a reply: armed with a byte pattern, it forwards the client's
  * bytes that contain it, lets the server act on them, then closes both sides without relaying the answer.
- * That is a commit that happened while its client never heard of it.
+ * That is a commit that happened while its client never heard of it. Kept beside the real Toxiproxy because
+ * Toxiproxy cannot do this: its toxics act on a whole stream from the moment they are added (toxics/*.go at
+ * v2.12.0), never after a given statement, so no toxic lets one COMMIT through and loses only its answer.
  */
 export interface CuttingProxy {
   /** postgres:// URL of the proxy for the database behind `targetUrl`. */
