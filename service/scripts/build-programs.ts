@@ -1,11 +1,12 @@
 /**
- * `npm run programs`: builds each real program the tests run that is not built yet, from the Go module proxy,
- * into the lab's cache (GOMODCACHE and GOCACHE there too, so a second run on the same machine takes seconds),
- * and prints one line per binary (Alertmanager ships two): name, version, absolute path, tab-separated. A failed build names the
- * program and shows Go's error; the command then exits 1 after trying the others.
+ * `npm run programs`: builds each real program the tests run that is not built yet, or was built from another
+ * recipe than `realPrograms` now gives, from the Go module proxy into the lab's cache (GOMODCACHE and GOCACHE
+ * there too, so a second run on the same machine takes seconds), and prints one line per binary (Alertmanager
+ * ships two): name, version, absolute path, tab-separated. A failed build names the program and shows Go's
+ * error; the command then exits 1 after trying the others.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import {
@@ -101,18 +102,29 @@ function buildProgram(name: RealProgramName): string | undefined {
     : buildCollectorDistribution(build, folder, programBinaryPath(name));
 }
 
+/** What a program was built from, kept beside it: a changed recipe (a component added, say) builds it again. */
+const recipeFile = (name: RealProgramName) => path.join(programFolder(name), 'recipe.json');
+const recipeOf = (name: RealProgramName) => `${JSON.stringify(realPrograms[name], null, 2)}\n`;
+
+function isBuilt(name: RealProgramName): boolean {
+  if (!programBinaries(name).every((binary) => existsSync(programBinaryPath(name, binary)))) return false;
+  return existsSync(recipeFile(name)) && readFileSync(recipeFile(name), 'utf8') === recipeOf(name);
+}
+
 let failed = 0;
 mkdirSync(labCacheDir(), { recursive: true });
 for (const name of Object.keys(realPrograms) as RealProgramName[]) {
   const { version } = realPrograms[name];
-  if (!programBinaries(name).every((binary) => existsSync(programBinaryPath(name, binary)))) {
+  if (!isBuilt(name)) {
     const started = Date.now();
+    rmSync(recipeFile(name), { force: true });
     const error = buildProgram(name);
     if (error !== undefined) {
       failed += 1;
       process.stderr.write(`${name} ${version}: the build failed:\n${error}\n`);
       continue;
     }
+    writeFileSync(recipeFile(name), recipeOf(name));
     process.stderr.write(`${name} ${version}: built in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   }
   // One line per binary, named by the program when it ships one (toxiproxy, collector), else by the binary.
