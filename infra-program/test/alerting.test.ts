@@ -228,9 +228,10 @@ describe('alerting', () => {
       const symptom = rules.find((rule) => rule.alert && !rule.labels?.slo && rule.labels?.severity === 'ticket' && rule.labels?.service === alertOf(burning, 'ticket').labels!.service);
       assert.ok(symptom, 'a symptom ticket of the same service');
       const fired = [alertOf(burning, 'page'), alertOf(burning, 'ticket'), alertOf(other, 'ticket'), symptom];
-      // Sent as Prometheus's notifier sends a firing alert (notifier/notifier.go at v3.14.0: a POST to
-      // /api/v2/alerts of labels = alertname + the rule's labels, the rule's annotations, startsAt, an endsAt
-      // a few evaluation intervals ahead, generatorURL back to the expression).
+      // Shaped as Prometheus sends a firing alert: `sendAlerts` (cmd/prometheus/main.go; read in copies of it,
+      // not at v3.14.0 itself) hands its notifier labels = alertname + the rule's labels, the rule's
+      // annotations, startsAt, endsAt = the alert's ValidUntil (a few evaluation intervals ahead) and
+      // generatorURL = the external URL + the expression's table link; the notifier POSTs them to /api/v2/alerts.
       const startsAt = new Date();
       const postable = fired.map((rule) => ({
         labels: { alertname: rule.alert!, ...rule.labels },
