@@ -5,13 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { grafanaDatasourceUids, severities } from '@lab/dashboards';
+import { programPath, realPrograms } from '@lab/service/testing';
 import { fallbackReceiver, receiverFor, sameObjectiveLabels } from '../src/configs/alertmanager';
+import { images } from '../src/images';
 import { byPart, containers, listenPorts, upload, type ContainerView } from './graph';
 import { runProgram } from './harness';
 import { grafanaTempoJsonData } from './upstream-keys';
@@ -40,44 +42,17 @@ interface Rule {
   alert?: string;
   expr: string;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
-/** Debian's prometheus-alertmanager (0.25); AMTOOL points elsewhere, as PROMTOOL does for the dashboards' tests. */
-const amtool = process.env.AMTOOL ?? '/usr/bin/amtool';
-
+/**
+ * amtool and Alertmanager 0.34.2, the pinned image's version, built by `npm run programs` (without the web UI,
+ * which nothing here reads). Missing, they fail the test that needs them, naming the command that builds them.
+ */
 function runAmtool(args: string[]): { status: number | null; output: string } {
-  const result = spawnSync(amtool, args, { encoding: 'utf8', timeout: 60_000 });
-  if (result.error) throw new Error(`amtool (Debian prometheus-alertmanager, installed by .ci/run): ${result.error.message}`);
+  const result = spawnSync(programPath('alertmanager', 'amtool'), args, { encoding: 'utf8', timeout: 60_000 });
+  if (result.error) throw new Error(`amtool ${realPrograms.alertmanager.version}: ${result.error.message}`);
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
-/**
- * The Alertmanager daemon of the same Debian package (`.ci/run` unpacks it next to amtool), or ALERTMANAGER.
- * Only run here, on a loopback port, with the generated config: nothing is installed or left running.
- */
-function alertmanagerBinary(): string {
-  const candidates = [process.env.ALERTMANAGER, join(dirname(amtool), 'prometheus-alertmanager'), join(dirname(amtool), 'alertmanager')];
-  const found = candidates.find((path) => path !== undefined && existsSync(path));
-  if (!found) throw new Error(`no Alertmanager binary next to ${amtool} (Debian prometheus-alertmanager, unpacked by .ci/run); set ALERTMANAGER`);
-  return found;
-}
-
-/** Where Debian's build reads its notification templates from: a path compiled into the binary. */
-const debianTemplateDir = '/usr/share/prometheus/alertmanager';
-
-/**
- * The command that starts that daemon. Debian's binary reads `default.tmpl` from /usr/share, where an
- * unpacked (not installed) package has not put it: it then runs in a private mount namespace that sees
- * the unpacked package's /usr/share there instead (nothing changes for any other process).
- */
-function alertmanagerCommand(flags: string[]): string[] {
-  const binary = alertmanagerBinary();
-  if (['default.tmpl', 'email.tmpl'].every((template) => existsSync(join(debianTemplateDir, template)))) return [binary, ...flags];
-  const unpackedShare = join(dirname(binary), '..', 'share');
-  if (!existsSync(join(unpackedShare, 'prometheus', 'alertmanager', 'default.tmpl'))) {
-    throw new Error(`${binary} needs ${debianTemplateDir}/default.tmpl, found neither there nor in ${unpackedShare}`);
-  }
-  return ['unshare', '--map-root-user', '--mount', 'sh', '-c', 'share=$1; shift; mount --bind "$share" /usr/share && exec "$@"', 'sh', unpackedShare, binary, ...flags];
 }
 
 function freePort(): Promise<number> {
@@ -93,6 +68,8 @@ function freePort(): Promise<number> {
 
 interface QueriedAlert {
   labels: Record<string, string>;
+  annotations: Record<string, string>;
+  generatorURL: string;
   fingerprint: string;
   status: { inhibitedBy: string[] | null };
 }
@@ -138,6 +115,13 @@ describe('alerting', () => {
   test("an alert's link back to its expression opens Prometheus at its published address", () => {
     const prometheus = byPart(views, 'prometheus');
     assert.ok(prometheus.command.includes(`--web.external-url=${outputs.prometheusUrl}`), prometheus.command.join(' '));
+  });
+
+  test('amtool and Alertmanager are the version the program pins', () => {
+    assert.equal(realPrograms.alertmanager.version, images.alertmanager.slice(images.alertmanager.lastIndexOf(':') + 2));
+    assert.match(runAmtool(['--version']).output, /amtool, version 0\.34\.2 /);
+    const daemon = spawnSync(programPath('alertmanager'), ['--version'], { encoding: 'utf8' });
+    assert.match(`${daemon.stdout}${daemon.stderr}`, /alertmanager, version 0\.34\.2 /);
   });
 
   test('amtool accepts the generated Alertmanager config', () => {
@@ -222,13 +206,11 @@ describe('alerting', () => {
     writeFileSync(path, alertmanagerYaml);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const [command, ...args] = alertmanagerCommand([
-      `--config.file=${path}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-    ]);
-    const daemon = spawn(command!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const daemon = spawn(
+      programPath('alertmanager'),
+      [`--config.file=${path}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let daemonLog = '';
     daemon.stderr.on('data', (chunk) => (daemonLog += chunk));
     try {
@@ -246,10 +228,20 @@ describe('alerting', () => {
       const symptom = rules.find((rule) => rule.alert && !rule.labels?.slo && rule.labels?.severity === 'ticket' && rule.labels?.service === alertOf(burning, 'ticket').labels!.service);
       assert.ok(symptom, 'a symptom ticket of the same service');
       const fired = [alertOf(burning, 'page'), alertOf(burning, 'ticket'), alertOf(other, 'ticket'), symptom];
-      for (const rule of fired) {
-        const added = runAmtool(['alert', 'add', `--alertmanager.url=${url}`, `alertname=${rule.alert}`, ...Object.entries(rule.labels!).map(([k, v]) => `${k}=${v}`)]);
-        assert.equal(added.status, 0, added.output);
-      }
+      // Shaped as Prometheus sends a firing alert: `sendAlerts` (cmd/prometheus/main.go; read in copies of it,
+      // not at v3.14.0 itself) hands its notifier labels = alertname + the rule's labels, the rule's
+      // annotations, startsAt, endsAt = the alert's ValidUntil (a few evaluation intervals ahead) and
+      // generatorURL = the external URL + the expression's table link; the notifier POSTs them to /api/v2/alerts.
+      const startsAt = new Date();
+      const postable = fired.map((rule) => ({
+        labels: { alertname: rule.alert!, ...rule.labels },
+        annotations: rule.annotations ?? {},
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 4 * 60_000).toISOString(),
+        generatorURL: `${outputs.prometheusUrl}/graph?g0.expr=${encodeURIComponent(rule.expr)}&g0.tab=1`,
+      }));
+      const posted = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(postable) });
+      assert.equal(posted.status, 200, await posted.text());
       // Every alert with its status, as Alertmanager's UI reads them (API v2, inhibited ones included).
       const query = async (): Promise<QueriedAlert[]> => (await (await fetch(`${url}/api/v2/alerts`)).json()) as QueriedAlert[];
       const named = (alerts: QueriedAlert[], rule: Rule) => alerts.find((a) => a.labels.alertname === rule.alert)!;
@@ -260,6 +252,11 @@ describe('alerting', () => {
         alerts = await query();
       }
       const inhibited = (rule: Rule) => named(alerts, rule).status.inhibitedBy ?? [];
+      // Received as sent: the rule's annotations and the link back to its expression.
+      for (const rule of fired) {
+        assert.deepEqual(named(alerts, rule).annotations, rule.annotations ?? {}, `${rule.alert} annotations`);
+        assert.ok(named(alerts, rule).generatorURL.startsWith(`${outputs.prometheusUrl}/graph?g0.expr=`), `${rule.alert} generatorURL`);
+      }
       assert.deepEqual(inhibited(fired[1]!), [named(alerts, fired[0]!).fingerprint], 'the same SLO\'s ticket is held back by the page');
       assert.deepEqual(inhibited(fired[0]!), [], 'the page goes out');
       assert.deepEqual(inhibited(fired[2]!), [], `${other}'s ticket goes out`);

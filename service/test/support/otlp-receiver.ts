@@ -143,10 +143,16 @@ export class OtlpReceiver {
   readonly requests: Array<{ signal: Signal; contentType: string }> = [];
   private server?: Server;
 
+  /**
+   * `basePath`: what comes before `/v1/<signal>`, as on a backend that takes OTLP under its own route (Loki's
+   * `/otlp`, Prometheus's `/api/v1/otlp`); `endpoint` then includes it.
+   */
+  constructor(private readonly options: { basePath?: string } = {}) {}
+
   get endpoint(): string {
     const address = this.server?.address();
     if (!address || typeof address !== 'object') throw new Error('receiver not started');
-    return `http://127.0.0.1:${address.port}`;
+    return `http://127.0.0.1:${address.port}${this.options.basePath ?? ''}`;
   }
 
   async start(port = 0): Promise<this> {
@@ -170,7 +176,9 @@ export class OtlpReceiver {
   }
 
   private async handle(request: IncomingMessage): Promise<number> {
-    const signal = (/^\/v1\/(traces|metrics|logs)$/.exec(request.url ?? '')?.[1]) as Signal | undefined;
+    const url = request.url ?? '';
+    const basePath = this.options.basePath ?? '';
+    const signal = (url.startsWith(basePath) ? /^\/v1\/(traces|metrics|logs)$/.exec(url.slice(basePath.length))?.[1] : undefined) as Signal | undefined;
     if (request.method !== 'POST' || !signal) return 404;
     const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
     const payload = await readBody(request);

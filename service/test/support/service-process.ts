@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './servers';
 
@@ -46,6 +47,13 @@ export function serviceEnvironment({ databaseUrl, redisUrl, otlpEndpoint, extra 
       : { OTEL_SDK_DISABLED: 'true' }),
     ...extra,
   };
+}
+
+/** On a fresh clone the service is not built yet: builds it as `npm run build` does (another package's test may run first). */
+export function ensureServiceBuilt(): void {
+  if (existsSync(mainScript)) return;
+  const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', serviceRoot], { encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`building the service failed:\n${build.stdout}${build.stderr}`);
 }
 
 export async function runMigrationsProcess(databaseUrl: string): Promise<{ code: number | null; output: string }> {
