@@ -71,6 +71,26 @@ export interface HealthCheck {
 /** A check that passes as long as the process serves at all, whatever it is still waiting for. */
 export type LifeCheck = { readonly httpGet: HttpCheck } | { readonly tests: string[] };
 
+export interface LiveFiles {
+  /** Absolute; every file's path is directly in it. */
+  readonly directory: string;
+  readonly files: readonly ConfigFile[];
+  /** An image of the graph with /bin/sh, cp and mv (busybox), for a target that writes the files itself. */
+  readonly writerImage: pulumi.Input<string>;
+}
+
+/** The live files' names in their directory, refusing a file outside it (a programming error). */
+export function liveFileNames(live: LiveFiles): string[] {
+  const directory = live.directory.replace(/\/+$/, '');
+  return live.files.map((file) => {
+    const name = file.path.slice(directory.length + 1);
+    if (!file.path.startsWith(`${directory}/`) || name.includes('/') || name === '') {
+      throw new Error(`live file ${file.path} must be directly in ${live.directory}`);
+    }
+    return name;
+  });
+}
+
 export interface PlatformContainerArgs {
   readonly naming: Naming;
   /** The part's short name; its name on the target is `naming.of(part)`, which is also its DNS name. */
@@ -81,6 +101,15 @@ export interface PlatformContainerArgs {
   readonly entrypoints?: pulumi.Input<pulumi.Input<string>[]>;
   readonly envs?: Record<string, pulumi.Input<string>>;
   readonly configFiles?: readonly ConfigFile[];
+  /**
+   * Files the part watches and reads again while it runs (flagd's flag file): a change of their content
+   * reaches the running part in place and never replaces it, so it keeps its address and its clients'
+   * connections. All in `directory`, which the part gets whole and must only read. Docker: a volume that a
+   * one-shot writer (`writerImage`, with /bin/sh, cp and mv) fills, each file by a rename over the old one,
+   * re-run on every change; Kubernetes: a ConfigMap mounted as the directory (no subPath), which the kubelet
+   * updates in place by the same kind of atomic swap. Neither is in what replaces the part.
+   */
+  readonly liveFiles?: LiveFiles;
   /** Files that are not generated documents (a secret config, scripts): path and content. */
   readonly extraUploads?: pulumi.Input<docker.types.input.ContainerUpload>[];
   readonly volumes?: { readonly volumeName: pulumi.Input<string>; readonly containerPath: string }[];

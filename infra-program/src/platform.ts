@@ -126,8 +126,9 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
 
   // The failure lab. The replicas reach Postgres, Redis and the Collector through Toxiproxy (whose proxies
   // never change) and read their fault flags from flagd; the fault controller applies the link faults. A
-  // fault change reaches only flagd's flag file and the controller's declaration: those two are replaced,
-  // nothing else (the migration, the exporters and Traefik connect directly).
+  // fault change reaches only flagd's flag file (rewritten under the running flagd) and the controller's
+  // declaration (the controller is replaced), nothing else (the migration, the exporters and Traefik connect
+  // directly).
   const toxiproxy = new Toxiproxy('toxiproxy', {
     naming,
     networks,

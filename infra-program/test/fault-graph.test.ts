@@ -9,6 +9,7 @@ import { faultScenario } from '@lab/dashboards';
 import { faultFlags } from '@lab/service/fault-flags';
 import { faultDeclaration } from '../src/configs/toxiproxy';
 import { byPart, containers, unwrap, upload, type ContainerView } from './graph';
+import { kubeParts } from './k8s-graph';
 import { runProgram, type ProgramRun, type Recorded } from './harness';
 import { flagd0161, toxiproxy212 } from './upstream-keys';
 
@@ -40,12 +41,30 @@ describe('a fault change', () => {
     scenario = await runProgram({ stack: 'dev', config: { faultScenario: 'db-latency' } });
   });
 
-  test('changes the inputs of flagd and the fault controller, and of nothing else', () => {
+  test("changes the inputs of flagd's file writer and the fault controller, and of nothing else", () => {
     const before = new Map(healthy.resources.filter((r) => r.custom).map((r) => [key(r), r]));
     const after = faulty.resources.filter((r) => r.custom);
     assert.equal(after.length, before.size, 'the same resources');
     const changed = after.filter((r) => JSON.stringify(unwrap(r.inputs)) !== JSON.stringify(unwrap(before.get(key(r))!.inputs)));
-    assert.deepEqual(changed.map(partOf).sort(), ['fault-controller', 'flagd']);
+    assert.deepEqual(changed.map(partOf).sort(), ['fault-controller', 'flagd-files']);
+  });
+
+  test('replaces no flagd container: its inputs are the same under both fault settings, and its flag file changes under it', () => {
+    const flagdBefore = byPart(containers(healthy.resources), 'flagd');
+    const flagdAfter = byPart(containers(faulty.resources), 'flagd');
+    assert.deepEqual(unwrap(flagdAfter.raw.inputs), unwrap(flagdBefore.raw.inputs), 'every input of the flagd container, ForceNew ones included');
+    const uri = flagdAfter.command.find((arg) => arg.startsWith('--uri='))!.slice('--uri=file:'.length);
+    const directory = uri.slice(0, uri.lastIndexOf('/'));
+    const mount = flagdAfter.volumes.find((v) => v.containerPath === directory);
+    assert.ok(mount, `flagd mounts a volume at ${directory}, where its --uri points`);
+    assert.ok(!flagdAfter.uploads.some((u) => u.file === uri), 'the flag file is not an upload of flagd (an upload is ForceNew)');
+    // The writer puts the file into that volume, and flagd is created after it, ordered only.
+    const writer = byPart(containers(faulty.resources), 'flagd-files');
+    assert.equal(writer.volumes.find((v) => v.volumeName === mount.volumeName)?.containerPath, '/live');
+    const name = uri.slice(directory.length + 1);
+    assert.ok(writer.command.join(' ').includes(`mv -f "/live/.${name}.new" "/live/${name}"`), 'renamed over the old file, never rewritten in place');
+    const flagdRecord = faulty.resources.find((r) => r.type === 'docker:index/container:Container' && r.name === 'flagd')!;
+    assert.ok(flagdRecord.dependencies.some((urn) => urn.endsWith('docker:index/container:Container::flagd-files')), flagdRecord.dependencies.join('\n'));
   });
 
   test('a scenario is the same kind of change', () => {
@@ -62,6 +81,8 @@ describe('a fault change', () => {
     for (const run of [healthy, faulty]) {
       const dependents = run.resources.filter((r) => r.custom && r.dependencies.some((urn) => faultContainers.test(urn)));
       assert.deepEqual(dependents.map((r) => r.name), ['flagd-ready'], 'only flagd\'s own readiness probe');
+      const onWriter = run.resources.filter((r) => r.custom && r.dependencies.some((urn) => urn.endsWith('docker:index/container:Container::flagd-files')));
+      assert.deepEqual(onWriter.map((r) => r.name), ['flagd'], 'only flagd, which it writes for');
     }
     // The check sees dependencies through outputs: the replicas take Toxiproxy's readiness in their URLs.
     const replica = faulty.resources.find((r) => r.name === 'shop-api-1')!;
@@ -96,6 +117,30 @@ describe('a fault change', () => {
   });
 });
 
+describe('an app-fault change on Kubernetes', () => {
+  let healthy: ProgramRun;
+  let faulty: ProgramRun;
+  before(async () => {
+    healthy = await runProgram({ stack: 'kfaults', config: { target: 'kubernetes' } });
+    faulty = await runProgram({ stack: 'kfaults', config: { target: 'kubernetes', faults: JSON.stringify({ app: faults.app }) } });
+  });
+
+  test("leaves the flagd Deployment's pod template as it was, and changes the flag file in the ConfigMap it mounts whole", () => {
+    const flagdOf = (run: ProgramRun) => kubeParts(run.resources).find((p) => p.part === 'flagd' && p.kind === 'Deployment')!;
+    const [before, after] = [flagdOf(healthy), flagdOf(faulty)];
+    assert.deepEqual(unwrap(after.raw.inputs).spec, unwrap(before.raw.inputs).spec, 'the same Deployment spec, pod template included: no rollout');
+    const path = after.args.find((arg: string) => arg.startsWith('--uri=file:'))!.slice('--uri=file:'.length);
+    const fileOf = (part: typeof after) => JSON.parse(part.files.find((f) => f.path === path)!.content);
+    assert.deepEqual(fileOf(before).flags[faultFlags.errorRate.key].variants, { off: 0 });
+    assert.deepEqual(fileOf(after).flags[faultFlags.errorRate.key].variants, { off: 0, on: 0.25 });
+    // Mounted whole: the kubelet updates a ConfigMap volume in place, never a subPath mount of one.
+    const mount = after.container.volumeMounts.find((m: any) => path.startsWith(`${m.mountPath}/`));
+    assert.ok(mount && mount.subPath === undefined, JSON.stringify(after.container.volumeMounts));
+    const volume = after.podSpec.volumes.find((v: any) => v.name === mount.name);
+    assert.equal(typeof volume.configMap.name, 'string', 'named by a plain string, not by the ConfigMap\'s output');
+  });
+});
+
 describe('the fault files and the stack output', () => {
   let healthy: ContainerView[];
   let healthyOutputs: Record<string, unknown>;
@@ -117,7 +162,7 @@ describe('the fault files and the stack output', () => {
       flags: [],
     });
     assert.deepEqual(healthyOutputs.faults, declaration);
-    const flagFile = upload(byPart(healthy, 'flagd'), '.flagd.json');
+    const flagFile = upload(byPart(healthy, 'flagd-files'), '.flagd.json');
     for (const flag of Object.values(faultFlags)) {
       assert.deepEqual(flagFile.flags[flag.key], { state: 'ENABLED', variants: { off: flag.defaultValue }, defaultVariant: 'off' }, flag.key);
     }
@@ -133,7 +178,7 @@ describe('the fault files and the stack output', () => {
     ]);
     assert.equal(declaration.proxies[2].toxics[0].toxicity, 0.5);
     assert.equal(declaration.flags.length, Object.keys(faultFlags).length, 'every flag is on');
-    const flagFile = upload(byPart(faulty, 'flagd'), '.flagd.json');
+    const flagFile = upload(byPart(faulty, 'flagd-files'), '.flagd.json');
     assert.deepEqual(flagFile.flags[faultFlags.errorRate.key].targeting, { if: [{ in: [{ var: 'route' }, ['/api/items/:id']] }, 'on', 'off'] });
     assert.ok(!JSON.stringify(faultyOutputs.faults).includes('mock-secret-'), 'no secret in the output');
   });
@@ -179,14 +224,17 @@ describe('Toxiproxy and flagd as their pinned versions take them', () => {
     assert.ok(toxiproxy.uploads.some((u) => u.file === configPath));
   });
 
-  test('flagd: the v0.16.1 image, `start` with only its flags, a file: URI of the uploaded .json file', () => {
+  test('flagd: the v0.16.1 image, `start` with only its flags, a file: URI of the .json file its writer puts in its volume', () => {
     const flagd = byPart(views, 'flagd');
     assert.match(flagd.image, flagd0161.imageLine);
     assert.equal(flagd.command[0], 'start');
     for (const name of flagsOf(flagd.command, '--')) assert.ok((flagd0161.startFlags as readonly string[]).includes(name), name);
     const uri = flagd.command.find((arg) => arg.startsWith('--uri='))!.slice('--uri='.length);
     assert.ok(uri.startsWith(flagd0161.uriPrefix) && uri.endsWith('.json'), uri);
-    assert.ok(flagd.uploads.some((u) => u.file === uri.slice(flagd0161.uriPrefix.length)));
+    const path = uri.slice(flagd0161.uriPrefix.length);
+    const directory = path.slice(0, path.lastIndexOf('/'));
+    assert.ok(flagd.volumes.some((v) => v.containerPath === directory), `a volume at ${directory}`);
+    assert.ok(byPart(views, 'flagd-files').uploads.some((u) => u.file.endsWith(`/${path.slice(directory.length + 1)}`)));
     assert.ok(flagd0161.managementPaths.includes('/readyz') && byPart(views, 'flagd-ready').env.READY_URL!.endsWith(':8014/readyz'));
   });
 });

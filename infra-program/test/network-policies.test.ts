@@ -36,8 +36,9 @@ function declaredByDocker(views: ContainerView[]): Map<string, Declared> {
   const roleOf = new Map<string, NetworkRole>(networkRoles.map((role) => [makeNaming(project, stack).of(role), role]));
   const declared = new Map<string, Declared>();
   for (const view of views) {
-    // Docker's readiness probes are one-shot helpers; on Kubernetes they are the parts' own probes.
-    if (view.labels['lab.part']!.endsWith('-ready')) continue;
+    // Docker's readiness probes are one-shot helpers; on Kubernetes they are the parts' own probes. A live
+    // files writer (`-files`) joins no network, and on Kubernetes the kubelet does its work.
+    if (view.labels['lab.part']!.endsWith('-ready') || view.labels['lab.part']!.endsWith('-files')) continue;
     declared.set(partOf(view, views), {
       networks: view.networks.map((network) => roleOf.get(network)!),
       listens: listenPorts(view),

@@ -32,6 +32,7 @@ const parts = [
   'toxiproxy-ready',
   'flagd',
   'flagd-ready',
+  'flagd-files',
   'fault-controller',
 ];
 
@@ -109,8 +110,11 @@ describe('the platform graph with default config', () => {
   test('config files reach their containers as uploads, one config-file resource each', () => {
     const files = run.resources.filter((r) => r.type === 'lab:config:File');
     const uploaded = views.flatMap((v) => v.uploads.map((u) => u.file));
+    // A live file (flagd's flags) is uploaded to its writer, which renames it into the part's volume.
+    const liveWritten = views.filter((v) => v.labels['lab.part']!.endsWith('-files')).flatMap((v) => v.uploads.map((u) => u.file.slice(u.file.lastIndexOf('/'))));
     for (const file of files) {
-      assert.ok(uploaded.includes(file.inputs.path), `${file.inputs.path} is uploaded`);
+      const path = file.inputs.path as string;
+      assert.ok(uploaded.includes(path) || (path.startsWith('/etc/flagd/live/') && liveWritten.includes(path.slice(path.lastIndexOf('/')))), `${path} is uploaded`);
     }
     for (const path of [
       '/etc/otelcol-contrib/config.yaml',
@@ -249,6 +253,8 @@ describe('the platform graph with default config', () => {
       'toxiproxy-ready': ['telemetry'],
       flagd: ['data', 'telemetry'],
       'flagd-ready': ['telemetry'],
+      // The live flag file's writer only touches a volume.
+      'flagd-files': [],
       'fault-controller': ['telemetry'],
     });
     const data = run.resources.find((r) => r.type === 'docker:index/network:Network' && r.name === 'data')!;

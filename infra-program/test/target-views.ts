@@ -2,7 +2,9 @@
  * One reading of a run for either target: every part as a process with its env, its files and how each
  * value reached it (plain, or through a secret store), so the same assertions run on Docker containers and
  * Kubernetes workloads. Docker replicas `<part>-<n>` fold into one part, as on Kubernetes (one Deployment);
- * Docker's `<part>-ready` probes are not parts (Kubernetes makes them readiness probes).
+ * Docker's `<part>-ready` probes are not parts (Kubernetes makes them readiness probes), nor are its
+ * `<part>-files` live-file writers: their files are the part's, where its volume puts them (Kubernetes mounts
+ * them from a ConfigMap).
  */
 import { containers, isSecretValue, type ContainerView } from './graph';
 import { mockSecretPrefix, type ProgramRun, type Recorded } from './harness';
@@ -54,6 +56,7 @@ function dockerViews(run: ProgramRun): PartView[] {
   for (const view of views) {
     const name = view.labels['lab.part']!;
     if (name.endsWith('-ready')) continue;
+    if (name.endsWith('-files') && partNames.includes(name.slice(0, -'-files'.length))) continue;
     const part = foldReplica(name, partNames);
     byPart.set(part, [...(byPart.get(part) ?? []), view]);
   }
@@ -78,6 +81,13 @@ function dockerViews(run: ProgramRun): PartView[] {
       content: upload.content,
       secret: isSecretValue(rawUploads) || isSecretValue(rawUploads?.[index]) || isSecretValue(rawUploads?.[index]?.content),
     }));
+    const writer = views.find((v) => v.labels['lab.part'] === `${part}-files`);
+    for (const upload of writer?.uploads ?? []) {
+      const into = writer!.volumes.find((v) => v.containerPath === '/live');
+      const mount = first.volumes.find((v) => v.volumeName === into?.volumeName);
+      if (!mount) throw new Error(`${part}-files writes a volume ${part} does not mount`);
+      files.push({ path: `${mount.containerPath}${upload.file.slice(upload.file.lastIndexOf('/'))}`, content: upload.content, secret: false });
+    }
     return {
       target: 'docker' as const,
       part,

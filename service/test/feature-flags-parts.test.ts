@@ -38,9 +38,12 @@ describe('fault flag settings', () => {
     }
   });
 
-  it('passes the provider only what is set, always in-process', () => {
-    assert.deepEqual(flagdOptions({ host: 'flagd' }), { resolverType: 'in-process', host: 'flagd' });
-    assert.deepEqual(flagdOptions({ offlineFlagSourcePath: '/f.json' }), { resolverType: 'in-process', offlineFlagSourcePath: '/f.json' });
+  it('passes the provider only what is set, always in-process, with a sync stream that has no deadline and keepalive pings flagd permits', () => {
+    const always = { resolverType: 'in-process', streamDeadlineMs: 0, keepAliveTime: 60_000 };
+    assert.deepEqual(flagdOptions({ host: 'flagd' }), { ...always, host: 'flagd' });
+    assert.deepEqual(flagdOptions({ offlineFlagSourcePath: '/f.json' }), { ...always, offlineFlagSourcePath: '/f.json' });
+    // flagd v0.16.1 sends GOAWAY to a client pinging more often than --keep-alive-min-time (30 s by default).
+    assert.ok(flagdOptions({}).keepAliveTime! >= 30_000);
     assert.ok(!('port' in flagdOptions({ host: 'flagd', port: undefined })), 'an unset port keeps the provider default');
   });
 

@@ -20,8 +20,8 @@ export interface FlagdAddress {
 
 /**
  * Known before the container exists. The replicas take flagd's address from here, never from the container:
- * a flag change replaces flagd (delete before create), and a replica input that depended on its outputs
- * would make Pulumi replace the replicas with it (step_generator.go, calculateDependentReplacements).
+ * a replica input that depended on its outputs would make Pulumi replace the replicas whenever flagd is
+ * replaced (step_generator.go, calculateDependentReplacements), an image change say.
  */
 export function flagdAddress(naming: Naming): FlagdAddress {
   const host = naming.of('flagd');
@@ -46,10 +46,16 @@ export interface FlagdArgs {
   readonly faultableRoutes: readonly string[];
 }
 
+/** Where flagd reads its flag file: a directory of live files (container.ts), which flagd only reads. */
+export const flagdLiveDirectory = '/etc/flagd/live';
+
 /**
- * flagd serving the fault flags generated from `faults.app`. A flag change changes only its uploaded file,
- * so only flagd (and its readiness probe) is replaced; the replicas keep evaluating their last synced flag
- * set meanwhile, reconnect, and get the new one.
+ * flagd serving the fault flags generated from `faults.app`. The flag file is a live file: a flag change
+ * rewrites it under the running flagd (Docker: a one-shot writer renames it into flagd's volume; Kubernetes:
+ * the kubelet updates its ConfigMap volume), flagd's file watch reads it again and pushes it down every
+ * replica's open sync stream. flagd is never replaced by a fault change, so it keeps its address and the
+ * replicas their connections (a replaced flagd came back on a new address, which grpc-js resolves again at
+ * most every 30 s).
  */
 export class Flagd extends pulumi.ComponentResource {
   readonly address: FlagdAddress;
@@ -62,7 +68,7 @@ export class Flagd extends pulumi.ComponentResource {
     this.flagFile = new ConfigFile(
       'flagd-flags',
       // flagd takes only files ending in .yaml, .yml or .json (flagd/cmd/start.go, --uri).
-      { path: '/etc/flagd/faults.flagd.json', format: 'json', document: flagdFlagFile(args.app, args.faultableRoutes) },
+      { path: `${flagdLiveDirectory}/faults.flagd.json`, format: 'json', document: flagdFlagFile(args.app, args.faultableRoutes) },
       { parent: this },
     );
     const container = platformContainer(
@@ -82,7 +88,7 @@ export class Flagd extends pulumi.ComponentResource {
           `--ofrep-port=${flagdPorts.ofrep}`,
           '--log-format=json',
         ],
-        configFiles: [this.flagFile],
+        liveFiles: { directory: flagdLiveDirectory, files: [this.flagFile], writerImage: args.images.pull(probeImage) },
         listens: [flagdPorts.evaluation, flagdPorts.management, flagdPorts.sync, flagdPorts.ofrep],
         memoryMb: flagdMemoryMb,
         memoryRequestMb: flagdMemoryRequestMb,

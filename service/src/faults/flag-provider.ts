@@ -27,20 +27,39 @@ export function flagdOptions(settings: FlagSourceSettings): FlagdProviderOptions
   return {
     // In-process: flags sync from flagd and are evaluated here, so a request never waits on the network.
     resolverType: 'in-process',
+    // No deadline on the sync stream. The provider's default (600,000 ms, configuration.ts) makes flagd end
+    // the stream with DEADLINE_EXCEEDED every 10 minutes; the provider then logs an error, goes STALE,
+    // waits its 5 s backoff before reconnecting and, past its 5 s grace period, goes ERROR (grpc-fetch.ts,
+    // flagd-provider.ts at 0.16.1): a fault-free stack would log an outage every 10 minutes. 0 asks for none
+    // (grpc-fetch.ts: `streamDeadlineMs != 0`), and wins over FLAGD_STREAM_DEADLINE_MS.
+    streamDeadlineMs: 0,
+    keepAliveTime: syncKeepAliveMs,
     ...(settings.host !== undefined && { host: settings.host }),
     ...(settings.port !== undefined && { port: settings.port }),
     ...(settings.offlineFlagSourcePath !== undefined && { offlineFlagSourcePath: settings.offlineFlagSourcePath }),
   };
 }
 
-/** How often the snapshot is evaluated again even when the provider reported no change. */
-const refreshIntervalMs = 1_000;
+/**
+ * How often the snapshot is evaluated again even when the provider reported no change. It is how a change
+ * arrives after a failed first connection, when the provider never says that flags changed (flag-snapshot.ts).
+ */
+export const refreshIntervalMs = 1_000;
+
+/**
+ * gRPC keepalive on the sync connection, ms. The stream has no deadline (see flagdOptions), so a peer that
+ * vanished without closing the connection (a host gone, a dropped route) is found by the pings going
+ * unanswered, and the provider reconnects. At least flagd's `--keep-alive-min-time` (30 s by default at
+ * v0.16.1, flagd/cmd/start.go): a client pinging more often is sent GOAWAY ENHANCE_YOUR_CALM.
+ */
+export const syncKeepAliveMs = 60_000;
 
 /**
  * Starts OpenFeature with the flagd provider, without waiting for it: start-up never blocks on flagd. Until
  * the first sync (and for flags it does not have) every evaluation is its default, which is "no fault";
  * after a lost connection the provider keeps evaluating the flags it last received and reconnects.
- * Requests read the flags from a snapshot (flag-snapshot.ts) evaluated again on every provider event.
+ * Requests read the flags from a snapshot (flag-snapshot.ts) evaluated again on every provider event and
+ * every second, which logs the flags whose values changed.
  */
 export function startFeatureFlags(settings: FlagSourceSettings, logger: Logger): FeatureFlags {
   if (settings.host === undefined && settings.offlineFlagSourcePath === undefined) {
@@ -49,7 +68,7 @@ export function startFeatureFlags(settings: FlagSourceSettings, logger: Logger):
   }
   const sdkLogger = openFeatureLogger(logger);
   const source = settings.offlineFlagSourcePath ?? `${settings.host}:${settings.port ?? '(provider default)'}`;
-  const snapshot = createFlagSnapshot(OpenFeature.getClient());
+  const snapshot = createFlagSnapshot(OpenFeature.getClient(), undefined, (flagsChanged) => logger.info({ source, flagsChanged }, 'fault flags changed'));
   const refresh = () => {
     snapshot.refresh().catch((error: unknown) => logger.warn({ err: error }, 'evaluating the fault flags failed; keeping the last values'));
   };
@@ -57,7 +76,6 @@ export function startFeatureFlags(settings: FlagSourceSettings, logger: Logger):
   OpenFeature.addHandler(ProviderEvents.Ready, () => logger.info({ source }, 'flag provider ready'));
   OpenFeature.addHandler(ProviderEvents.Stale, (details) => logger.warn({ source, reason: details?.message }, 'flag provider lost its source: keeping the last flags while it reconnects'));
   OpenFeature.addHandler(ProviderEvents.Error, (details) => logger.warn({ source, reason: details?.message }, 'flag provider error: flags it never received are off'));
-  OpenFeature.addHandler(ProviderEvents.ConfigurationChanged, (details) => logger.info({ source, flagsChanged: details?.flagsChanged }, 'fault flags changed'));
   // Any of them may change what an evaluation answers: the snapshot is evaluated again on each.
   for (const event of [ProviderEvents.Ready, ProviderEvents.Stale, ProviderEvents.Error, ProviderEvents.ConfigurationChanged]) {
     OpenFeature.addHandler(event, refresh);

@@ -16,6 +16,9 @@ export interface FlagSnapshot {
 
 const entryKey = (name: FaultFlagName, route?: string) => (route === undefined ? name : `${name} ${route}`);
 
+/** Called after a refresh whose values differ from the previous one's, with the flag keys that changed. */
+export type FlagsChanged = (flagKeys: readonly string[]) => void;
+
 /**
  * Why a snapshot rather than an evaluation per request: one evaluation through the server SDK 1.23 costs
  * 15-25 µs of CPU (its ES2015 async hook pipeline; flagd-core's own resolution is 2-3 µs), and a cached read
@@ -23,7 +26,7 @@ const entryKey = (name: FaultFlagName, route?: string) => (route === undefined ?
  * the route is the only context they are targeted on, so the snapshot is re-evaluated when the provider
  * says the flags changed (and every second as a safety net) and a request reads its entries.
  */
-export function createFlagSnapshot(client: Client, routes: readonly string[] = faultableRoutes): FlagSnapshot {
+export function createFlagSnapshot(client: Client, routes: readonly string[] = faultableRoutes, onChange?: FlagsChanged): FlagSnapshot {
   let entries = new Map<string, SnapshotEntry>();
   let running: Promise<void> | undefined;
   let again = false;
@@ -47,7 +50,21 @@ export function createFlagSnapshot(client: Client, routes: readonly string[] = f
       }
     }
     await Promise.all(pending);
+    const previous = entries;
     entries = next;
+    // The snapshot itself says what changed, not the provider's ConfigurationChanged: flagd-provider 0.16.1
+    // never emits that event once its first connection has failed (grpc-fetch.ts: `_initialized` stays
+    // false), though the flags it syncs later do change what an evaluation answers.
+    if (previous.size > 0 && onChange) {
+      const changed = new Set<string>();
+      for (const [key, entry] of next) {
+        const before = previous.get(key);
+        if (!before || before.details.value !== entry.details.value || before.details.variant !== entry.details.variant) {
+          changed.add(entry.details.flagKey);
+        }
+      }
+      if (changed.size > 0) onChange([...changed].sort());
+    }
   }
 
   return {

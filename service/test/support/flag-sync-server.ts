@@ -1,18 +1,35 @@
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { Server, ServerCredentials, type ServerWritableStream, type ServiceDefinition } from '@grpc/grpc-js';
 
 /**
- * A stand-in for flagd's sync port in tests: the `flagd.sync.v1.FlagSyncService/SyncFlags` server stream the
- * flagd provider's in-process resolver reads (@openfeature/flagd-provider 0.16.1's generated client:
- * SyncFlagsResponse field 1 is `flag_configuration`, the flag set as a JSON string). Each publish goes to
- * every open stream, as flagd pushes a changed flag file.
+ * A double of flagd's sync port: the `flagd.sync.v1.FlagSyncService/SyncFlags` server stream the flagd
+ * provider's in-process resolver reads (@openfeature/flagd-provider 0.16.1's generated client:
+ * SyncFlagsResponse field 1 is `flag_configuration`, the flag set as a JSON string).
+ *
+ * Why a double: the real flagd cannot be built here. The Go module proxy this machine reaches refuses
+ * github.com/open-feature/flagd/flagd v0.16.x and the flagd/core modules it needs (403; see programs.ts).
+ *
+ * What it does as flagd v0.16.1 does (flagd/pkg/service/flag-sync/handler.go, core v0.15.6
+ * pkg/sync/file/filepath_sync.go), because the tests rely on it:
+ * - a new stream gets the whole flag set at once, and every stream gets it again on each change;
+ * - the payload is `{"flags": {...}}` (generateResponse marshals only the flags);
+ * - a stream ends with DEADLINE_EXCEEDED at the deadline its client asked for: flagd's handler selects on
+ *   the stream's context, which carries the client's `grpc-timeout`, and returns that status when it
+ *   expires (grpc-js's server enforces the same deadline here). flagd adds no deadline of its own unless
+ *   started with `--stream-deadline` (default 0), which the lab does not set;
+ * - with `watchFile`, it serves a flag file and pushes it again when the file changes, as flagd's file sync
+ *   does (fsnotify: a write, or a rename over the file as a Kubernetes ConfigMap update makes).
  */
 export class FlagSyncServer {
   private server: Server | undefined;
   private readonly streams = new Set<ServerWritableStream<Buffer, string>>();
   private configuration: string;
+  private watcher: FSWatcher | undefined;
+  /** The deadline each stream's client asked for, in order (Infinity: none), as flagd's handler sees it. */
+  readonly streamDeadlines: number[] = [];
 
   constructor(flagSet: object) {
-    this.configuration = JSON.stringify(flagSet);
+    this.configuration = syncPayload(flagSet);
   }
 
   /** Listens on 127.0.0.1 (a free port by default, or the one given to come back where it was). */
@@ -20,8 +37,13 @@ export class FlagSyncServer {
     const server = new Server();
     server.addService(syncService, {
       SyncFlags: (call: ServerWritableStream<Buffer, string>) => {
+        const deadline = call.getDeadline();
+        this.streamDeadlines.push(deadline instanceof Date ? deadline.getTime() : deadline);
         this.streams.add(call);
-        call.on('cancelled', () => this.streams.delete(call));
+        const forget = () => this.streams.delete(call);
+        call.on('cancelled', forget);
+        call.on('close', forget);
+        call.on('error', forget);
         call.write(this.configuration);
       },
     });
@@ -32,17 +54,52 @@ export class FlagSyncServer {
     return bound;
   }
 
+  /** Open streams right now. */
+  get openStreams(): number {
+    return this.streams.size;
+  }
+
   publish(flagSet: object): void {
-    this.configuration = JSON.stringify(flagSet);
+    this.configuration = syncPayload(flagSet);
     for (const stream of this.streams) stream.write(this.configuration);
+  }
+
+  /**
+   * Serves the flag file at `file` and publishes it again whenever it changes. The directory is watched, not
+   * the file, so a rename over it is seen as flagd's re-added watch sees it.
+   */
+  watchFile(file: string, directory: string, onPublished?: () => void): void {
+    const publishFile = () => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        return; // between the unlink and the rename: the next event brings the file
+      }
+      const payload = syncPayload(JSON.parse(text) as object);
+      if (payload === this.configuration) return;
+      this.configuration = payload;
+      for (const stream of this.streams) stream.write(this.configuration);
+      onPublished?.();
+    };
+    publishFile();
+    this.watcher = watch(directory, publishFile);
   }
 
   /** Drops every connection at once, as a killed flagd would. */
   stop(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
     this.streams.clear();
     this.server?.forceShutdown();
     this.server = undefined;
   }
+}
+
+/** What flagd sends for a flag set: only its flags (handler.go generateResponse). */
+function syncPayload(flagSet: object): string {
+  const flags = (flagSet as { flags?: unknown }).flags ?? {};
+  return JSON.stringify({ flags });
 }
 
 function varint(value: number): number[] {

@@ -4,6 +4,7 @@ import { fingerprint } from '../../fingerprint';
 import { goDuration } from '../../go-duration';
 import { defaultStopTimeoutSeconds, type HealthCheck, type PlatformContainerArgs, type PlatformPart, type ReadinessGateArgs } from '../../container';
 import type { Naming } from '../../naming';
+import { dockerLiveFiles } from './live-files';
 
 /**
  * The one way the program makes a container, so every one carries the project and stack in its name
@@ -30,6 +31,13 @@ export function dockerContainer(
   // timeout) unless destroyGraceSeconds is set; an attached job is not stopped at all (it has exited).
   const stopSeconds = attached ? undefined : (args.stopTimeoutSeconds ?? dockerDefaultStopSeconds);
   const waited = !oneShot && args.healthcheck !== undefined;
+  const live = dockerLiveFiles(args, opts, { volume: (part) => dockerVolume(args.naming, part, opts), container: dockerContainer });
+  if (live) {
+    // A writer that failed leaves the part with old files or none: the deployment fails with its log. Its
+    // name is never one of the part's inputs (that would replace the part whenever the writer is).
+    void dockerRequireSuccess(live.writer as docker.Container, `writing the live files of ${args.part}`);
+  }
+  const volumes = [...(args.volumes ?? []), ...(live ? [live.mount] : [])];
   return new docker.Container(
     args.part,
     {
@@ -49,7 +57,7 @@ export function dockerContainer(
       destroyGraceSeconds: stopSeconds,
       networksAdvanced: args.networks.map((network) => ({ name: network.name })),
       uploads: [...(args.configFiles ?? []).map((file) => file.upload()), ...(args.extraUploads ?? [])],
-      volumes: args.volumes?.map((volume) => ({ ...volume })),
+      volumes: volumes.length > 0 ? volumes.map((volume) => ({ ...volume })) : undefined,
       ports: args.ports?.map((port) => ({ internal: port.internal, external: port.external, ip: port.bindAddress })),
       healthcheck,
       // During the start period failures do not count and a success makes the container healthy at once:
@@ -72,8 +80,17 @@ export function dockerContainer(
       ...(oneShot ? {} : replaceAfterFailedCreate),
       ...(attached && args.expectedRunSeconds !== undefined ? { customTimeouts: { create: attachedCreateTimeout(args.expectedRunSeconds) } } : {}),
       ...opts,
+      // Created after the live files' first write; ordered only, so the writer's replacement replaces nothing here.
+      ...(live ? { dependsOn: [...dependencyList(opts.dependsOn), live.writer] } : {}),
     },
   );
+}
+
+function dependencyList(dependsOn: pulumi.CustomResourceOptions['dependsOn']): pulumi.Input<pulumi.Resource>[] {
+  if (dependsOn === undefined) return [];
+  if (Array.isArray(dependsOn)) return dependsOn;
+  if (pulumi.Resource.isInstance(dependsOn)) return [dependsOn];
+  throw new Error('a part with live files takes dependsOn as a resource or a list of them');
 }
 
 /**

@@ -34,6 +34,8 @@ export interface SortedValues {
 
 export const filesVolume = 'files';
 export const secretFilesVolume = 'secret-files';
+/** The directory of a part's live files (PlatformContainerArgs.liveFiles), from their own ConfigMap. */
+export const liveFilesVolume = 'live-files';
 
 /** The ConfigMap/Secret key of a file path (keys cannot hold `/`). */
 function fileKey(path: string): string {

@@ -1,10 +1,10 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { PlatformContainerArgs, PlatformPart } from '../../container';
-import { defaultStopTimeoutSeconds } from '../../container';
+import { defaultStopTimeoutSeconds, liveFileNames } from '../../container';
 import { fingerprint } from '../../fingerprint';
 import { annotationKey, checkRunName, objectName, partLabels, runName, selectorLabels, statefulSetName } from './labels';
-import { filesVolume, secretFilesVolume, sortValues } from './files-and-env';
+import { filesVolume, liveFilesVolume, secretFilesVolume, sortValues } from './files-and-env';
 import { probesOf } from './probes';
 import { parseRunReport, terminationMessagePath, wrappedRun } from './run-report';
 
@@ -71,6 +71,25 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     const configMap = values.hasFiles
       ? new k8s.core.v1.ConfigMap(`${d.part}-files`, { metadata: { name: configMapName, namespace, labels }, data: values.configData }, child)
       : undefined;
+    // Live files: their own ConfigMap, mounted whole (a subPath mount is never updated), named by a plain
+    // string and left out of the pod template's digests, so a change of their content updates the mounted
+    // directory in place (the kubelet's periodic sync swaps it atomically) and never rolls the pods.
+    const liveMapName = `${name}-live`;
+    const liveMap = d.liveFiles
+      ? new k8s.core.v1.ConfigMap(
+          `${d.part}-live`,
+          {
+            metadata: { name: liveMapName, namespace, labels },
+            data: pulumi.all(d.liveFiles.files.map((file) => file.content)).apply((contents) => {
+              const names = liveFileNames(d.liveFiles!);
+              return Object.fromEntries(names.map((fileName, index) => [fileName, contents[index]!]));
+            }),
+          },
+          // A change of data replaces a ConfigMap (the provider's default, enableConfigMapMutable off); with a
+          // fixed name, the old one goes first. The pods keep the last content they were given meanwhile.
+          { ...child, deleteBeforeReplace: true },
+        )
+      : undefined;
     const secret = values.mayHoldSecrets
       ? new k8s.core.v1.Secret(`${d.part}-secrets`, { metadata: { name: secretName, namespace, labels }, type: 'Opaque', stringData: values.secretData }, child)
       : undefined;
@@ -98,7 +117,11 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
       args: argv ? argv.args : d.command,
       env: values.env,
       ports: listens.map((port) => ({ containerPort: port, name: portName(port), protocol: 'TCP' })),
-      volumeMounts: values.mounts.apply((files) => [...(files ?? []), ...(d.volumes ?? []).map((v) => ({ name: 'data', mountPath: v.containerPath }))]),
+      volumeMounts: values.mounts.apply((files) => [
+        ...(files ?? []),
+        ...(d.liveFiles ? [{ name: liveFilesVolume, mountPath: d.liveFiles.directory, readOnly: true }] : []),
+        ...(d.volumes ?? []).map((v) => ({ name: 'data', mountPath: v.containerPath })),
+      ]),
       resources: {
         // The scheduler places by requests: what the part needs at rest, so the lab fits a laptop's node;
         // the limit is its ceiling, as on Docker.
@@ -130,6 +153,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
       volumes: [
         ...(configMap ? [{ name: filesVolume, configMap: { name: configMap.metadata.name } }] : []),
         ...(secret ? [{ name: secretFilesVolume, secret: { secretName: secret.metadata.name } }] : []),
+        ...(liveMap ? [{ name: liveFilesVolume, configMap: { name: liveMapName } }] : []),
       ],
       terminationGracePeriodSeconds: oneShot ? undefined : preStop + stopSeconds,
       restartPolicy: oneShot ? 'Never' : 'Always',
@@ -141,7 +165,7 @@ export class KubernetesPart extends pulumi.ComponentResource implements Platform
     const metadata = { name, namespace, labels };
     // The workload after what its pods read: a pod started before its Secret exists waits in
     // CreateContainerConfigError, and an env var's secretKeyRef names the Secret by a plain string.
-    const readsFrom = [...(configMap ? [configMap] : []), ...(secret ? [secret] : [])];
+    const readsFrom = [...(configMap ? [configMap] : []), ...(secret ? [secret] : []), ...(liveMap ? [liveMap] : [])];
     const workloadOpts = { ...child, dependsOn: readsFrom };
     const replaceByDeleting = { ...workloadOpts, deleteBeforeReplace: true };
 
