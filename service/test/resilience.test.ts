@@ -264,7 +264,10 @@ describe('SIGTERM under keep-alive load', () => {
       const exitedAfterMs = performance.now() - signalled;
       const tallies = await Promise.all(clients);
       assert.equal(exitCode, 0, draining.stderr.join(''));
-      assert.ok(exitedAfterMs < graceMs, `exited ${exitedAfterMs.toFixed(0)} ms after SIGTERM`);
+      // The grace bounds the shutdown's own steps (drain share, pools, flush: 150 ms of slack below it here);
+      // the process's teardown and this test's wait for its exit come on top, and the program sets Docker's stop
+      // timeout (and Kubernetes' termination grace) above the grace, so SIGKILL is still seconds away.
+      assert.ok(exitedAfterMs < graceMs + 500, `exited ${exitedAfterMs.toFixed(0)} ms after SIGTERM`);
       const resets = tallies.reduce((sum, tally) => sum + tally.resets, 0);
       const closes = tallies.reduce((sum, tally) => sum + tally.closeHeaders, 0);
       assert.equal(resets, 0, `requests reset: ${JSON.stringify(tallies)}`);
