@@ -1,11 +1,12 @@
 /**
- * `npm run bench:profiling -w load -- [--routes cached-read,list-page,item-write,order] [--duration 5] [--rounds 8] [--sample-percent 100]`
+ * `npm run bench:profiling -w load -- [--routes cached-read,list-page,item-write,order] [--duration 5] [--rounds 8] [--sample-percent 100] [--control]`
  * What continuous profiling costs the service: two processes of this tree, both with the benchmark's telemetry-on
  * environment, one also profiling itself (`PYROSCOPE_SERVER_ADDRESS` set, every other PYROSCOPE_* at its default)
  * and pushing to a sink that stands where Pyroscope would (it answers 200 and keeps only a count). Both run
  * against the same Postgres, Redis and OTLP receiver, measured back to back in alternating order round after
  * round, so a shared machine's drift hits each alike. Reports per route the medians of server CPU per request
- * (from /proc) and throughput, and the on/off ratio of each paired round.
+ * (from /proc) and throughput, and the on/off ratio of each paired round. `--control` starts the second process
+ * without profiling too (an A/A run): its ratios are what two identical processes differ by on this machine.
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
       duration: { type: 'string' },
       rounds: { type: 'string' },
       'sample-percent': { type: 'string' },
+      control: { type: 'boolean' },
     },
   });
   const routes = (values.routes?.split(',') ?? [...benchRoutes]) as BenchRoute[];
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
     const lab = labEnvironment();
     for (const variant of variants) {
       const port = await freePort();
-      const profiling: Record<string, string> = variant === 'profiling on' ? { PYROSCOPE_SERVER_ADDRESS: sink.url } : {};
+      const profiling: Record<string, string> = variant === 'profiling on' && !values.control ? { PYROSCOPE_SERVER_ADDRESS: sink.url } : {};
       const env = serviceEnvironment(
         { databaseUrl: pg.url, redisUrl: redis.url, otlpEndpoint: receiver.endpoint, extra: { ...onEnvironment('warn', samplePercent), ...lab, ...profiling } },
         port,
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
     }
     const range = (values: number[]) => `×${median(values).toFixed(3)} (${Math.min(...values).toFixed(3)} to ${Math.max(...values).toFixed(3)})`;
     const lines = [
-      `${samplePercent}% of traces recorded, ${rounds} rounds × ${duration}s per route and variant, alternating order; medians`,
+      `${values.control ? 'CONTROL (A/A: "profiling on" runs without profiling too), ' : ''}${samplePercent}% of traces recorded, ${rounds} rounds × ${duration}s per route and variant, alternating order; medians`,
       `profiles pushed by the profiling service: ${sink.pushes()} (${(sink.bytes() / 1024).toFixed(0)} KiB)`,
       '| route | off req/s | on req/s | off CPU µs/req | on CPU µs/req | CPU/req on/off, paired (range) | req/s on/off, paired (range) |',
       '|-------|-----------|----------|----------------|---------------|--------------------------------|------------------------------|',
