@@ -2,7 +2,7 @@ import type { ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { closingConnections } from './http/closing-connections';
 import type { Logger } from './logger';
-import { stopProfiling } from './telemetry/profiling/profiler';
+import { stopProfiling } from './telemetry/profiling/lifecycle';
 import { shutdownTelemetry } from './telemetry/sdk';
 
 export interface ShutdownSteps {

@@ -89,6 +89,8 @@ describe('span profiles', () => {
     assert.equal(response.status, 200);
     const server = await otlp.waitFor('a SERVER span', () => otlp.spans.find((span) => span.kind === SERVER && span.name === 'GET /api/items'));
     assert.equal(server.attributes[profileIdAttribute], server.spanId);
+    // Starting the profiler loads no logger before the SDK patched pino: the request's lines keep its trace id.
+    assert.ok(stack.service.logLines.some((line) => line.trace_id === server.traceId), 'a log line with the request\'s trace id');
   });
 });
 

@@ -2,6 +2,7 @@ import { heap, time, encode } from '@datadog/pprof';
 import { metrics } from '@opentelemetry/api';
 import { profilingMetrics } from '../metric-names';
 import type { ProfilingSettings } from './settings';
+import { onProfilingStop } from './lifecycle';
 import { ingestName, pushProfile } from './pyroscope-push';
 import { spanIdLabel, useSpanContextRunner } from './span-profiles';
 
@@ -120,12 +121,10 @@ export function startProfiling(settings: ProfilingSettings, log: ProfilerLog): R
       if (time.isStarted()) time.stop(false);
       heap.stop();
       running = undefined;
+      onProfilingStop(undefined);
     },
   };
+  onProfilingStop(running.stop);
   return running;
 }
 
-/** Stops profiling (shutdown): the window in progress is not pushed. */
-export function stopProfiling(): void {
-  running?.stop();
-}
