@@ -7,7 +7,7 @@ export { grafanaDatasourceUids } from './datasources';
 export { buildDashboards } from './build-dashboards';
 export { buildPrometheusRuleFiles } from './rules/rule-files';
 /** The exemplar trace-id label name the Prometheus datasource and Tempo's metrics generator must share. */
-export { exemplarTraceIdLabel } from './datasources';
+export { exemplarTraceIdLabel, profileReplicaLabel, serviceProfileTypes } from './datasources';
 /** The `severity` values the SLO alerts carry, which Alertmanager's routes must cover. */
 export { severities, type Severity } from './slo/burn-rate-policy';
 /** The Collector's Prometheus reader options its self-metric names depend on; the infra program writes them. */

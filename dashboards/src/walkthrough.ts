@@ -3,7 +3,7 @@
  * the fault catalogue, so a renamed panel, alert or scenario breaks a test instead of the instructions.
  * It follows one catalogue scenario, db-latency, from the alert to the span that shows the cause.
  */
-import { exemplarTraceIdLabel } from './datasources';
+import { exemplarTraceIdLabel, profileIdAttribute } from './datasources';
 import { drilldownPanelTitles } from './dashboards/drilldown';
 import { failureLabPanelTitles } from './dashboards/failure-lab';
 import { faultChangeAnnotationName } from './dashboards/fault-annotations';
@@ -44,7 +44,11 @@ export function walkthroughMarkdown(): string {
     '   time is spent between the service and the database, not in it.',
     `5. Confirm it on **Shop failure lab**: **${failureLabPanelTitles.faultList}** lists \`postgres\` \`latency\` with \`latency\` = ${latency},`,
     `   **${scenarioPanelTitle(s)}** shows the share of slow statements jump, and **${scenarioTraceTitle(s)}** lists more traces like yours.`,
-    `6. Heal it: \`${clearFaultsCommand}\`. The alert resolves once the share of slow statements falls back, and a second marker shows when.`,
+    `6. Back on the trace, open the SERVER span's links and choose **Related profiles** (Tempo -> Pyroscope, offered on spans with a`,
+    `   \`${profileIdAttribute}\` attribute: each request's root span): the flame graph of that very request's samples, selected by its \`span_id\`.`,
+    '   It is thin (a few samples of the route handler and the Postgres driver): the request burned little CPU and spent its time waiting,',
+    '   which fits a slow link. Compare a `cpu-hog` run, where the CPU flame graph of the whole replica is the hog\'s `spin`, outside any span.',
+    `7. Heal it: \`${clearFaultsCommand}\`. The alert resolves once the share of slow statements falls back, and a second marker shows when.`,
     '',
     'Other ways in:',
     '',
@@ -55,6 +59,9 @@ export function walkthroughMarkdown(): string {
     `- For failures rather than slowness (the \`error-burst\` or \`db-outage\` scenario), start from **${overviewPanelTitles.errorRatio}** and`,
     `  **${overviewPanelTitles.logs}**: **click a line** to expand it, then the **Tempo** button next to its \`trace_id\` field (Loki derived field);`,
     '  from a span, **Logs for this span** (Tempo -> Loki) returns to its log lines and **Related metrics** (Tempo -> Prometheus) to its route.',
+    `- For \`cpu-hog\` and \`memory-leak\`, which no trace explains, start from **Shop platform overview > ${overviewPanelTitles.profileCpu}**`,
+    `  and **${overviewPanelTitles.profileHeap}**, then open Explore on **Pyroscope** (\`service_name="shop-api"\`) for the flame graph the`,
+    '  scenario table names (the profile that shows the cause).',
     '- **Shop failure lab** has a row per scenario of the catalogue (how to switch, what to expect, its panel and traces) and one per `/simulate/*` endpoint.',
     '- **Shop service map** draws the service graph from Tempo\'s metrics generator; click a node or edge for its traces.',
     '',

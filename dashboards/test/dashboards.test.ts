@@ -13,7 +13,13 @@ type Json = Record<string, any>;
 const panelsOf = (dashboard: Record<string, unknown>): Json[] => panelsOfJson(dashboard);
 
 /** Deliberately not the defaults: a uid written as a literal anywhere would show up. */
-const uids: DatasourceUids = { prometheus: 'prom-under-test', loki: 'loki-under-test', tempo: 'tempo-under-test', alertmanager: 'am-under-test' };
+const uids: DatasourceUids = {
+  prometheus: 'prom-under-test',
+  loki: 'loki-under-test',
+  tempo: 'tempo-under-test',
+  pyroscope: 'pyroscope-under-test',
+  alertmanager: 'am-under-test',
+};
 const built = buildDashboards(uids);
 const byUid = (uid: string) => built.find((d) => d.uid === uid)!.dashboard as Json;
 
@@ -42,7 +48,7 @@ test('building is deterministic, so the provisioned copy cannot drift from this 
 });
 
 test('every datasource reference uses the uids passed in, with a matching type', () => {
-  const expected: Record<string, string> = { prometheus: uids.prometheus, loki: uids.loki, tempo: uids.tempo };
+  const expected: Record<string, string> = { prometheus: uids.prometheus, loki: uids.loki, tempo: uids.tempo, 'grafana-pyroscope-datasource': uids.pyroscope };
   let refs = 0;
   for (const d of built) {
     walk(d.dashboard, (node, path) => {
@@ -161,4 +167,17 @@ test('every alert points at a dashboard that exists', () => {
       }
     }
   }
+});
+
+test('the overview shows CPU and heap per replica from the service\'s profiles', () => {
+  const panels = panelsOf(byUid(dashboardUids.overview));
+  const profilePanels = panels.filter((p) => p.datasource?.type === 'grafana-pyroscope-datasource');
+  assert.deepEqual(
+    profilePanels.map((p) => [p.targets[0].profileTypeId, p.targets[0].queryType, p.targets[0].groupBy, p.targets[0].labelSelector]),
+    [
+      ['wall:cpu:nanoseconds:wall:nanoseconds', 'metrics', ['service_instance_id'], '{service_name="shop-api"}'],
+      ['memory:inuse_space:bytes:inuse_space:bytes', 'metrics', ['service_instance_id'], '{service_name="shop-api"}'],
+    ],
+  );
+  assert.ok(profilePanels.every((p) => p.targets[0].datasource.uid === uids.pyroscope));
 });

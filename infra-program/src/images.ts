@@ -21,6 +21,9 @@ export const images = {
   minioClient: 'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z',
   collector: 'otel/opentelemetry-collector-contrib:0.161.0',
   tempo: 'grafana/tempo:2.10.8',
+  // v2.2.1 (2026-08-06), the newest release tag of grafana/pyroscope; its goreleaser publishes the version
+  // without the v.
+  pyroscope: 'grafana/pyroscope:2.2.1',
   loki: 'grafana/loki:3.7.8',
   prometheus: 'prom/prometheus:v3.14.0',
   // 0.34.2 is the newest patch of the newest line whose source could be read here (v0.34.0; 0.35.x exists

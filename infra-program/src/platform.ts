@@ -12,6 +12,7 @@ import { Loki, lokiAddress } from './components/loki';
 import { Minio } from './components/minio';
 import { Postgres } from './components/postgres';
 import { Prometheus } from './components/prometheus';
+import { Pyroscope, pyroscopeAddress } from './components/pyroscope';
 import { Redis } from './components/redis';
 import { serviceReadinessPath, ShopService } from './components/shop-service';
 import { Tempo, tempoAddress } from './components/tempo';
@@ -82,6 +83,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
   const traceSampleRatio = settings.traceSamplePercent / 100;
   const tempoAt = tempoAddress(naming);
   const lokiAt = lokiAddress(naming);
+  const pyroscopeAt = pyroscopeAddress(naming);
   // The failure lab's parts are scraped by address, so Prometheus never waits on (or changes with) them.
   const toxiproxyAt = toxiproxyAddress(naming);
   const flagdAt = flagdAddress(naming);
@@ -99,6 +101,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
       collectorAt.selfMetrics,
       tempoAt.metrics,
       lokiAt.metrics,
+      pyroscopeAt.metrics,
       alertmanager.address.metrics,
       toxiproxyAt.metrics,
       flagdAt.metrics,
@@ -111,6 +114,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
 
   const tempo = new Tempo('tempo', { naming, networks, images, store: minio.store, prometheusRemoteWriteUrl: prometheus.address.remoteWriteUrl }, inLab);
   const loki = new Loki('loki', { naming, networks, images, store: minio.store }, inLab);
+  const pyroscope = new Pyroscope('pyroscope', { naming, networks, images, store: minio.store }, inLab);
   const collector = new Collector('otel-collector', {
     naming,
     networks,
@@ -157,6 +161,8 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
       redisUrl: redis.connection.urlVia(toxiproxy.via('redis')),
       collectorOtlpHttp: toxiproxy.via('collector'),
       flagProvider: flagProviderEnv(flagd.address),
+      // Profiles go straight to Pyroscope: the failure lab breaks the replicas' other links, not this one.
+      pyroscopeHttp: pyroscope.address.http,
     },
     collectorReady: collector.ready,
     repositoryRoot,
@@ -205,6 +211,7 @@ export function buildPlatform(settings: PlatformSettings, registryAuth?: Registr
       prometheus: prometheus.address.http,
       loki: loki.address.http,
       tempo: tempo.address.http,
+      pyroscope: pyroscope.address.http,
       alertmanager: alertmanager.address.http,
     },
     uids,

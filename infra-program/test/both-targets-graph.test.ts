@@ -25,6 +25,7 @@ const coreParts = [
   'postgres',
   'postgres-exporter',
   'prometheus',
+  'pyroscope',
   'redis',
   'redis-exporter',
   'shop-api',

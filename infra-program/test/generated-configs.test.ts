@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { grafanaDatasourceUids } from '@lab/dashboards';
 import { identifyingResourceAttributes, prometheus3OnlyKeys } from '../src/configs/prometheus';
 import { runProgram } from './harness';
+import { grafanaTracesToProfiles } from './upstream-keys';
 import { byPart, containers, type ContainerView, upload } from './graph';
 
 // .ci/run unpacks it without installing Debian's package and names it in PROMTOOL.
@@ -81,7 +82,7 @@ describe('generated configs', () => {
     assert.equal(config.rule_files[0], '/etc/prometheus/rules/*.yml');
     assert.deepEqual(
       config.scrape_configs.map((s: { job_name: string }) => s.job_name).sort(),
-      ['alertmanager', 'fault-controller', 'flagd', 'loki', 'otel-collector', 'postgres-exporter', 'prometheus', 'redis-exporter', 'tempo', 'toxiproxy', 'traefik'],
+      ['alertmanager', 'fault-controller', 'flagd', 'loki', 'otel-collector', 'postgres-exporter', 'prometheus', 'pyroscope', 'redis-exporter', 'tempo', 'toxiproxy', 'traefik'],
     );
   });
 
@@ -133,7 +134,9 @@ describe('generated configs', () => {
     const job = byPart(views, 'minio-buckets').command.join(' ');
     const loki = upload(byPart(views, 'loki'), 'config.yaml').common.storage.s3.bucketnames;
     const tempo = upload(byPart(views, 'tempo'), 'tempo.yaml').storage.trace.s3.bucket;
-    for (const bucket of [loki, tempo]) assert.match(job, new RegExp(`mc mb --ignore-existing lab/${bucket}(\\s|$)`));
+    const pyroscope = upload(byPart(views, 'pyroscope'), 'lab.yaml').storage.s3.bucket_name;
+    assert.equal(new Set([loki, tempo, pyroscope]).size, 3, 'one bucket per tenant');
+    for (const bucket of [loki, tempo, pyroscope]) assert.match(job, new RegExp(`mc mb --ignore-existing lab/${bucket}(\\s|$)`));
   });
 
   test('Grafana: datasources with explicit uids, linked to each other by those uids, macros escaped for provisioning', () => {
@@ -144,6 +147,8 @@ describe('generated configs', () => {
     assert.equal(byType.prometheus.uid, uids.prometheus);
     assert.equal(byType.loki.uid, uids.loki);
     assert.equal(byType.tempo.uid, uids.tempo);
+    assert.equal(byType['grafana-pyroscope-datasource'].uid, uids.pyroscope);
+    assert.equal(byType['grafana-pyroscope-datasource'].url, `http://${byPart(views, 'pyroscope').name}:4040`);
     const existing = new Set(file.datasources.map((d: any) => d.uid));
     const linked = [
       byType.prometheus.jsonData.exemplarTraceIdDestinations[0].datasourceUid,
@@ -151,6 +156,7 @@ describe('generated configs', () => {
       byType.tempo.jsonData.tracesToLogsV2.datasourceUid,
       byType.tempo.jsonData.tracesToMetrics.datasourceUid,
       byType.tempo.jsonData.serviceMap.datasourceUid,
+      byType.tempo.jsonData.tracesToProfiles.datasourceUid,
     ];
     for (const uid of linked) assert.ok(existing.has(uid), `link to ${uid} resolves`);
     for (const destination of byType.prometheus.jsonData.exemplarTraceIdDestinations) {
@@ -166,6 +172,14 @@ describe('generated configs', () => {
     assert.equal(toLogs.customQuery, true);
     assert.equal(toLogs.query, '{$${__tags}} | trace_id="$${__trace.traceId}"');
     assert.deepEqual(byType.tempo.jsonData.tracesToMetrics.tags, [{ key: 'service.name', value: 'service' }]);
+    // Traces to profiles: the span's service as Pyroscope's service_name, the CPU type the service pushes;
+    // the link narrows to the span by its pyroscope.profile.id (what the service sets on root spans).
+    const toProfiles = byType.tempo.jsonData.tracesToProfiles;
+    for (const key of Object.keys(toProfiles)) assert.ok((grafanaTracesToProfiles.keys as readonly string[]).includes(key), `tracesToProfiles.${key}`);
+    assert.equal(toProfiles.datasourceUid, uids.pyroscope);
+    assert.deepEqual(toProfiles.tags, [{ key: 'service.name', value: 'service_name' }]);
+    assert.equal(toProfiles.profileTypeId, 'wall:cpu:nanoseconds:wall:nanoseconds');
+    assert.equal(toProfiles.customQuery, false);
     assert.equal(byType.tempo.jsonData.nodeGraph.enabled, true);
     assert.equal(byType.loki.jsonData.derivedFields[0].matcherType, 'label');
     assert.equal(byType.loki.jsonData.derivedFields[0].matcherRegex, 'trace_id');

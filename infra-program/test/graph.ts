@@ -164,6 +164,10 @@ export function listenPorts(view: ContainerView): number[] {
       ...Object.values(config.distributor.receivers.otlp.protocols).map((p: any) => portOf(p.endpoint)),
     ];
   }
+  if (image.startsWith('grafana/pyroscope:')) {
+    const config = upload(view, 'lab.yaml');
+    return [config.server.http_listen_port, config.server.grpc_listen_port];
+  }
   if (image.startsWith('grafana/loki:')) {
     const config = upload(view, 'config.yaml');
     return [config.server.http_listen_port, config.server.grpc_listen_port];

@@ -31,6 +31,7 @@ const expectedKinds: Record<string, string> = {
   prometheus: 'StatefulSet',
   loki: 'StatefulSet',
   tempo: 'StatefulSet',
+  pyroscope: 'StatefulSet',
   grafana: 'StatefulSet',
   alertmanager: 'StatefulSet',
   'otel-collector': 'Deployment',
@@ -514,7 +515,7 @@ describe('the Kubernetes target: ordering and config', () => {
     // delete and recreate the data store with the same claims at their old size: the template is ignored
     // on update, and README's path (patching the claim) is the one that resizes.
     const sets = workloads(await runProgram({ stack: 'kvol', config: { target: 'kubernetes', kubernetesVolumeSizes: JSON.stringify(['postgres=20Gi']) } })).filter((w) => w.kind === 'StatefulSet');
-    assert.equal(sets.length, 8);
+    assert.equal(sets.length, 9);
     for (const w of sets) {
       assert.deepEqual(w.raw.ignoreChanges, ['spec.volumeClaimTemplates'], w.part);
       assert.ok(!w.raw.replaceOnChanges.some((path) => path.includes('volumeClaimTemplates')), w.part);

@@ -34,7 +34,8 @@ describe('health gates', () => {
       assert.ok(view.raw.inputs.waitTimeout >= healthWaitSeconds(recordedCheck(view.raw.inputs.healthcheck)), view.logicalName);
     }
     // The parts whose images cannot run a check are the probed ones.
-    assert.deepEqual(probes.map((p) => p.labels['lab.part']).sort(), ['flagd-ready', 'otel-collector-ready', 'tempo-ready', 'toxiproxy-ready']);
+    assert.deepEqual(probes.map((p) => p.labels['lab.part']).sort(), ['flagd-ready', 'otel-collector-ready', 'pyroscope-ready', 'tempo-ready', 'toxiproxy-ready']);
+    assert.equal(byPart(views, 'pyroscope-ready').env.READY_URL, 'http://observability-lab-dev-pyroscope:4040/ready');
     assert.equal(byPart(views, 'toxiproxy-ready').env.READY_URL, 'http://observability-lab-dev-toxiproxy:8474/version');
     assert.equal(byPart(views, 'flagd-ready').env.READY_URL, 'http://observability-lab-dev-flagd:8014/readyz');
     assert.equal(byPart(views, 'tempo-ready').env.READY_URL, 'http://observability-lab-dev-tempo:3200/ready');

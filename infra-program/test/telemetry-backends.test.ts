@@ -9,7 +9,7 @@ import { before, describe, test } from 'node:test';
 import { images } from '../src/images';
 import { runProgram } from './harness';
 import { byPart, containers, type ContainerView, upload } from './graph';
-import { collector161, leafPaths, loki37, matchesKey, tempo210 } from './upstream-keys';
+import { collector161, leafPaths, loki37, matchesKey, pyroscope22, tempo210 } from './upstream-keys';
 
 
 function assertKnownKeys(what: string, paths: string[], allowed: readonly string[]): void {
@@ -191,6 +191,54 @@ describe('telemetry backends against their pinned versions', () => {
       assert.match(logs[0], /^http:\/\/[a-z0-9-]+-loki:3100\/otlp$/);
       assert.match(metrics[0], /^http:\/\/[a-z0-9-]+-prometheus:9090\/api\/v1\/otlp$/);
       assert.equal(byPart(views, 'otel-collector').command.join(' '), '--config=/etc/otelcol-contrib/config.yaml');
+    });
+  });
+
+  describe('Pyroscope 2.2', () => {
+    test('on the version line its keys were read from; every key is in the 2.2 reference', () => {
+      const pyroscope = byPart(views, 'pyroscope');
+      assert.match(images.pyroscope, pyroscope22.imageLine);
+      assert.equal(pyroscope.image, images.pyroscope);
+      assertKnownKeys('pyroscope lab.yaml', leafPaths(upload(pyroscope, 'lab.yaml')), pyroscope22.keys);
+    });
+
+    test('profiles on their own MinIO bucket, path-style over plain HTTP, credentials from the environment', () => {
+      const pyroscope = byPart(views, 'pyroscope');
+      const config = upload(pyroscope, 'lab.yaml');
+      assert.equal(config.storage.backend, 's3');
+      const s3 = config.storage.s3;
+      assert.match(s3.endpoint, /^[a-z0-9-]+-minio:9000$/, 'host:port, no scheme');
+      assert.equal(s3.insecure, true);
+      assert.ok((pyroscope22.bucketLookupTypes as readonly string[]).includes(s3.bucket_lookup_type));
+      assert.equal(s3.bucket_lookup_type, 'path-style');
+      assert.equal(s3.access_key_id, '${S3_ACCESS_KEY}');
+      assert.equal(s3.secret_access_key, '${S3_SECRET_KEY}');
+      assert.deepEqual(pyroscope.command, ['-config.file=/etc/pyroscope/lab.yaml', '-config.expand-env=true']);
+      assert.ok(pyroscope.env.S3_ACCESS_KEY && pyroscope.env.S3_SECRET_KEY);
+      const buckets = byPart(views, 'minio-buckets').command[0]!;
+      assert.ok(buckets.includes(`mc mb --ignore-existing lab/${s3.bucket_name}`), 'the bucket job creates its bucket');
+      for (const other of ['loki', 'tempo']) assert.ok(!JSON.stringify(upload(byPart(views, other), `${other === 'loki' ? 'config' : 'tempo'}.yaml`)).includes(s3.bucket_name));
+      assert.equal(pyroscope.labels['lab.requires.buckets'] !== undefined, true, 'created only after the bucket job succeeded');
+    });
+
+    test('runs as the image user with its data directory on a volume, publishes no host port, does not profile itself', () => {
+      const pyroscope = byPart(views, 'pyroscope');
+      assert.equal(pyroscope.raw.inputs.user, undefined, 'no user override: the image runs as 10001');
+      assert.deepEqual(pyroscope.volumes.map((v) => v.containerPath), ['/data']);
+      assert.deepEqual(pyroscope.ports.filter((p) => p.external !== undefined), []);
+      const config = upload(pyroscope, 'lab.yaml');
+      assert.equal(config.self_profiling.disable_push, true);
+      assert.equal(config.analytics.reporting_enabled, false);
+    });
+
+    test('each replica pushes its profiles to Pyroscope over the telemetry network', () => {
+      const pyroscope = byPart(views, 'pyroscope');
+      const replicas = views.filter((v) => /^shop-api-\d+$/.test(v.labels['lab.part'] ?? ''));
+      assert.ok(replicas.length >= 1, 'replicas found');
+      for (const replica of replicas) {
+        assert.equal(replica.env.PYROSCOPE_SERVER_ADDRESS, `http://${pyroscope.name}:4040`, replica.name);
+        assert.ok(replica.networks.some((n) => pyroscope.networks.includes(n)), `${replica.name} shares a network with Pyroscope`);
+      }
     });
   });
 

@@ -43,6 +43,41 @@ export const tempo210 = {
   ],
 } as const;
 
+/**
+ * grafana/pyroscope 2.2.x: docs/sources/configure-server/reference-configuration-parameters/index.md at tag
+ * v2.2.1 (the `server`, `storage` with `s3_storage_backend`, `self_profiling` and `analytics` blocks).
+ */
+export const pyroscope22 = {
+  imageLine: /^grafana\/pyroscope:2\.2\.\d+$/,
+  keys: [
+    'server.http_listen_port',
+    'server.grpc_listen_port',
+    'server.log_level',
+    'storage.backend',
+    'storage.s3.bucket_name',
+    'storage.s3.endpoint',
+    'storage.s3.access_key_id',
+    'storage.s3.secret_access_key',
+    'storage.s3.insecure',
+    'storage.s3.bucket_lookup_type',
+    'self_profiling.disable_push',
+    'analytics.reporting_enabled',
+  ],
+  /** `bucket_lookup_type` takes one of these (`force_path_style` is deprecated for it). */
+  bucketLookupTypes: ['path-style', 'virtual-hosted-style', 'auto'],
+} as const;
+
+/**
+ * Grafana's Tempo datasource `jsonData.tracesToProfiles`: @grafana/o11y-ds-frontend TraceToProfilesOptions
+ * (src/TraceToProfiles/TraceToProfilesSettings.tsx), read by grafana-tempo-datasource src/resultTransformer.ts
+ * at 13.1.5 (`datasourceUid`, `customQuery`, `query`, `profileTypeId`; the link selects samples by the span's
+ * `pyroscope.profile.id`).
+ */
+export const grafanaTracesToProfiles = {
+  keys: ['datasourceUid', 'tags', 'query', 'profileTypeId', 'customQuery'],
+  spanAttribute: 'pyroscope.profile.id',
+} as const;
+
 /** grafana/loki 3.7.x: docs/sources/shared/configuration.md at tag v3.7.6 (identical on release-3.7.x). */
 export const loki37 = {
   imageLine: /^grafana\/loki:3\.7\.\d+$/,

@@ -80,6 +80,15 @@ const environmentSchema = z.object({
   FLAGD_RESOLVER: z.enum(['in-process'], { message: 'must be in-process: the service evaluates flags locally from flagd\'s sync stream' }).default('in-process'),
   // A flag file in flagd's schema, read and watched by the provider itself (tests, local runs); wins over FLAGD_HOST.
   FLAGD_OFFLINE_FLAG_SOURCE_PATH: z.string().trim().min(1).optional(),
+  // Continuous profiling (telemetry/profiling/), named and meant as @pyroscope/nodejs reads them; the service
+  // drives @datadog/pprof itself so that samples carry the active root span's id. No server address: no profiler.
+  PYROSCOPE_SERVER_ADDRESS: urlWithScheme(['http:', 'https:']).optional(),
+  PYROSCOPE_APPLICATION_NAME: z.string().trim().min(1).optional(),
+  PYROSCOPE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
+  PYROSCOPE_WALL_SAMPLING_INTERVAL_MICROS: z.coerce.number().int().min(1_000).max(1_000_000).default(10_000),
+  PYROSCOPE_WALL_COLLECT_CPU_TIME: booleanFlag.default(true),
+  PYROSCOPE_HEAP_SAMPLING_INTERVAL_BYTES: z.coerce.number().int().min(1_024).max(1 << 30).default(524_288),
+  PYROSCOPE_HEAP_STACK_DEPTH: positiveInt(1_024).default(64),
 });
 
 export type Config = z.infer<typeof environmentSchema>;

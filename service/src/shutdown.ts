@@ -2,6 +2,7 @@ import type { ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { closingConnections } from './http/closing-connections';
 import type { Logger } from './logger';
+import { stopProfiling } from './telemetry/profiling/lifecycle';
 import { shutdownTelemetry } from './telemetry/sdk';
 
 export interface ShutdownSteps {
@@ -104,6 +105,7 @@ export function installGracefulShutdown(steps: ShutdownSteps): void {
       steps.logger.error({ drainMs: budget.drainMs, requestsCut, tasksDrained }, 'requests or tasks still running at the end of their share of the grace; closing their connections');
     }
     await settledWithin(Promise.allSettled([steps.closeDatabase(), steps.closeRedis()]), budget.closePoolsMs);
+    stopProfiling();
     await shutdownTelemetry(budget.flushMs);
     return drained ? 0 : 1;
   };

@@ -3,11 +3,12 @@
  * here: spot the spike, drag over it, read the errors logged at that moment, open their trace.
  */
 import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { DatasourceUids } from '../datasources';
+import { profileReplicaLabel, serviceProfileTypes, type DatasourceUids } from '../datasources';
+import { shopService } from '../service-identity';
 import { serviceLabels } from '../metrics/service-metrics';
 import { datasourceRefs } from '../panels/datasource-refs';
 import { exploreUrl } from '../panels/explore-links';
-import { logVolumePanel, logsPanel, statPanel, timeSeriesPanel } from '../panels/panels';
+import { logVolumePanel, logsPanel, profileSeriesPanel, statPanel, timeSeriesPanel } from '../panels/panels';
 import { collector, k6, postgres, redis, traefik } from '../queries/platform-queries';
 import { http, logs, runtime } from '../queries/service-queries';
 import { serverSpans } from '../queries/span-metrics-queries';
@@ -26,6 +27,8 @@ export const overviewPanelTitles = {
   latency: 'Latency p50 / p95 / p99',
   latencyExemplars: 'Latency with exemplars (click a dot to open its trace)',
   logs: 'Warnings and errors (expand a line, open its trace)',
+  profileCpu: 'CPU time per replica (profiles)',
+  profileHeap: 'Heap in use per replica (profiles)',
 } as const;
 
 const green = 'green';
@@ -337,6 +340,24 @@ export function buildOverview(uids: DatasourceUids) {
         unit: 'percentunit',
         queries: [{ expr: runtime.gcTimeRatio(), legend: '{{instance}}' }],
         size: { width: 6, height: 8 },
+      }),
+    )
+    .withRow(new RowBuilder('Profiles (Pyroscope)'))
+    .withPanel(
+      profileSeriesPanel(uids, {
+        title: overviewPanelTitles.profileCpu,
+        description:
+          'CPU time the wall profiler sampled on each replica. To see which functions burned it, open Explore on Pyroscope with the same profile type: its flame graph (filter a span with "Profiles for this span" from a trace).',
+        unit: 'ns',
+        query: { profileTypeId: serviceProfileTypes.cpu, labelSelector: `{service_name="${shopService.name}"}`, groupBy: [profileReplicaLabel] },
+      }),
+    )
+    .withPanel(
+      profileSeriesPanel(uids, {
+        title: overviewPanelTitles.profileHeap,
+        description: 'Heap in use as the sampling heap profiler saw it on each replica; its flame graph names the allocation sites still holding memory.',
+        unit: 'bytes',
+        query: { profileTypeId: serviceProfileTypes.heap, labelSelector: `{service_name="${shopService.name}"}`, groupBy: [profileReplicaLabel] },
       }),
     )
     .withRow(new RowBuilder('Telemetry pipeline (OpenTelemetry Collector)'))

@@ -28,6 +28,7 @@ export function failureLabMarkdown(): string {
       `**${scenarioPanelTitle(s)}**`,
       s.alerts.map((a) => `\`${a.alert}\` (${a.severity}, within ${a.withinMinutes} min)`).join('<br>'),
       s.trace.look,
+      s.profile ? `**${s.profile.type}**: ${s.profile.look}` : '',
     ]
       .map(cell)
       .join(' | '),
@@ -57,10 +58,12 @@ export function failureLabMarkdown(): string {
     `(**${failureLabPanelTitles.faultList}**, **${failureLabPanelTitles.toxiproxyTraffic}**, **${failureLabPanelTitles.flagEvaluations}**),`,
     'marks each change on the time axis, and has a row per scenario. Every alert below is checked with `promtool test rules` to fire',
     'by the stated minute on series like its fault produces (after six hours of healthy traffic) and to stay quiet without it. The',
-    '[debugging walkthrough](dashboards/README.md#debugging-walkthrough-clicks-only) follows `db-latency` from the alert to the span.',
+    '[debugging walkthrough](dashboards/README.md#debugging-walkthrough-clicks-only) follows `db-latency` from the alert to the span,',
+    'and on to the span\'s profile. Where no trace can show the cause (`cpu-hog`, `memory-leak`), the service\'s continuous profiles',
+    'in Pyroscope do: the last column names the flame graph.',
     '',
-    '| scenario | what breaks | its faults (`pulumi config set --path ...`) | k6 | the panel that moves | alerts that fire | the trace that shows the cause |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| scenario | what breaks | its faults (`pulumi config set --path ...`) | k6 | the panel that moves | alerts that fire | the trace that shows the cause | the profile that shows it |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r} |`),
     '',
   ].join('\n');

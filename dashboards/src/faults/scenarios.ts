@@ -16,6 +16,7 @@ import { serviceLevelObjectives } from '../slo/slo';
 import { databaseSlowSeconds, symptomAlerts, symptomSeverity } from '../rules/symptom-alerts';
 import type { Severity } from '../slo/burn-rate-policy';
 import { shopService } from '../service-identity';
+import { serviceProfileTypes } from '../datasources';
 import { faultConfigCommands } from './config-commands';
 
 export const faultScenarioNames = [
@@ -53,6 +54,11 @@ export interface FaultScenario {
   readonly alerts: readonly ExpectedAlert[];
   /** Where the cause shows in a trace, and a TraceQL search that finds such traces (none when no trace can). */
   readonly trace: { readonly look: string; readonly query?: string };
+  /**
+   * Where the cause shows in the service's profiles (Pyroscope), when a trace cannot show it: the profile type
+   * (one of `serviceProfileTypes`) and what its flame graph names.
+   */
+  readonly profile?: { readonly type: keyof typeof serviceProfileTypes; readonly look: string };
 }
 
 const availability = serviceLevelObjectives.find((s) => s.sli.kind === 'availability')!;
@@ -209,6 +215,13 @@ export const faultScenarios: readonly FaultScenario[] = [
         'slow. The hog\'s flag is read outside requests, so no span names it; the failure lab\'s flag-evaluation panel shows `cpu-hog-percent` on.',
       query: traces.slowRequests('/api/.*', '250ms'),
     },
+    profile: {
+      type: 'cpu',
+      look:
+        'The CPU flame graph of any replica (Pyroscope, `service_name="shop-api"`) is three quarters `spin` under `tick` ' +
+        '(service/src/faults/cpu-hog.ts), with no `span_id`: the time is burned outside every request. "Profiles for this span" on a ' +
+        'slow request shows its own samples, which are few: the request mostly waited.',
+    },
   },
   {
     name: 'memory-leak',
@@ -224,6 +237,12 @@ export const faultScenarios: readonly FaultScenario[] = [
     alerts: [ticket(symptomAlerts.memoryGrowing, 10)],
     trace: {
       look: 'No trace shows a leak: requests look normal until garbage collection pauses lengthen them. The cause is in the heap panel.',
+    },
+    profile: {
+      type: 'heap',
+      look:
+        'The heap (`inuse_space`) flame graph grows one allocation site: `newChunk` under `advance` (service/src/faults/memory-leak.ts), ' +
+        'which holds the retained MiB; compare two time ranges (before and after the fault) to see only it grow.',
     },
   },
 ];

@@ -12,7 +12,7 @@ import * as text from '@grafana/grafana-foundation-sdk/text';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type { DatasourceUids } from '../datasources';
 import { datasourceRefs } from './datasource-refs';
-import { lokiTargets, promTargets, tempoTargets, type LokiQuery, type PromQuery, type TempoQuery } from './targets';
+import { lokiTargets, profileTargets, promTargets, tempoTargets, type LokiQuery, type ProfileQuery, type PromQuery, type TempoQuery } from './targets';
 
 export interface Size {
   width: number;
@@ -66,6 +66,24 @@ export function timeSeriesPanel(uids: DatasourceUids, spec: TimeSeriesSpec): tim
   if (spec.max !== undefined) panel.max(spec.max);
   if (spec.links?.length) panel.dataLinks(links(spec.links));
   return panel;
+}
+
+/** A profile type's total over time from Pyroscope (its series API), e.g. CPU or heap per replica. */
+export function profileSeriesPanel(
+  uids: DatasourceUids,
+  spec: { title: string; description: string; unit: string; query: ProfileQuery; size?: Size },
+): timeseries.PanelBuilder {
+  return new timeseries.PanelBuilder()
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(datasourceRefs(uids).pyroscope)
+    .unit(spec.unit)
+    .span((spec.size ?? half).width)
+    .height((spec.size ?? half).height)
+    .legend(legend())
+    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
+    .fillOpacity(8)
+    .targets(profileTargets(uids, [spec.query]));
 }
 
 /** Log volume from Loki, as a time series (LogQL metric query). */

@@ -4,6 +4,7 @@
  */
 import * as loki from '@grafana/grafana-foundation-sdk/loki';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import * as pyroscope from '@grafana/grafana-foundation-sdk/grafanapyroscope';
 import * as tempo from '@grafana/grafana-foundation-sdk/tempo';
 import type { DatasourceUids } from '../datasources';
 import { datasourceRefs } from './datasource-refs';
@@ -71,4 +72,24 @@ export function tempoTargets(uids: DatasourceUids, queries: readonly TempoQuery[
     target.tableType(q.table === 'spans' ? tempo.SearchTableType.Spans : tempo.SearchTableType.Traces);
     return target;
   });
+}
+
+/** A Pyroscope query: the profile type's value over time, one series per `groupBy` label value. */
+export interface ProfileQuery {
+  profileTypeId: string;
+  labelSelector: string;
+  groupBy: readonly string[];
+}
+
+export function profileTargets(uids: DatasourceUids, queries: readonly ProfileQuery[]): pyroscope.DataqueryBuilder[] {
+  const ref = datasourceRefs(uids).pyroscope;
+  return queries.map((q, i) =>
+    new pyroscope.DataqueryBuilder()
+      .refId(refId(i))
+      .datasource(ref)
+      .queryType(pyroscope.PyroscopeQueryType.Metrics)
+      .profileTypeId(q.profileTypeId)
+      .labelSelector(q.labelSelector)
+      .groupBy([...q.groupBy]),
+  );
 }

@@ -9,10 +9,10 @@ import { generatedName, generatedPassword } from '../secrets';
 export const minioPorts = { api: 9000, console: 9001 } as const;
 
 /** The buckets the platform needs, one per tenant of the object store. */
-export const minioBuckets = { loki: 'loki-chunks', tempo: 'tempo-traces' } as const;
+export const minioBuckets = { loki: 'loki-chunks', tempo: 'tempo-traces', pyroscope: 'pyroscope-profiles' } as const;
 export type BucketOwner = keyof typeof minioBuckets;
 
-/** What an S3 client (Loki, Tempo) needs. Credentials are secret outputs. */
+/** What an S3 client (Loki, Tempo, Pyroscope) needs. Credentials are secret outputs. */
 export interface S3Store {
   readonly endpoint: Endpoint;
   readonly accessKey: pulumi.Output<string>;

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { platformContainer, platformReplicas, requireSuccess } from '../container';
-import { endpoint, type Endpoint } from '../endpoint';
+import { endpoint, httpUrl, type Endpoint } from '../endpoint';
 import type { LogLevel } from '../log-level';
 import type { Naming } from '../naming';
 import type { PlatformNetworks } from '../networks';
@@ -47,6 +47,8 @@ export interface ReplicaLinks {
   readonly redisUrl: pulumi.Output<string>;
   readonly collectorOtlpHttp: { readonly host: pulumi.Input<string>; readonly port: number };
   readonly flagProvider: Readonly<Record<string, string>>;
+  /** Pyroscope's HTTP API, where each replica pushes its profiles. */
+  readonly pyroscopeHttp: Endpoint;
 }
 
 /**
@@ -130,6 +132,7 @@ export class ShopService extends pulumi.ComponentResource {
           OTEL_TRACES_SAMPLER_ARG: String(args.traceSampleRatio),
           OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${instance},deployment.environment.name=${args.naming.stack}`,
           ...args.links.flagProvider,
+          PYROSCOPE_SERVER_ADDRESS: httpUrl(args.links.pyroscopeHttp),
         }),
         labels: { 'lab.requires.migration': migrated, 'lab.requires.collector': args.collectorReady },
         stopTimeoutSeconds,

@@ -1,3 +1,4 @@
+import { serviceProfileTypes } from '@lab/dashboards';
 import { httpUrl, type Endpoint } from '../endpoint';
 
 export const grafanaPort = 3000;
@@ -8,6 +9,7 @@ export interface DatasourceUids {
   readonly prometheus: string;
   readonly loki: string;
   readonly tempo: string;
+  readonly pyroscope: string;
   readonly alertmanager: string;
 }
 
@@ -15,7 +17,7 @@ export interface DatasourceUids {
 export interface GrafanaDatasource {
   name: string;
   uid: string;
-  type: 'prometheus' | 'loki' | 'tempo' | 'alertmanager';
+  type: 'prometheus' | 'loki' | 'tempo' | 'grafana-pyroscope-datasource' | 'alertmanager';
   access: 'proxy';
   url: string;
   isDefault: boolean;
@@ -35,6 +37,7 @@ export interface DatasourceTargets {
   readonly prometheus: Endpoint;
   readonly loki: Endpoint;
   readonly tempo: Endpoint;
+  readonly pyroscope: Endpoint;
   readonly alertmanager: Endpoint;
 }
 
@@ -130,11 +133,32 @@ export function grafanaDatasources(to: DatasourceTargets, uids: DatasourceUids):
               },
             ],
           },
+          // "Profiles for this span" (grafana-tempo-datasource src/resultTransformer.ts at 13.1.5, the plugin
+          // Grafana bundles; the option keys are @grafana/o11y-ds-frontend's TraceToProfilesOptions): a
+          // Pyroscope query on the span's `service.name` as Pyroscope's `service_name` label, narrowed to the
+          // samples whose `span_id` is the span's `pyroscope.profile.id` (only root spans carry it).
+          tracesToProfiles: {
+            datasourceUid: uids.pyroscope,
+            tags: [{ key: 'service.name', value: 'service_name' }],
+            profileTypeId: serviceProfileTypes.cpu,
+            customQuery: false,
+          },
           serviceMap: { datasourceUid: uids.prometheus },
           nodeGraph: { enabled: true },
           search: { hide: false },
           streamingEnabled: { search: true, metrics: true },
         },
+      },
+      {
+        name: 'Pyroscope',
+        uid: uids.pyroscope,
+        // The Pyroscope datasource plugin's id (bundled with Grafana; public/app/plugins/datasource/grafana-pyroscope-datasource).
+        type: 'grafana-pyroscope-datasource',
+        access: 'proxy',
+        url: httpUrl(to.pyroscope),
+        isDefault: false,
+        editable: false,
+        jsonData: {},
       },
       {
         name: 'Alertmanager',

@@ -16,6 +16,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { httpDurationBucketBoundaries, serviceMetrics } from '../telemetry/metric-names';
 import { ObservedTally } from '../telemetry/observed-tally';
+import { withSpanProfile } from '../telemetry/profiling/span-profiles';
 import { urlParts } from '../telemetry/url-parts';
 
 const scope = '@lab/service/http';
@@ -87,7 +88,8 @@ export function serverTelemetry(options: { dropsUnsampledRemoteParents: boolean 
     active.add(activeKey, 1, activeAttributes);
     let thrown: unknown;
     try {
-      await context.with(recording ? trace.setSpan(parent, span) : trace.deleteSpan(parent), next);
+      // The request's span is this service's local root: while it runs, profile samples carry its id.
+      await context.with(recording ? trace.setSpan(parent, span) : trace.deleteSpan(parent), () => withSpanProfile(recording ? span : undefined, next));
     } catch (error) {
       thrown = error;
       throw error;

@@ -6,6 +6,7 @@ import { backgroundTasks, type BackgroundTask } from '../db/schema';
 import { retryLater } from '../http/errors';
 import type { Logger } from '../logger';
 import { appMetrics } from '../telemetry/app-metrics';
+import { withSpanProfile } from '../telemetry/profiling/span-profiles';
 import { burnCpu } from './cpu-work';
 
 export interface HeavyTaskParameters {
@@ -57,7 +58,8 @@ export function createHeavyTaskQueue(db: Database, logger: Logger, options: Heav
       let outcome: 'succeeded' | 'failed' = 'succeeded';
       try {
         await setState(task.id, { status: 'running', startedAt: new Date().toISOString() });
-        const result = await burnCpu(task.parameters.workMs, abort.signal);
+        // The task's span is a root span: its CPU work shows in the profile under its id.
+        const result = await withSpanProfile(span, () => burnCpu(task.parameters.workMs, abort.signal));
         span.setAttribute('task.rounds', result.rounds);
         await setState(task.id, { status: 'succeeded', result, finishedAt: new Date().toISOString() });
         logger.info({ taskId: task.id, rounds: result.rounds }, 'heavy task finished');

@@ -26,6 +26,15 @@ export const serviceMetrics = {
   featureFlagEvaluations: { name: 'app.feature_flag.evaluations', unit: '{evaluation}', kind: 'counter' },
 } as const;
 
+/**
+ * The continuous profiler's own counters (only while PYROSCOPE_SERVER_ADDRESS is set); attribute
+ * profile.type (wall, heap). A dropped profile is one Pyroscope did not accept or could not be reached for.
+ */
+export const profilingMetrics = {
+  profilesPushed: { name: 'app.profiles.pushed', unit: '{profile}', kind: 'counter' },
+  profilesDropped: { name: 'app.profiles.dropped', unit: '{profile}', kind: 'counter' },
+} as const;
+
 /** Node runtime metrics from @opentelemetry/instrumentation-runtime-node (names as that package emits them). */
 export const runtimeMetrics = {
   eventLoopDelayP99: { name: 'nodejs.eventloop.delay.p99', unit: 's', kind: 'gauge' },

@@ -9,13 +9,13 @@ export interface ServiceStack {
   dispose(): Promise<void>;
 }
 
-export async function startServiceStack(options: { otlpEndpoint?: string } = {}): Promise<ServiceStack> {
+export async function startServiceStack(options: { otlpEndpoint?: string; extra?: Record<string, string> } = {}): Promise<ServiceStack> {
   const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
   const disposeServers = () => Promise.all([postgres.dispose(), redis.dispose()]).then(() => undefined);
   try {
     const migration = await runMigrationsProcess(postgres.url);
     if (migration.code !== 0) throw new Error(`migrations failed (${migration.code}): ${migration.output}`);
-    const service = await startService({ databaseUrl: postgres.url, redisUrl: redis.url, otlpEndpoint: options.otlpEndpoint });
+    const service = await startService({ databaseUrl: postgres.url, redisUrl: redis.url, otlpEndpoint: options.otlpEndpoint, extra: options.extra });
     return {
       postgres,
       redis,

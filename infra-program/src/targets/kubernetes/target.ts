@@ -22,7 +22,8 @@ import type { RegistryAuth } from '../../docker-provider';
 
 /**
  * Volume sizes when the stack sets none: what a lab fills in days of use (Prometheus keeps 30 days of the
- * lab's series; Loki and Tempo keep their chunks and blocks on MinIO, so theirs hold WALs and caches).
+ * lab's series; Loki, Tempo and Pyroscope keep their chunks, blocks and profiles on MinIO, so theirs hold WALs,
+ * caches and Pyroscope's metastore).
  */
 const defaultVolumeSizes: Readonly<Record<string, string>> = {
   postgres: '5Gi',
@@ -31,6 +32,7 @@ const defaultVolumeSizes: Readonly<Record<string, string>> = {
   prometheus: '10Gi',
   loki: '5Gi',
   tempo: '5Gi',
+  pyroscope: '2Gi',
   grafana: '1Gi',
   alertmanager: '1Gi',
 };
