@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './servers';
@@ -105,7 +105,14 @@ export async function startToxiproxy(config: readonly ToxiproxyConfigEntry[], op
     },
     stop,
     start,
-    freeze: () => void child?.kill('SIGSTOP'),
+    freeze: () => {
+      if (!child?.pid) return;
+      child.kill('SIGSTOP');
+      // The stop reaches every thread of the process asynchronously: wait until the kernel shows it stopped
+      // (state T in /proc/<pid>/stat), so nothing the test sends next is answered.
+      const deadline = Date.now() + 2_000;
+      while (Date.now() < deadline && !/^\d+ \(.*\) T /.test(readFileSync(`/proc/${child.pid}/stat`, 'utf8'))) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    },
     thaw: () => void child?.kill('SIGCONT'),
     output: () => output,
     async close() {
