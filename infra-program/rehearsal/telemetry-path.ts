@@ -5,10 +5,10 @@
  * `npm run programs` builds, straight to the receiver. Either way the replicas reach it through Toxiproxy's
  * collector link, so telemetry-outage breaks the same hop. The recording names which path it used.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { freePort, OtlpReceiver, programBinaryPath, realPrograms, type RealProgramName } from '@lab/service/testing';
+import { freePort, OtlpReceiver, programPath, realPrograms, type RealProgramName } from '@lab/service/testing';
 import { collectorConfig } from '../src/configs/collector';
 import { endpoint } from '../src/endpoint';
 import { canConnect, startProgram, waitFor, type StartedProgram } from './process';
@@ -23,12 +23,13 @@ export interface TelemetryPath {
   stop(): Promise<void>;
 }
 
-/** The Collector binary, when `npm run programs` has one built (it names it `otelcol`). */
+/**
+ * The Collector binary when `npm run programs` builds one (a program named like `otelcol`): undefined while the
+ * programs list has none; listed but not built, an error naming the command that builds it (never a silent skip).
+ */
 export function collectorBinary(): string | undefined {
-  const name = 'otelcol';
-  if (!(name in realPrograms)) return undefined;
-  const binary = programBinaryPath(name as RealProgramName);
-  return existsSync(binary) ? binary : undefined;
+  const name = (Object.keys(realPrograms) as RealProgramName[]).find((n) => /otelcol|collector/i.test(n));
+  return name ? programPath(name) : undefined;
 }
 
 export async function startTelemetryPath(dir: string, kind: TelemetryPathKind = collectorBinary() ? 'collector' : 'direct'): Promise<TelemetryPath> {
@@ -38,7 +39,7 @@ export async function startTelemetryPath(dir: string, kind: TelemetryPathKind = 
     return { kind, upstream: { host: '127.0.0.1', port: receiverPort }, receiver, stop: () => receiver.stop() };
   }
   const binary = collectorBinary();
-  if (!binary) throw new Error('the Collector is not built: run `npm run programs`');
+  if (!binary) throw new Error('no Collector among the programs `npm run programs` builds');
   const [grpc, http, health, selfMetrics, nowhere] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   // The generated config, each listener on a free loopback port (one host here); traces and logs go to a port
   // nothing listens on (the rehearsal reads metrics only), metrics to the receiver as to Prometheus.
