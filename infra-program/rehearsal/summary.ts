@@ -3,6 +3,12 @@ import type { FaultScenarioName } from '@lab/dashboards';
 import type { ScenarioRehearsal } from './rehearse-scenario';
 import { metricExportIntervalMs, soakRatePerSecond } from './settings';
 
+export interface RehearsalRun {
+  readonly scenarios: readonly FaultScenarioName[];
+  readonly rehearsedMs: number;
+  readonly finishedAt: string;
+}
+
 export interface AlertTiming {
   readonly scenario: FaultScenarioName;
   readonly alert: string;
@@ -22,18 +28,21 @@ const answers = (counts: Record<string, number>) =>
 export function summarize(args: {
   rehearsals: readonly ScenarioRehearsal[];
   timings: readonly AlertTiming[];
-  rehearsedMs: number;
-  totalMs: number;
+  runs: readonly RehearsalRun[];
+  checkMs: number;
   promtoolVersion: string;
-  scenarios: readonly string[];
 }): string {
   const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
   const paths = [...new Set(args.rehearsals.map((r) => r.telemetryPath))].join(', ');
   const lines = [
     '# Rehearsal results',
     '',
-    `Written by \`npm run rehearse\` (${args.scenarios.join(', ')}). The rehearsal took ${minutes(args.rehearsedMs)}, ` +
-      `${minutes(args.totalMs)} with the promtool checks, on this 2-core machine shared with other work.`,
+    `Written by \`npm run rehearse\` from the recordings here. ` +
+      args.runs
+        .map((r) => `A run of ${r.scenarios.join(', ')} took ${minutes(r.rehearsedMs)} (finished ${r.finishedAt})`)
+        .join('. ') +
+      `. Where two runs name a scenario, its recording is the later run's. The promtool checks on the recordings took ` +
+      `${minutes(args.checkMs)}. All on a 2-core machine shared with other work.`,
     '',
     `Two service replicas behind HAProxy (health-checking readiness as Traefik does), real Postgres and Redis reached through the ` +
       `real Toxiproxy 2.12.0, link faults applied by the fault controller from the generated declaration, app faults from the ` +
@@ -43,11 +52,16 @@ export function summarize(args: {
       `named as Prometheus 3 names it). Metrics exported every ${metricExportIntervalMs / 1000} s, sampled every ` +
       `${args.rehearsals[0]?.lengths.stepSeconds ?? 15} s. promtool: ${args.promtoolVersion}.`,
     '',
-    'The minute is the first minute after the fault starts at which promtool sees the alert firing on the recorded series ' +
+    'The minute is the first minute after the fault starts at which promtool sees the alert firing (for its first replica, where ' +
+      'an alert is per replica) on the recorded series ' +
       '(six hours of healthy history at the recorded rates before it, the fault extended at its recorded rates after the recording); ' +
-      'the catalogue states it plus one, for the lab\'s 60 s metric export.',
+      'in the slowest case: a minute more for an alert that reads recording rules of another group of its file (Prometheus evaluates ' +
+      'each group on its own schedule, so it may see them a minute late; promtool 2.42 evaluates groups in no fixed order). ' +
+      'The catalogue states it plus one, for the lab\'s 60 s metric export. "Toxiproxy held the declaration after": from writing the ' +
+      'declaration to Toxiproxy holding it (the controller reconciles every second here); an app fault changes no link, so there it is ' +
+      'one look at Toxiproxy, and its flag file is published at once.',
     '',
-    '| scenario | alert | first firing minute | catalogue states | quiet on the healthy recording | fault applied in | answers while healthy | answers while faulted |',
+    '| scenario | alert | first firing minute | catalogue stated when rehearsed | quiet on the healthy recording | Toxiproxy held the declaration after | answers while healthy | answers while faulted |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...args.timings.map((t) => {
       const r = args.rehearsals.find((x) => x.scenario === t.scenario)!;

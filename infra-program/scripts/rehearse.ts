@@ -2,13 +2,14 @@
  * `npm run rehearse`: every scenario of the catalogue (or those named: `npm run rehearse -- db-outage`) on the
  * rehearsal stack, one after the other with the same replicas, each recorded; then promtool finds, on each
  * recording, the first minute the catalogue's alerts fire, and checks they stay quiet on its healthy phase.
- * Writes rehearsal/results/<scenario>.json (the recording) and rehearsal/results/README.md (what it saw).
+ * Writes rehearsal/results/<scenario>.json (the recording), run.json (how long each run took) and README.md
+ * (what the recordings there show). `npm run rehearse -- --check-only` runs the promtool part again on the committed recordings.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { faultScenario, faultScenarioNames, type FaultScenarioName } from '@lab/dashboards';
-import { summarize, type AlertTiming } from '../rehearsal/summary';
+import { summarize, type AlertTiming, type RehearsalRun } from '../rehearsal/summary';
 import { rehearseScenario, type ScenarioRehearsal } from '../rehearsal/rehearse-scenario';
 import { phaseLengths, metricExportIntervalMs, soakRatePerSecond, warmUpSeconds } from '../rehearsal/settings';
 import { startRehearsalStack } from '../rehearsal/stack';
@@ -17,15 +18,17 @@ import { sleep } from '../rehearsal/process';
 import { alertTimings } from '../rehearsal/timings';
 import { promtoolPath } from '../rehearsal/alert-checks';
 
-async function main() {
-  const named = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  for (const n of named) if (!(faultScenarioNames as readonly string[]).includes(n)) throw new Error(`no fault scenario ${n}: ${faultScenarioNames.join(', ')}`);
-  const names = (named.length > 0 ? named : [...faultScenarioNames]) as FaultScenarioName[];
-  const outDir = path.resolve(__dirname, '..', 'rehearsal', 'results');
+/** How long each run took; a later run of some scenarios replaces their recordings and adds its entry. */
+export interface RunRecord {
+  readonly runs: ReadonlyArray<RehearsalRun>;
+}
+
+const outDir = path.resolve(__dirname, '..', 'rehearsal', 'results');
+
+async function rehearse(names: FaultScenarioName[]): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const started = Date.now();
   const stack = await startRehearsalStack({ metricExportIntervalMs });
-  const rehearsals: ScenarioRehearsal[] = [];
   try {
     const client = await startSteadyClient(stack.loadBalancer.url, soakRatePerSecond);
     await sleep(warmUpSeconds * 1000);
@@ -33,7 +36,6 @@ async function main() {
       const at = Date.now();
       process.stdout.write(`${name}: rehearsing...`);
       const rehearsal = await rehearseScenario(stack, client, faultScenario(name), phaseLengths(name));
-      rehearsals.push(rehearsal);
       writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(rehearsal)}\n`);
       process.stdout.write(` ${Math.round((Date.now() - at) / 1000)} s, answers while faulted ${JSON.stringify(rehearsal.answers.fault)}\n`);
     }
@@ -41,17 +43,43 @@ async function main() {
   } finally {
     await stack.stop();
   }
-  const rehearsedMs = Date.now() - started;
+  const run: RehearsalRun = { scenarios: names, rehearsedMs: Date.now() - started, finishedAt: new Date().toISOString() };
+  const file = path.join(outDir, 'run.json');
+  const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunRecord).runs : [];
+  // Runs whose every scenario was rehearsed again no longer account for any recording.
+  const kept = earlier.filter((r) => r.scenarios.some((n) => !names.includes(n)));
+  writeFileSync(file, `${JSON.stringify({ runs: [...kept, run] } satisfies RunRecord, null, 2)}\n`);
+}
+
+
+/** promtool on the recordings of the run: each alert's first firing minute, and silence while healthy. */
+function check(): void {
+  const { runs } = JSON.parse(readFileSync(path.join(outDir, 'run.json'), 'utf8')) as RunRecord;
+  const recorded = faultScenarioNames.filter((n) => existsSync(path.join(outDir, `${n}.json`)));
+  const checking = Date.now();
+  const rehearsals: ScenarioRehearsal[] = [];
   const timings: AlertTiming[] = [];
-  for (const rehearsal of rehearsals) {
-    const t = alertTimings(faultScenario(rehearsal.scenario), rehearsal.recording);
-    timings.push(...t);
-    for (const timing of t) process.stdout.write(`${rehearsal.scenario}: ${timing.alert} first fires at minute ${timing.firstMinute ?? 'never (30)'}, healthy quiet ${timing.quietWhenHealthy}\n`);
+  for (const name of recorded) {
+    const rehearsal = JSON.parse(readFileSync(path.join(outDir, `${name}.json`), 'utf8')) as ScenarioRehearsal;
+    rehearsals.push(rehearsal);
+    for (const timing of alertTimings(faultScenario(name), rehearsal.recording)) {
+      timings.push(timing);
+      process.stdout.write(`${name}: ${timing.alert} first fires at minute ${timing.firstMinute ?? 'never (30)'}, quiet while healthy: ${timing.quietWhenHealthy}\n`);
+    }
   }
   const promtoolVersion = spawnSync(promtoolPath, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '';
-  const summary = summarize({ rehearsals, timings, rehearsedMs, totalMs: Date.now() - started, promtoolVersion, scenarios: names });
-  writeFileSync(path.join(outDir, names.length === faultScenarioNames.length ? 'README.md' : `README.${names.join('+')}.md`), summary);
-  process.stdout.write(`\nrehearsed ${names.length} scenario(s) in ${Math.round(rehearsedMs / 60_000)} min; results in ${outDir}\n`);
+  const summary = summarize({ rehearsals, timings, runs, checkMs: Date.now() - checking, promtoolVersion });
+  writeFileSync(path.join(outDir, 'README.md'), summary);
+  process.stdout.write(`\nresults of ${recorded.length} scenario(s) in ${outDir}\n`);
+}
+
+async function main() {
+  const named = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  for (const n of named) if (!(faultScenarioNames as readonly string[]).includes(n)) throw new Error(`no fault scenario ${n}: ${faultScenarioNames.join(', ')}`);
+  const names = (named.length > 0 ? named : [...faultScenarioNames]) as FaultScenarioName[];
+  // --check-only: promtool again on the committed recordings (after a change to the rules or the catalogue).
+  if (!process.argv.includes('--check-only')) await rehearse(names);
+  check();
 }
 
 main().catch((error: unknown) => {

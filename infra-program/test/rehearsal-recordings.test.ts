@@ -1,8 +1,8 @@
 /**
  * The catalogue's "within N min" come from the rehearsal: on each scenario's committed recording
  * (rehearsal/results/<scenario>.json, written by `npm run rehearse`), every alert the scenario names fires by
- * its stated minute and not two minutes before it (the stated minute is the first firing minute plus one, for
- * the lab's 60 s metric export), and stays quiet on the same recording's healthy phase. These recorded series
+ * its stated minute and not a minute before its first (the stated minute is the first firing minute plus one,
+ * for the lab's 60 s metric export), and stays quiet on the same recording's healthy phase. These recorded series
  * replace the input series the dashboards' tests used to write by hand.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { faultScenarios } from '@lab/dashboards';
-import { promtoolPath, runAlertChecks } from '../rehearsal/alert-checks';
+import { interGroupLagMinutes, promtoolPath, runAlertChecks } from '../rehearsal/alert-checks';
 import type { ScenarioRehearsal } from '../rehearsal/rehearse-scenario';
 
 const resultsDir = path.resolve(__dirname, '..', 'rehearsal', 'results');
@@ -26,12 +26,15 @@ test('promtool is there (PROMTOOL; bash .ci/run unpacks Debian\'s)', () => {
 });
 
 for (const scenario of faultScenarios) {
-  test(`${scenario.name}: its alerts fire on the recorded series by the minutes the catalogue states, not two minutes before, and not while healthy (promtool)`, { timeout: 600_000 }, () => {
+  test(`${scenario.name}: its alerts fire on the recorded series by the minutes the catalogue states, not a minute before their first, and not while healthy (promtool)`, { timeout: 600_000 }, () => {
     const { recording } = recorded(scenario.name);
     assert.ok(recording.phases.includes('healthy') && recording.phases.includes('fault'), 'the recording has a healthy and a faulted phase');
     for (const alert of scenario.alerts) {
+      // Not firing yet a minute before its first (two before the stated minute), or one more where the alert may
+      // see its recordings a minute late or not (interGroupLagMinutes): promtool takes either order.
+      const before = alert.withinMinutes - 2 - interGroupLagMinutes(alert.alert);
       const checks = [{ alert, minute: alert.withinMinutes, firing: true }];
-      if (alert.withinMinutes >= 2) checks.push({ alert, minute: alert.withinMinutes - 2, firing: false });
+      if (before >= 0) checks.push({ alert, minute: before, firing: false });
       const faulted = runAlertChecks(scenario, recording, true, checks);
       assert.equal(faulted.status, 0, `${alert.alert}:\n${faulted.output.slice(0, 6000)}`);
       const healthy = runAlertChecks(scenario, recording, false, [{ alert, minute: alert.withinMinutes, firing: false }, { alert, minute: 30, firing: false }]);
