@@ -3,7 +3,8 @@
  * rehearsal stack, one after the other with the same replicas, each recorded; then promtool finds, on each
  * recording, the first minute the catalogue's alerts fire, and checks they stay quiet on its healthy phase.
  * Writes rehearsal/results/<scenario>.json (the recording), run.json (how long each run took) and README.md
- * (what the recordings there show). `npm run rehearse -- --check-only` runs the promtool part again on the committed recordings.
+ * (what the recordings there show). `npm run rehearse -- --check-only` runs the promtool part again on the
+ * committed recordings. Exits 1 when an alert does not fire within the horizon or fires while healthy.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { alertTimings } from '../rehearsal/timings';
 import { promtoolPath } from '../rehearsal/alert-checks';
 
 /** How long each run took; a later run of some scenarios replaces their recordings and adds its entry. */
-export interface RunRecord {
+interface RunRecord {
   readonly runs: ReadonlyArray<RehearsalRun>;
 }
 
@@ -71,6 +72,11 @@ function check(): void {
   const summary = summarize({ rehearsals, timings, runs, checkMs: Date.now() - checking, promtoolVersion });
   writeFileSync(path.join(outDir, 'README.md'), summary);
   process.stdout.write(`\nresults of ${recorded.length} scenario(s) in ${outDir}\n`);
+  const broken = timings.filter((t) => t.firstMinute === undefined || !t.quietWhenHealthy);
+  for (const t of broken) process.stderr.write(`${t.scenario}: ${t.alert} ${t.firstMinute === undefined ? 'does not fire' : 'fires while healthy'}\n`);
+  if (broken.length > 0) process.exitCode = 1;
+  const stale = timings.filter((t) => t.firstMinute !== undefined && t.stated !== t.firstMinute + 1);
+  for (const t of stale) process.stdout.write(`${t.scenario}: the catalogue states ${t.alert} within ${t.stated} min; the recording says ${(t.firstMinute ?? 0) + 1}\n`);
 }
 
 async function main() {
