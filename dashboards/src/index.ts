@@ -23,3 +23,7 @@ export {
   type ExpectedAlert,
 } from './faults/scenarios';
 export { faultConfigCommands, faultConfigEntries, scenarioSwitchCommand, type ConfigEntry } from './faults/config-commands';
+/** How Prometheus 3 names what arrives over OTLP: the rehearsal records the replicas' real metrics under these names. */
+export { prometheusBaseName, prometheusLabelName, prometheusSeriesNames, type OtelMetricDefinition } from './metrics/otlp-to-prometheus';
+/** The symptom alerts, with the labels each one's expression keeps (what a firing alert carries beyond its rule's). */
+export { symptomAlerts, type SymptomAlert } from './rules/symptom-alerts';

@@ -35,10 +35,11 @@ export interface ExpectedAlert {
   readonly alert: string;
   readonly severity: Severity;
   /**
-   * Minutes after the fault starts by which the alert fires, after six hours of healthy traffic (the test's
-   * history; the burn-rate windows are then full, the slowest case): the first minute promtool sees it
-   * firing on the scenario's series, plus one for the replicas' 60 s metric export. `promtool test rules`
-   * checks it fires by then.
+   * Minutes after the fault starts by which the alert fires, after six hours of healthy traffic (the burn-rate
+   * windows are then full, the slowest case): the first minute promtool sees it firing on the series the
+   * program's rehearsal recorded from two real replicas under the fault (`npm run rehearse`;
+   * infra-program/rehearsal/results), plus one for the lab's 60 s metric export. infra-program's tests check it
+   * fires by then on those recordings, and not two minutes before.
    */
   readonly withinMinutes: number;
 }
@@ -84,7 +85,7 @@ export const faultScenarios: readonly FaultScenario[] = [
     faults: { postgres: { latencyMs: 250, jitterMs: 50 } },
     k6: { scenario: 'soak', why: 'a steady 15 requests/s for an hour, so the change shows against a flat line' },
     panel: slowDatabasePanel,
-    alerts: [ticket(symptomAlerts.databaseSlow, 3)],
+    alerts: [ticket(symptomAlerts.databaseSlow, 5)],
     trace: {
       look:
         'Every Postgres CLIENT span lasts at least the injected 250 ms, whatever its statement (`db.query.text`): a plain primary-key ' +
@@ -105,7 +106,7 @@ export const faultScenarios: readonly FaultScenario[] = [
       unit: 'reqps',
       queries: [{ expr: http.byStatus(), legend: '{{http_response_status_code}}' }],
     },
-    alerts: [ticket(symptomAlerts.databaseUnavailable, 2), availabilityPage(12)],
+    alerts: [ticket(symptomAlerts.databaseUnavailable, 3), availabilityPage(9)],
     trace: {
       look:
         'The SERVER span answers 503 and ends within milliseconds; its Postgres CLIENT span (when the statement was sent) is red with ' +
@@ -127,7 +128,7 @@ export const faultScenarios: readonly FaultScenario[] = [
         { expr: symptoms.databaseCalls(), legend: 'database calls' },
       ],
     },
-    alerts: [ticket(symptomAlerts.cacheFailing, 5)],
+    alerts: [ticket(symptomAlerts.cacheFailing, 6)],
     trace: {
       look:
         'An item read has a red Redis CLIENT span (`get`, a connection error, in microseconds) followed by a Postgres SELECT: the ' +
@@ -146,7 +147,7 @@ export const faultScenarios: readonly FaultScenario[] = [
       unit: 'percentunit',
       queries: [{ expr: http.errorRatio(), legend: '{{http_route}}' }],
     },
-    alerts: [availabilityPage(11)],
+    alerts: [availabilityPage(13)],
     trace: {
       look:
         'The failing SERVER span is red with no failing child and `error.type` = `InjectedFault`; its `feature_flag.evaluation` event ' +
@@ -184,7 +185,7 @@ export const faultScenarios: readonly FaultScenario[] = [
         { expr: traefik.requests(), legend: 'Traefik requests/s' },
       ],
     },
-    alerts: [ticket(symptomAlerts.telemetryMissing, 6)],
+    alerts: [ticket(symptomAlerts.telemetryMissing, 7)],
     trace: {
       look:
         'Traefik\'s own spans still arrive (it reaches the Collector directly): open one of its traces from the outage and it ends at ' +
@@ -208,7 +209,7 @@ export const faultScenarios: readonly FaultScenario[] = [
         { expr: symptoms.eventLoopDelayP99(), legend: 'delay p99 {{instance}} (s)' },
       ],
     },
-    alerts: [ticket(symptomAlerts.eventLoopSaturated, 4)],
+    alerts: [ticket(symptomAlerts.eventLoopSaturated, 5)],
     trace: {
       look:
         'SERVER spans are long with gaps between and before their children: the request waited for the event loop, no dependency was ' +
@@ -234,7 +235,7 @@ export const faultScenarios: readonly FaultScenario[] = [
       unit: 'bytes',
       queries: [{ expr: symptoms.heapUsed(), legend: '{{instance}}' }],
     },
-    alerts: [ticket(symptomAlerts.memoryGrowing, 10)],
+    alerts: [ticket(symptomAlerts.memoryGrowing, 11)],
     trace: {
       look: 'No trace shows a leak: requests look normal until garbage collection pauses lengthen them. The cause is in the heap panel.',
     },

@@ -57,3 +57,9 @@ export function prometheusSeriesNames(metric: OtelMetricDefinition): string[] {
       return [base];
   }
 }
+
+/** An attribute key as a Prometheus label name (`http.route` -> `http_route`); a leading digit gets a `key_` prefix. */
+export function prometheusLabelName(attribute: string): string {
+  const name = attribute.replace(/[^a-zA-Z0-9_]/g, '_');
+  return /^[0-9]/.test(name) ? `key_${name}` : name;
+}

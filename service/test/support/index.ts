@@ -1,8 +1,7 @@
 /**
  * `@lab/service/testing`: what the other packages' tests and tools run the service with: throwaway Postgres
- * and Redis servers, the OTLP receivers (HTTP and gRPC) the service or a Collector exports to, the service
- * process itself, a migrated stack, flag files in flagd's format, the real programs built beside it, and the
- * real Toxiproxy started from a -config file.
+export * from './toxiproxy';
+export * from './flag-sync-server';
  */
 export * from './servers';
 export * from './otlp-receiver';
@@ -12,3 +11,4 @@ export * from './stack';
 export * from './flag-file';
 export * from './programs';
 export * from './toxiproxy';
+export * from './flag-sync-server';

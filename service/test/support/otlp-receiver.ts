@@ -23,13 +23,26 @@ export interface ReceivedSpan {
   readonly scope: string;
 }
 
+/**
+ * One data point: a sum's or gauge's `value`; a histogram's `count`, `sum`, `explicitBounds` and `bucketCounts`
+ * (per bucket, not cumulative, one more than the bounds, as OTLP carries them).
+ */
+export interface ReceivedDataPoint {
+  readonly attributes: Attributes;
+  readonly count?: number;
+  readonly value?: number;
+  readonly sum?: number;
+  readonly explicitBounds?: readonly number[];
+  readonly bucketCounts?: readonly number[];
+}
+
 export interface ReceivedMetric {
   readonly name: string;
   readonly unit: string;
   readonly type: 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
   /** For a sum: a counter (true) or an up-down counter (false). */
   readonly monotonic?: boolean;
-  readonly dataPoints: ReadonlyArray<{ attributes: Attributes; count?: number; value?: number }>;
+  readonly dataPoints: ReadonlyArray<ReceivedDataPoint>;
   readonly resource: Attributes;
   readonly scope: string;
 }
@@ -104,6 +117,9 @@ function flattenMetrics(body: Json): ReceivedMetric[] {
             attributes: attributes(p.attributes),
             ...(p.count !== undefined ? { count: Number(p.count) } : {}),
             ...(p.asInt !== undefined || p.asDouble !== undefined ? { value: Number(p.asInt ?? p.asDouble) } : {}),
+            ...(p.sum !== undefined ? { sum: Number(p.sum) } : {}),
+            ...(Array.isArray(p.explicitBounds) ? { explicitBounds: p.explicitBounds.map(Number) } : {}),
+            ...(Array.isArray(p.bucketCounts) ? { bucketCounts: p.bucketCounts.map(Number) } : {}),
           })),
           resource: attributes(rm.resource?.attributes),
           scope: sm.scope?.name ?? '',
