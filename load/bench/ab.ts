@@ -8,14 +8,12 @@
  * request (from /proc), throughput and p99, and the candidate/baseline ratio of each round's CPU per request.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, runMigrationsProcess, serviceEnvironment, serviceRoot, startPostgres, startRedis } from '@lab/service/testing';
 import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
 import { ReceiverThread } from './receiver-thread.ts';
-import { cpuSeconds } from './processes.ts';
+import { cpuSeconds, startBuiltService, type BuiltService } from './processes.ts';
 import { median } from './stats.ts';
 import { createPool, labEnvironment, onEnvironment } from './run.ts';
 import { runMain, stopLab } from './cli.ts';
@@ -26,37 +24,6 @@ interface Candidate {
   readonly telemetry: boolean;
 }
 
-interface Started {
-  readonly baseUrl: string;
-  readonly process: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** Starts `<serviceDir>/dist/main.js` as the benchmark does, whichever checkout it comes from. */
-async function startBuild(candidate: Candidate, env: NodeJS.ProcessEnv, port: number): Promise<Started> {
-  const dist = join(candidate.serviceDir, 'dist');
-  if (!existsSync(join(dist, 'main.js'))) throw new Error(`${dist}/main.js not found: build that checkout first`);
-  const child = spawn(process.execPath, ['--require', join(dist, 'telemetry', 'register.js'), join(dist, 'main.js')], {
-    cwd: candidate.serviceDir,
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  while (!(await fetch(`${baseUrl}/health/live`).then((r) => r.ok, () => false))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${candidate.name} did not become live`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  return {
-    baseUrl,
-    process: child,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -84,7 +51,7 @@ async function main(): Promise<void> {
 
   const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
   const receiver = await ReceiverThread.start();
-  const started: Started[] = [];
+  const started: BuiltService[] = [];
   try {
     const migration = await runMigrationsProcess(pg.url);
     if (migration.code !== 0) throw new Error(migration.output);
@@ -100,7 +67,7 @@ async function main(): Promise<void> {
         },
         port,
       );
-      started.push(await startBuild(candidate, env, port));
+      started.push(await startBuiltService(candidate.serviceDir, env, port, candidate.name));
     }
     const reference = started[2]!;
     const pool = await createPool({ fetch: (path: string, init?: RequestInit) => fetch(`${reference.baseUrl}${path}`, init) }, 50);

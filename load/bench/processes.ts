@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@lab/service/testing';
 
@@ -45,6 +45,41 @@ export async function startBareServer(redisUrl: string): Promise<BareServer> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    process: child,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export interface BuiltService {
+  readonly baseUrl: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `<serviceDir>/dist/main.js` with its telemetry preloaded, as the image does, and waits until it is
+ * live: any checkout's build (the A/B's baseline as well as this one).
+ */
+export async function startBuiltService(serviceDir: string, env: NodeJS.ProcessEnv, port: number, name = 'the service'): Promise<BuiltService> {
+  const dist = join(serviceDir, 'dist');
+  if (!existsSync(join(dist, 'main.js'))) throw new Error(`${dist}/main.js not found: build that checkout first`);
+  const child = spawn(process.execPath, ['--require', join(dist, 'telemetry', 'register.js'), join(dist, 'main.js')], {
+    cwd: serviceDir,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  while (!(await fetch(`${baseUrl}/health/live`).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${name} did not become live`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return {
+    baseUrl,
     process: child,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

@@ -9,7 +9,6 @@
  * without profiling too (an A/A run): its ratios are what two identical processes differ by on this machine.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { freePort, runMigrationsProcess, serviceEnvironment, serviceRoot, startPostgres, startRedis } from '@lab/service/testing';
 import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
 import { ReceiverThread } from './receiver-thread.ts';
-import { cpuSeconds } from './processes.ts';
+import { cpuSeconds, startBuiltService, type BuiltService } from './processes.ts';
 import { median } from './stats.ts';
 import { createPool, labEnvironment, onEnvironment } from './run.ts';
 import { runMain, stopLab } from './cli.ts';
@@ -25,35 +24,6 @@ import { runMain, stopLab } from './cli.ts';
 const variants = ['profiling off', 'profiling on'] as const;
 type Variant = (typeof variants)[number];
 
-interface Started {
-  readonly baseUrl: string;
-  readonly process: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function startService(env: NodeJS.ProcessEnv, port: number): Promise<Started> {
-  const dist = join(serviceRoot, 'dist');
-  const child = spawn(process.execPath, ['--require', join(dist, 'telemetry', 'register.js'), join(dist, 'main.js')], {
-    cwd: serviceRoot,
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  while (!(await fetch(`${baseUrl}/health/live`).then((r) => r.ok, () => false))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error('the service did not become live');
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  return {
-    baseUrl,
-    process: child,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 /** Where Pyroscope's `/ingest` would be: takes every push, keeps a count and the bytes. */
 async function startProfileSink(): Promise<{ url: string; pushes: () => number; bytes: () => number; stop(): Promise<void> }> {
@@ -103,7 +73,7 @@ async function main(): Promise<void> {
   const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
   const receiver = await ReceiverThread.start();
   const sink = await startProfileSink();
-  const started: Started[] = [];
+  const started: BuiltService[] = [];
   try {
     const migration = await runMigrationsProcess(pg.url);
     if (migration.code !== 0) throw new Error(migration.output);
@@ -115,7 +85,7 @@ async function main(): Promise<void> {
         { databaseUrl: pg.url, redisUrl: redis.url, otlpEndpoint: receiver.endpoint, extra: { ...onEnvironment('warn', samplePercent), ...lab, ...profiling } },
         port,
       );
-      started.push(await startService(env, port));
+      started.push(await startBuiltService(serviceRoot, env, port));
     }
     const reference = started[0]!;
     const pool = await createPool({ fetch: (path: string, init?: RequestInit) => fetch(`${reference.baseUrl}${path}`, init) }, 50);
