@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { freePort, OtlpReceiver, programPath, realPrograms, type RealProgramName } from '@lab/service/testing';
+import { freePort, OtlpReceiver, programPath } from '@lab/service/testing';
 import { collectorConfig } from '../src/configs/collector';
 import { endpoint } from '../src/endpoint';
 import { canConnect, startProgram, waitFor, type StartedProgram } from './process';
@@ -23,23 +23,14 @@ export interface TelemetryPath {
   stop(): Promise<void>;
 }
 
-/**
- * The Collector binary when `npm run programs` builds one (a program named like `otelcol`): undefined while the
- * programs list has none; listed but not built, an error naming the command that builds it (never a silent skip).
- */
-export function collectorBinary(): string | undefined {
-  const name = (Object.keys(realPrograms) as RealProgramName[]).find((n) => /otelcol|collector/i.test(n));
-  return name ? programPath(name) : undefined;
-}
-
-export async function startTelemetryPath(dir: string, kind: TelemetryPathKind = collectorBinary() ? 'collector' : 'direct'): Promise<TelemetryPath> {
+/** Telemetry as the lab carries it: through the real Collector (`npm run programs` builds it) by default. */
+export async function startTelemetryPath(dir: string, kind: TelemetryPathKind = 'collector'): Promise<TelemetryPath> {
   const receiver = await new OtlpReceiver().start();
   const receiverPort = Number(new URL(receiver.endpoint).port);
   if (kind === 'direct') {
     return { kind, upstream: { host: '127.0.0.1', port: receiverPort }, receiver, stop: () => receiver.stop() };
   }
-  const binary = collectorBinary();
-  if (!binary) throw new Error('no Collector among the programs `npm run programs` builds');
+  const binary = programPath('collector');
   const [grpc, http, health, selfMetrics, nowhere] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   // The generated config, each listener on a free loopback port (one host here); traces and logs go to a port
   // nothing listens on (the rehearsal reads metrics only), metrics to the receiver as to Prometheus.
