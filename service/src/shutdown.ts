@@ -42,7 +42,7 @@ const settledWithin = (work: Promise<unknown>, ms: number): Promise<boolean> =>
 
 /**
  * On SIGTERM or SIGINT: fail readiness, answer every further response with `Connection: close` and close its
- * connection in stages (RFC 9112 §9.6), stop accepting connections, let in-flight requests and running tasks
+ * connection after it, stop accepting connections, let in-flight requests and running tasks
  * finish, close the pools, flush telemetry, exit 0. Each step has its own slice of the grace period
  * (`shutdownBudget`), so an unreachable collector or database cannot push the exit past it. Requests still
  * running when their slice ends are cut off and the exit code is 1; a second signal exits 1 at once.

