@@ -27,6 +27,12 @@ describe('profiling settings', () => {
     );
     assert.throws(() => loadConfig({ ...baseEnvironment, PYROSCOPE_SERVER_ADDRESS: 'pyroscope:4040' }), /PYROSCOPE_SERVER_ADDRESS/);
   });
+
+  it('take a malformed percent-encoding in OTEL_RESOURCE_ATTRIBUTES as written instead of failing start-up', () => {
+    const config = loadConfig({ ...baseEnvironment, PYROSCOPE_SERVER_ADDRESS: 'http://pyroscope:4040' });
+    assert.equal(profilingSettings(config, { OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=shop-api-%zz' })?.replica, 'shop-api-%zz');
+    assert.equal(profilingSettings(config, { OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=shop%2Dapi-1' })?.replica, 'shop-api-1');
+  });
 });
 
 describe('span profiles', () => {

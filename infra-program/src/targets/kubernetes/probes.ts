@@ -21,7 +21,7 @@ export const livenessBudgetFactor = 2;
 
 /** The check's action: the kubelet's own HTTP GET where the part declared one, else its command. */
 function action(check: Pick<HealthCheck, 'tests' | 'httpGet'>): Pick<Probe, 'httpGet' | 'exec'> {
-  if (check.httpGet) return { httpGet: { port: check.httpGet.port, path: check.httpGet.path } };
+  if (check.httpGet) return httpAction(check.httpGet);
   const [form, ...rest] = check.tests;
   if (form === 'CMD') return { exec: { command: rest } };
   if (form === 'CMD-SHELL') return { exec: { command: ['/bin/sh', '-c', rest.join(' ')] } };

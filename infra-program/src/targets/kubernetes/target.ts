@@ -182,7 +182,6 @@ export class KubernetesTarget extends pulumi.ComponentResource implements Platfo
     return part.name;
   }
 
-  /** A Job's pod log (a detached k6 run is a Job that `pulumi up` only started). */
   /**
    * On Kubernetes a role is not an object: the pods share the cluster network, and NetworkPolicies made from
    * each part's roles (network-policies.ts) allow what a Docker network would.
@@ -209,6 +208,7 @@ export class KubernetesTarget extends pulumi.ComponentResource implements Platfo
     return image.repoDigest;
   }
 
+  /** A Job's pod log (a detached k6 run is a Job that `pulumi up` only started). */
   followLogs(part: PlatformPart): pulumi.Output<string> {
     const kind = (part as KubernetesPart).kind === 'Job' ? 'job/' : '';
     return pulumi.all([this.namespaceName, part.name]).apply(([namespace, name]) => `kubectl logs -f -n ${namespace} ${kind}${name}`);

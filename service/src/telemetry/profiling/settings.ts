@@ -19,7 +19,15 @@ export interface ProfilingSettings {
 function resourceAttribute(attributes: string | undefined, key: string): string | undefined {
   for (const pair of (attributes ?? '').split(',')) {
     const at = pair.indexOf('=');
-    if (at > 0 && pair.slice(0, at).trim() === key) return decodeURIComponent(pair.slice(at + 1).trim());
+    if (at > 0 && pair.slice(0, at).trim() === key) {
+      const value = pair.slice(at + 1).trim();
+      // A stray `%` is not worth a crash at start-up: the value is then taken as written.
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return value;
+      }
+    }
   }
   return undefined;
 }
