@@ -12,7 +12,8 @@ export interface ProfilerLog {
   info(fields: Record<string, unknown>, message: string): void;
 }
 
-type ProfileType = 'wall' | 'heap';
+const profileTypes = ['wall', 'heap'] as const;
+type ProfileType = (typeof profileTypes)[number];
 
 /** The context a wall sample carries while a root span's work runs (see span-profiles.ts). */
 interface SpanSampleContext {
@@ -78,11 +79,14 @@ export function startProfiling(settings: ProfilingSettings, log: ProfilerLog): R
     const fromMs = windowStart;
     const untilMs = Date.now();
     windowStart = untilMs;
-    const profiles = await collect();
     if (pushing) {
-      for (const type of Object.keys(profiles)) dropped.add(1, { 'profile.type': type });
+      // The previous push still runs: roll the wall window over (its samples are dropped) without encoding
+      // profiles nobody will send.
+      time.stop(true);
+      for (const type of profileTypes) dropped.add(1, { 'profile.type': type });
       return;
     }
+    const profiles = await collect();
     pushing = true;
     try {
       const results = await Promise.allSettled(
