@@ -10,6 +10,7 @@ import { startBackgroundFaults } from './faults/background-faults';
 import { domainFaults } from './faults/domain-faults';
 import { startFeatureFlags } from './faults/flag-provider';
 import { createLogger } from './logger';
+import { closingConnections } from './http/closing-connections';
 import { installGracefulShutdown } from './shutdown';
 import { createHeavyTaskQueue } from './tasks/heavy-task-queue';
 import { dropsUnsampledRemoteParents } from './telemetry/sampling';
@@ -56,11 +57,12 @@ function start() {
     dropsUnsampledRemoteParents: dropsUnsampledRemoteParents(config.OTEL_TRACES_SAMPLER),
     faultFlags: flags.faults,
   });
-  const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
+  const connections = closingConnections();
+  serve({ fetch: app.fetch, port: config.PORT, createServer: connections.createServer }, (info) => {
     logger.info({ port: info.port }, 'listening');
   });
   installGracefulShutdown({
-    server,
+    connections,
     logger,
     graceMs: config.SHUTDOWN_GRACE_MS,
     drainDelayMs: Math.min(config.SHUTDOWN_DRAIN_DELAY_MS, config.SHUTDOWN_GRACE_MS / 2),

@@ -1,12 +1,11 @@
-import type { ServerType } from '@hono/node-server';
-import type { Server } from 'node:http';
-import { closingConnections } from './http/closing-connections';
+import type { ClosingConnections } from './http/closing-connections';
 import type { Logger } from './logger';
 import { stopProfiling } from './telemetry/profiling/lifecycle';
 import { shutdownTelemetry } from './telemetry/sdk';
 
 export interface ShutdownSteps {
-  readonly server: ServerType;
+  /** The HTTP server's connections (`closingConnections()`, whose createServer the server was made with). */
+  readonly connections: ClosingConnections;
   readonly logger: Logger;
   /** Longest the whole shutdown may take before the process exits regardless. */
   readonly graceMs: number;
@@ -42,7 +41,8 @@ const settledWithin = (work: Promise<unknown>, ms: number): Promise<boolean> =>
 
 /**
  * On SIGTERM or SIGINT: fail readiness, answer every further response with `Connection: close` and close its
- * connection after it, stop accepting connections, let in-flight requests and running tasks
+ * connection after it (half-close, then read until the client closes: closing-connections.ts), stop accepting
+ * connections, let in-flight requests and running tasks
  * finish, close the pools, flush telemetry, exit 0. Each step has its own slice of the grace period
  * (`shutdownBudget`), so an unreachable collector or database cannot push the exit past it. Requests still
  * running when their slice ends are cut off and the exit code is 1; a second signal exits 1 at once.
@@ -53,8 +53,7 @@ const settledWithin = (work: Promise<unknown>, ms: number): Promise<boolean> =>
  * client can retry elsewhere. Idle keep-alive connections are not closed: a request may be on its way on one.
  */
 export function installGracefulShutdown(steps: ShutdownSteps): void {
-  const server = steps.server as Server;
-  const connections = closingConnections(server);
+  const connections = steps.connections;
   let started = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (started) {

@@ -342,9 +342,11 @@ describe('SIGTERM under keep-alive load from clients that honour Connection: clo
 });
 
 /** A raw keep-alive connection: what arrives, whether it ended cleanly (FIN) or was reset. */
-function rawConnection(baseUrl: string) {
+function rawConnection(baseUrl: string, { halfOpen = false } = {}) {
   const { hostname, port } = new URL(baseUrl);
-  const socket = net.connect(Number(port), hostname);
+  // Half-open: the server's FIN leaves this side open for writing, as on a connection whose client has more
+  // bytes in flight when the FIN arrives.
+  const socket = net.connect({ port: Number(port), host: hostname, allowHalfOpen: halfOpen });
   let received = '';
   const ended = new Promise<void>((resolve) => socket.once('end', resolve));
   const closed = new Promise<string | undefined>((resolve) => {
@@ -389,3 +391,31 @@ describe('an idle keep-alive connection during shutdown', () => {
   });
 });
 
+
+describe('the connection a shutdown closes after its last answer', () => {
+  it('is half-closed at once and read until the client closes it: a request that crosses the close is dropped, not reset', async () => {
+    const draining = await startService({ databaseUrl: postgres.url, redisUrl: redis.url });
+    const connection = rawConnection(draining.baseUrl, { halfOpen: true });
+    connection.send('/health/live');
+    assert.match(await connection.response(1), /^200 [^]*connection: keep-alive/i);
+    const exitCode = draining.stop('SIGTERM');
+    await sleep(300);
+    connection.send('/health/live');
+    assert.match(await connection.response(2), /^200 [^]*connection: close/i);
+    const answeredAt = performance.now();
+    // The server's FIN follows its answer, not the keep-alive timeout (5 s) nor the end of the drain.
+    await connection.ended;
+    const finAfterMs = performance.now() - answeredAt;
+    assert.ok(finAfterMs < 1_000, `FIN ${finAfterMs.toFixed(0)} ms after the last answer`);
+    // A request sent after the close, as one that crossed it on the wire would be: the server still reads
+    // (a closed socket would answer these bytes with a reset) and processes nothing.
+    const crossed = '/api/items/987654321';
+    connection.send(crossed);
+    await sleep(300);
+    assert.ok(!connection.socket.destroyed, 'the connection is still open after the FIN');
+    connection.socket.end();
+    assert.equal(await connection.closed, undefined, 'the connection ends without a reset');
+    assert.equal(await exitCode, 0);
+    assert.equal(draining.logLines.filter((line) => line['url.path'] === crossed).length, 0, 'the crossed request was not processed');
+  });
+});

@@ -1,17 +1,24 @@
-import { Server as NetServer } from 'node:net';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
+
+/**
+ * How long a connection the server ends after its last answer keeps reading before it is dropped: time for a
+ * client on the same host or network to read the answer and close its side; short against a drain share.
+ */
+export const lingerMs = 2_000;
 
 export interface ClosingConnections {
+  /** For `serve({ createServer })`: the HTTP server whose connections this closes. */
+  readonly createServer: typeof createHttpServer;
   /**
-   * From now on every response is the last on its connection: it says `Connection: close`, Node refuses
-   * (503, unprocessed) any further request on that connection, and Node closes it once the response is written
-   * (`destroySoon`: the end of the stream, then the socket). No lingering close (RFC 9112 §9.6) is done: Node's
-   * own close runs first on the response's finish, so a socket kept readable afterwards was already gone.
+   * From now on every answer is the last on its connection (it says `Connection: close`), and the connection
+   * is then closed as RFC 9112 §9.6 asks: half-closed, read until the client closes its side or `lingerMs`
+   * passes, then closed. A request that still arrives on it is read and dropped, not processed.
    */
   closeAfterEachResponse(): void;
   /**
    * Stops accepting connections, and closes none: an idle keep-alive connection may be carrying a request
-   * this very moment. Each ends when its client closes it, after the response to its next request, or at the
+   * this very moment. Each ends after the answer to its next request, when its client closes it, or at the
    * server's keep-alive timeout. Resolves when every connection has closed.
    */
   stopListening(): Promise<void>;
@@ -24,36 +31,80 @@ export interface ClosingConnections {
   closeRemaining(): void;
 }
 
-export function closingConnections(server: Server): ClosingConnections {
+/**
+ * The HTTP server's connections, closed without resetting a request. Node's own close after an answer saying
+ * `Connection: close` (`socket.destroySoon()`, which the HTTP server calls when that answer finishes) closes the
+ * socket outright: bytes the client sends afterwards (a request that crossed the answer on the wire) make the
+ * kernel answer with a reset, which can take the unread answer down with it. And the request limit Node offers
+ * for closing (`maxRequestsPerSocket`) announces `Connection: close` without closing at all, so the connection
+ * stays open until the client or the keep-alive timeout ends it.
+ */
+export function closingConnections(linger = lingerMs): ClosingConnections {
   const inFlight = new Set<ServerResponse>();
+  /** Connections whose last answer has been written: lingering, or gone. */
+  const answeredLast = new WeakSet<Socket>();
   let closing = false;
-  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
+  let server: Server | undefined;
+
+  const lingeringClose = (socket: Socket) => {
+    answeredLast.add(socket);
+    if (socket.destroyed) return;
+    // FIN once the answer has gone. The socket stays readable (the HTTP server's sockets allow half-open
+    // connections), so the client's FIN, or the linger's end, is what closes it.
+    socket.end();
+    const dropped = setTimeout(() => socket.destroy(), linger);
+    dropped.unref();
+    socket.once('close', () => clearTimeout(dropped));
+  };
+
+  const gate = (app: RequestListener): RequestListener => (request: IncomingMessage, response: ServerResponse) => {
+    if (answeredLast.has(request.socket)) {
+      // RFC 9112 §9.6: no further request is processed after the answer that closed the connection; its
+      // bytes are read, so the client's FIN, not a reset, ends the connection.
+      request.resume();
+      return;
+    }
+    if (closing) response.shouldKeepAlive = false;
     inFlight.add(response);
     response.once('close', () => inFlight.delete(response));
-  });
+    app(request, response);
+  };
+
+  const createServer = ((options: ServerOptions, app: RequestListener) => {
+    const created = createHttpServer(options, gate(app));
+    created.on('connection', (socket: Socket) => {
+      // The HTTP server calls this when the answer marked as the connection's last has been written.
+      socket.destroySoon = () => lingeringClose(socket);
+    });
+    server = created;
+    return created;
+  }) as typeof createHttpServer;
+
+  const created = (): Server => {
+    if (server === undefined) throw new Error('closingConnections: no server created yet (pass createServer to serve)');
+    return server;
+  };
+
   let listening: Promise<void> | undefined;
   return {
+    createServer,
     closeAfterEachResponse() {
       if (closing) return;
       closing = true;
-      // Node's own "last request on this connection": Connection: close, then Node closes the connection. Node
-      // counts requests per socket only while this is above 0, so each open connection gets one more answer.
-      server.maxRequestsPerSocket = 1;
-      // Requests taken before shutdown and not yet answered: their answers say Connection: close too, and Node
-      // closes those connections itself once the end of the stream is written; their
-      // handlers already hold the request, and a client that honours the header sends nothing after it.
+      // Requests taken before shutdown and not yet answered: their answers say Connection: close too.
       for (const response of inFlight) if (!response.headersSent) response.shouldKeepAlive = false;
     },
     stopListening() {
       // http.Server#close() would also close every idle connection at once (closeIdleConnections), racing a
       // request already on its way on one of them; net.Server#close() only stops accepting.
-      listening ??= new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+      listening ??= new Promise<void>((resolve) => NetServer.prototype.close.call(created(), () => resolve()));
       return listening;
     },
     requestsInFlight: () => inFlight.size,
     closeRemaining() {
-      server.closeIdleConnections();
-      if (inFlight.size > 0) server.closeAllConnections();
+      const live = created();
+      live.closeIdleConnections();
+      if (inFlight.size > 0) live.closeAllConnections();
     },
   };
 }
