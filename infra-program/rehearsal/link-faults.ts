@@ -1,14 +1,15 @@
 /**
  * Link faults as `pulumi up` applies them: the real Toxiproxy, started from the program's generated proxy file
  * (configs/toxiproxy.ts `toxiproxyProxies`), and the fault controller process fed the program's generated
- * declaration (`faultDeclaration`), which it reconciles Toxiproxy to. A fault change rewrites the declaration
- * file, as a stack update replaces it. One difference, because every part shares one host here: each proxy
- * listens on a free loopback port instead of its upstream's own port.
+ * declaration (`faultDeclaration`), which it reconciles Toxiproxy to, every 2 s as in the lab. A fault change
+ * replaces the controller with one reading the new declaration, as a stack update replaces its container (Docker)
+ * or pod (Kubernetes); only the engine's own container start is missing here. One more difference, because every
+ * part shares one host here: each proxy listens on a free loopback port instead of its upstream's own port.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { faultControllerCommand, faultControllerEnvironment } from '@lab/service/fault-controller';
+import { faultControllerCommand, faultControllerEnvironment, type FaultDeclaration } from '@lab/service/fault-controller';
 import type { FaultLink, FaultSettings } from '@lab/service/failure-lab';
 import { freePort, programPath, serviceRoot } from '@lab/service/testing';
 import { faultDeclaration, toxiproxyProxies, type ProxiedUpstream } from '../src/configs/toxiproxy';
@@ -45,19 +46,21 @@ export async function startLinkFaults(dir: string, upstreams: Readonly<Record<Fa
   };
   writeDeclaration({});
   const metricsPort = await freePort();
-  const reconcileIntervalMs = 1_000;
   const env = Object.fromEntries(
-    faultControllerEnvironment({ toxiproxyUrl: toxiproxyApi, faultsFile: declarationFile, metricsPort, reconcileIntervalMs }).map((entry) => {
+    faultControllerEnvironment({ toxiproxyUrl: toxiproxyApi, faultsFile: declarationFile, metricsPort }).map((entry) => {
       const at = entry.indexOf('=');
       return [entry.slice(0, at), entry.slice(at + 1)];
     }),
   );
   const [, script] = faultControllerCommand;
-  const controller: StartedProgram = startProgram('fault-controller', process.execPath, [path.join(serviceRoot, script)], {
-    ...process.env,
-    ...env,
-    LOG_LEVEL: 'warn',
-  });
+  const startController = (): StartedProgram =>
+    startProgram('fault-controller', process.execPath, [path.join(serviceRoot, script)], { ...process.env, ...env, LOG_LEVEL: 'warn' });
+  const toxiproxyHolds = async (declared: FaultDeclaration) => {
+    const actual = (await fetch(`${toxiproxyApi}/proxies`).then((r) => r.json(), () => ({}))) as Record<string, { enabled: boolean; toxics: Array<{ name: string }> }>;
+    return declared.proxies.every((p) => actual[p.name]?.enabled === p.enabled && actual[p.name]!.toxics.map((t) => t.name).sort().join() === p.toxics.map((t) => t.name).sort().join());
+  };
+  let declared = faultDeclaration({});
+  let controller = startController();
   const metrics = () => fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
   await waitFor('the fault controller to reconcile Toxiproxy', async () => /outcome="success"\} [1-9]/.test(await metrics()), controller);
 
@@ -65,15 +68,18 @@ export async function startLinkFaults(dir: string, upstreams: Readonly<Record<Fa
     via,
     toxiproxyApi,
     async apply(faults) {
-      writeDeclaration(faults);
-      // Applied once Toxiproxy holds what the declaration says (the controller reconciles every second).
-      const wanted = faultDeclaration(faults).proxies;
-      await waitFor('Toxiproxy to hold the declared link faults', async () => {
-        const actual = (await fetch(`${toxiproxyApi}/proxies`).then((r) => r.json(), () => ({}))) as Record<string, { enabled: boolean; toxics: Array<{ name: string }> }>;
-        return wanted.every((p) => actual[p.name]?.enabled === p.enabled && actual[p.name]!.toxics.map((t) => t.name).sort().join() === p.toxics.map((t) => t.name).sort().join());
-      }, controller);
+      const wanted = faultDeclaration(faults);
+      if (JSON.stringify(wanted) !== JSON.stringify(declared)) {
+        // As `pulumi up` applies a changed declaration: the controller is replaced (its declaration file is part
+        // of its container or pod), and the new one reconciles at its start.
+        await controller.stop();
+        writeDeclaration(faults);
+        declared = wanted;
+        controller = startController();
+      }
+      await waitFor('Toxiproxy to hold the declared link faults', () => toxiproxyHolds(wanted), controller);
     },
-    async stop() {
+  async stop() {
       await controller.stop();
       await toxiproxy.stop();
     },

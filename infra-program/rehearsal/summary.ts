@@ -57,9 +57,9 @@ export function summarize(args: {
       '(six hours of healthy history at the recorded rates before it, the fault extended at its recorded rates after the recording); ' +
       'in the slowest case: a minute more for an alert that reads recording rules of another group of its file (Prometheus evaluates ' +
       'each group on its own schedule, so it may see them a minute late; promtool 2.42 evaluates groups in no fixed order). ' +
-      'The catalogue states it plus one, for the lab\'s 60 s metric export. "Toxiproxy held the declaration after": from writing the ' +
-      'declaration to Toxiproxy holding it (the controller reconciles every second here); an app fault changes no link, so there it is ' +
-      'one look at Toxiproxy, and its flag file is published at once.',
+      'The catalogue states it plus one, for the lab\'s 60 s metric export. "Toxiproxy held the declaration after": from stopping the ' +
+      'fault controller, as `pulumi up` replaces it with the new declaration, to Toxiproxy holding that declaration (the new controller ' +
+      'reconciles at its start, then every 2 s, as in the lab; an engine\'s own container replacement comes on top). An app fault changes no link, so there it is one look at Toxiproxy, and its flag file is published at once.',
     '',
     '| scenario | alert | first firing minute | catalogue stated when rehearsed | quiet on the healthy recording | Toxiproxy held the declaration after | answers while healthy | answers while faulted |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
