@@ -5,22 +5,48 @@ type AnySql = postgres.Sql<Record<string, unknown>> | postgres.TransactionSql<Re
 type PendingQuery = postgres.PendingQuery<postgres.Row[]>;
 
 /**
- * Puts a statement under the breaker's watch through the driver's public API: if the breaker opens before the
- * statement is answered (a black-holed connection answers nothing and fails nothing), the statement is
- * canceled. postgres.js then rejects it at once if it was still waiting for a connection (57014), or sends
- * a cancel request and, when that gets no answer within `cancel_timeout`, closes the connection and rejects it
- * with CONNECTION_DESTROYED: either way it may have run, and db/errors.ts answers "outcome unknown".
+ * Puts a statement under the breaker's watch, through the driver's public API only. If the breaker opens before
+ * the statement is answered (a black-holed connection answers nothing and fails nothing), the statement is
+ * canceled, so that its connection is closed once the cancel goes unanswered for `cancel_timeout`, and the
+ * caller is answered at once with the breaker's DatabaseStoppedAnswering (it may have run: "outcome unknown").
+ * The caller gets the answer from the race, not from the cancel: postgres.js 4.2.0 neither cancels nor times
+ * out a statement whose describe round trip (its first run on a connection) goes unanswered; it waits for the
+ * socket (load/RELIABILITY.md, "Choosing the Postgres driver").
  *
- * Registering calls `then`, which sends the statement: every caller (drizzle's session) awaits what it makes at
- * once, and sets its modifiers (`.values()`) in the same tick, before the driver builds the statement.
+ * What is returned is the driver's query behind a proxy whose then/catch/finally race with the abandonment;
+ * the modifiers (`.values()`, what drizzle's session calls) go to the query and return the proxy. Registering
+ * calls the query's `then`, which sends it: every caller (drizzle's session) awaits what it makes at once, and
+ * sets its modifiers in the same tick, before the driver builds the statement in a microtask.
  */
 function watchQuery(query: PendingQuery, availability: DatabaseAvailability): PendingQuery {
-  const answered = availability.waitFor('statement', () => void query.cancel().catch(() => undefined));
-  query.then(answered, (error: unknown) => {
+  let abandon: (error: Error) => void = () => undefined;
+  const abandoned = new Promise<never>((_, reject) => (abandon = reject));
+  abandoned.catch(() => undefined);
+  const answered = availability.waitFor('statement', (error) => {
+    abandon(error);
+    void query.cancel().catch(() => undefined);
+  });
+  const outcome = Promise.race([query, abandoned]);
+  outcome.then(answered, (error: unknown) => {
     answered();
     availability.observe(error);
   });
-  return query;
+  const settles = new Set<PropertyKey>(['then', 'catch', 'finally']);
+  const watched: PendingQuery = new Proxy(query, {
+    get(target, property) {
+      if (settles.has(property)) {
+        const method = Reflect.get(outcome, property) as (...a: unknown[]) => unknown;
+        return (...args: unknown[]) => method.apply(outcome, args);
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        return result === target ? watched : result;
+      };
+    },
+  });
+  return watched;
 }
 
 const isTemplateCall = (args: readonly unknown[]) => Array.isArray(args[0]) && 'raw' in (args[0] as object);
@@ -78,8 +104,19 @@ function gatedBegin(target: object, begin: (...a: unknown[]) => Promise<unknown>
       return Promise.reject(refusal);
     }
     const transaction = gated(...args);
-    transaction.then(undefined, (error: unknown) => availability.observe(error));
-    return transaction;
+    // BEGIN and COMMIT are the driver's own statements, which nothing above can cancel: a transaction stuck on
+    // one of them is given up on when the breaker opens, as its statements are. Its connection stays the
+    // driver's until the socket answers or fails.
+    let answered: () => void = () => undefined;
+    const abandoned = new Promise<never>((_, reject) => {
+      answered = availability.waitFor('transaction', reject);
+    });
+    abandoned.catch(() => undefined);
+    transaction.then(answered, (error: unknown) => {
+      answered();
+      availability.observe(error);
+    });
+    return Promise.race([transaction, abandoned]);
   };
 }
 
