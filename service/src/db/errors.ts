@@ -20,10 +20,6 @@ const lostMidStatementCodes = new Set([
   abandonedWhileDownCode,
   // admin_shutdown, crash_shutdown: the server ended the session.
   '57P01', '57P02',
-  // query_canceled: nothing in the service cancels a statement but the breaker, when it opens on a statement
-  // still unanswered (db/gated-client.ts); the driver gives 57014 to one it had not sent yet, and the server to
-  // one it canceled in time. Either way the caller cannot tell whether it ran.
-  '57014',
 ]);
 
 /** The first code in the chain that says the database was unreachable, if any. */
