@@ -1,14 +1,15 @@
 /**
  * `npm run chaos` (root) → `npm run chaos -w load`: the fault campaign against the service as shipped, on
  * real Postgres and Redis. Options: --clients <n> --cycles <n> --hostile <n> --only a,b --out <file>
- * Writes the report (Markdown) to --out (default load/RELIABILITY.md) and prints it; exits 1 if any check fails.
+ * Writes the report (Markdown) to --out (default load/RELIABILITY.md), keeping the hand-written sections of the file
+ * it replaces (report.ts handWrittenSections), and prints it; exits 1 if any check fails.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { faults, runCampaign } from './campaign.ts';
 import { defaultOptions, type CampaignOptions } from './lab.ts';
-import { failedChecks, renderReport } from './report.ts';
+import { failedChecks, keptSections, renderReport } from './report.ts';
 
 export function optionsFromArgs(argv: readonly string[]): { options: CampaignOptions; only: string[]; out: string } {
   const { values } = parseArgs({
@@ -44,7 +45,8 @@ export function optionsFromArgs(argv: readonly string[]): { options: CampaignOpt
 async function main(): Promise<void> {
   const { options, only, out } = optionsFromArgs(process.argv.slice(2));
   const report = await runCampaign(options, only, (message) => process.stderr.write(`[chaos] ${message}\n`));
-  const markdown = renderReport(report);
+  const kept = existsSync(out) ? keptSections(readFileSync(out, 'utf8')) : '';
+  const markdown = kept ? `${renderReport(report)}\n${kept}` : renderReport(report);
   writeFileSync(out, markdown);
   process.stdout.write(`${markdown}\nWritten to ${out}\n`);
   const failed = failedChecks(report);

@@ -104,3 +104,22 @@ export function renderReport(report: CampaignReport): string {
     '',
   ].join('\n');
 }
+
+/**
+ * Sections of RELIABILITY.md written by hand, not by the campaign (a comparison whose runs are described in it):
+ * a rewrite of the report carries each over from the file it replaces, from its heading to the next `## `.
+ */
+export const handWrittenSections = ['## Choosing the Postgres driver'] as const;
+
+/** The hand-written sections found in `previous` (the file about to be replaced), in the listed order. */
+export function keptSections(previous: string): string {
+  const lines = previous.split('\n');
+  const kept: string[] = [];
+  for (const heading of handWrittenSections) {
+    const start = lines.findIndex((line) => line.trimEnd() === heading);
+    if (start < 0) continue;
+    const end = lines.findIndex((line, i) => i > start && line.startsWith('## '));
+    kept.push(lines.slice(start, end < 0 ? undefined : end).join('\n').trimEnd());
+  }
+  return kept.length === 0 ? '' : `${kept.join('\n\n')}\n`;
+}

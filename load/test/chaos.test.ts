@@ -13,6 +13,7 @@ import { pgTimestampMs } from '../chaos/faults/task-flood.ts';
 import { parseResponseHead } from '../chaos/raw-http.ts';
 import { optionsFromArgs } from '../chaos/main.ts';
 import { ledgerCheck } from '../chaos/result.ts';
+import { keptSections } from '../chaos/report.ts';
 
 const acked = (key: string, itemId: number, quantity: number, orderId: number): JournalEntry => ({ key, itemId, quantity, state: 'acknowledged', orderId });
 const row = (id: number, key: string, itemId: number, quantity: number): OrderRow => ({ id, key, itemId, quantity });
@@ -180,4 +181,16 @@ test('chaos CLI arguments are validated', () => {
   assert.deepEqual(only, ['redis', 'hostile']);
   assert.throws(() => optionsFromArgs(['--only', 'meteor']), /unknown fault meteor/);
   assert.throws(() => optionsFromArgs(['--cycles', '0']), /--cycles must be a positive integer/);
+});
+
+test('a rewritten RELIABILITY.md keeps the hand-written driver comparison, and only it', () => {
+  const previous = [
+    '# Reliability: the service under faults', '', 'old figures', '', '## Summary', '', 'old table', '',
+    '## Choosing the Postgres driver', '', 'measured by hand', '', '### postgres.js 4.2.0', '', 'figures', '',
+    '## Reproduce', '', 'old command', '',
+  ].join('\n');
+  assert.equal(keptSections(previous), '## Choosing the Postgres driver\n\nmeasured by hand\n\n### postgres.js 4.2.0\n\nfigures\n');
+  assert.equal(keptSections('# Reliability\n\n## Summary\n'), '');
+  const atTheEnd = '# R\n\n## Reproduce\n\nx\n\n## Choosing the Postgres driver\n\nlast\n';
+  assert.equal(keptSections(atTheEnd), '## Choosing the Postgres driver\n\nlast\n');
 });

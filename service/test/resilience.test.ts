@@ -41,7 +41,7 @@ async function createItems(count: number, stock: number): Promise<Map<number, nu
 }
 
 describe('the postgres driver', () => {
-  it('survives statements dying on the one pooled connection, and answers the next statement rightly (patches/postgres+3.4.9.patch)', async () => {
+  it('survives statements dying on the one pooled connection, and answers the next statement rightly (the four defects postgres.js 3.4.9 needed a patch for)', async () => {
     const script = path.join(__dirname, 'support', 'terminated-transaction.ts');
     const child = spawn(process.execPath, ['--import', 'tsx', script, postgres.url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -1,8 +1,10 @@
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { createAvailability, type AvailabilityState } from './availability';
 import { gatePostgres } from './gated-client';
-import { instrumentPostgres } from './postgres-instrumentation';
+import { instrumentPostgresQueries } from './postgres-instrumentation';
 import * as schema from './schema';
 
 export type Database = PostgresJsDatabase<typeof schema>;
@@ -25,6 +27,14 @@ const probeIntervalMs = 200;
 const probeTimeoutMs = 1_000;
 
 /**
+ * Seconds a canceled statement's connection may stay silent before the driver closes it and rejects what ran on
+ * it. The breaker cancels what still waits when it opens (db/gated-client.ts); on a black-holed connection the
+ * cancel request is never answered either, so this bounds how long those statements wait after the breaker
+ * opened. The driver's default is 5 s.
+ */
+const cancelTimeoutSeconds = 0.5;
+
+/**
  * Seconds before a pooled connection that closed with an error reconnects. The driver's default grows to
  * 20 s, and queries handed to that connection wait it out; the breaker already keeps traffic off a down
  * server, so reconnects stay quick.
@@ -33,12 +43,9 @@ const reconnectDelaySeconds = (retries: number) => Math.min(0.05 * 2 ** retries,
 
 /**
  * Options every client of the service shares. NOTICEs (e.g. "already exists, skipping" from idempotent DDL)
- * are not errors: not printed to stdout, which carries only the JSON log lines. `fetch_types` is off: the
- * schema has no array columns, and postgres.js 3.4.9 runs that catalog query on every new connection with
- * its promise unhandled, so a connection closed during it (a database restart) is an unhandled rejection
- * that ends the process (porsager/postgres #1192, #1205, #1223).
+ * are not errors: not printed to stdout, which carries only the JSON log lines.
  */
-export const sharedConnectionOptions = { onnotice: () => undefined, fetch_types: false } as const;
+export const sharedConnectionOptions = { onnotice: () => undefined } as const;
 
 export function createDatabase(options: DatabaseOptions): DatabaseClient {
   const pool = postgres(options.url, {
@@ -46,6 +53,7 @@ export function createDatabase(options: DatabaseOptions): DatabaseClient {
     connect_timeout: options.connectTimeoutSeconds,
     idle_timeout: 30,
     backoff: reconnectDelaySeconds,
+    cancel_timeout: cancelTimeoutSeconds,
     ...sharedConnectionOptions,
   });
   // The probe has a connection of its own: it must not queue behind the requests the pool is failing. One
@@ -60,8 +68,10 @@ export function createDatabase(options: DatabaseOptions): DatabaseClient {
       ...sharedConnectionOptions,
     });
   let probeConnection = openProbeConnection();
+  const stopInstrumenting = instrumentPostgresQueries();
   const availability = createAvailability({
-    probe: () => probeConnection`select 1`,
+    // Tracing suppressed: the probe is the breaker's, not the service's work (no span, no duration sample).
+    probe: () => context.with(suppressTracing(context.active()), () => probeConnection`select 1`.execute()),
     abandonProbe: () => {
       void probeConnection.end({ timeout: 0 });
       probeConnection = openProbeConnection();
@@ -70,13 +80,14 @@ export function createDatabase(options: DatabaseOptions): DatabaseClient {
     probeTimeoutMs,
     onChange: options.onAvailabilityChange,
   });
-  const sql = instrumentPostgres(gatePostgres(pool, availability));
+  const sql = gatePostgres(pool, availability);
   const db = drizzle({ client: sql, schema });
   return {
     db,
     async close() {
       availability.close();
       await Promise.all([sql.end({ timeout: 2 }), probeConnection.end({ timeout: 0 })]);
+      stopInstrumenting();
     },
   };
 }

@@ -1,9 +1,10 @@
 /**
  * Run as its own process by resilience.test.ts ("the postgres driver"): the ways a statement can die under the
  * service's own database client, each followed at once by another statement on the same (single) pooled
- * connection. Before patches/postgres+3.4.9.patch the first killed the process from a timer, the next
- * statement could be rejected although it was never sent, and a dead statement's row count shifted the next
- * result (a `null` first row). Prints one JSON line with what it saw.
+ * connection. On postgres.js 3.4.9 and 3.4.10 without the patch this project used to carry, the first killed
+ * the process from a timer, the next statement could be rejected although it was never sent, and a dead
+ * statement's row count shifted the next result (a `null` first row); 4.x does none of that. Prints one JSON
+ * line with what it saw.
  */
 import { sql } from 'drizzle-orm';
 import { createDatabase } from '../../src/db/client';
