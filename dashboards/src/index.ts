@@ -22,6 +22,8 @@ export {
   type FaultScenarioName,
   type ExpectedAlert,
 } from './faults/scenarios';
+/** What the README states the rehearsal measured for link faults; infra-program's tests hold it to the recordings. */
+export { linkFaultScenarios, measuredLinkFaultApply } from './faults/readme-section';
 export { faultConfigCommands, faultConfigEntries, scenarioSwitchCommand, type ConfigEntry } from './faults/config-commands';
 /** How Prometheus 3 names what arrives over OTLP: the rehearsal records the replicas' real metrics under these names. */
 export { prometheusBaseName, prometheusLabelName, prometheusSeriesNames, type OtelMetricDefinition } from './metrics/otlp-to-prometheus';

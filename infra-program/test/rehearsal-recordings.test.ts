@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { faultScenarios } from '@lab/dashboards';
+import { faultScenarios, linkFaultScenarios, measuredLinkFaultApply } from '@lab/dashboards';
 import { interGroupLagMinutes, promtoolPath, runAlertChecks } from '../rehearsal/alert-checks';
 import type { ScenarioRehearsal } from '../rehearsal/rehearse-scenario';
 
@@ -42,3 +42,9 @@ for (const scenario of faultScenarios) {
     }
   });
 }
+
+test('the link-fault time the README states is the fastest and slowest the recordings measured', () => {
+  const measured = linkFaultScenarios.map((scenario) => recorded(scenario.name).faultAppliedMs);
+  assert.ok(measured.length > 0, 'the catalogue has link-fault scenarios');
+  assert.deepEqual(measuredLinkFaultApply, { fastestMs: Math.min(...measured), slowestMs: Math.max(...measured) });
+});

@@ -2,6 +2,7 @@
  * The root README's "Failure lab" section, generated from the catalogue (`npm run render -w @lab/dashboards`
  * rewrites it; a test keeps the README equal to it), so no command, alert or panel name there is typed twice.
  */
+import { faultLinks } from '@lab/service/failure-lab';
 import { failureLabPanelTitles } from '../dashboards/failure-lab';
 import { clearFaultsCommand, faultConfigCommands, scenarioSwitchCommand } from './config-commands';
 import { faultScenarios, scenarioConfigCommands, scenarioPanelTitle } from './scenarios';
@@ -14,6 +15,16 @@ export const measuredFlagPropagation = {
   summary: 'a median of 20 ms and at most 84 ms over 10 changes with 2 replicas',
   command: 'npm run build -w @lab/service && cd service && node --import tsx --test test/flag-propagation.test.ts',
 } as const;
+
+/**
+ * What the rehearsal measured for the link-fault scenarios (infra-program/rehearsal/results, "Toxiproxy held the
+ * declaration after": from stopping the fault controller, as `pulumi up` replaces it, to Toxiproxy holding the
+ * new declaration), copied here by hand; infra-program's rehearsal-recordings test holds it to the recordings.
+ */
+export const measuredLinkFaultApply = { fastestMs: 686, slowestMs: 2737 } as const;
+
+/** The catalogue's scenarios that change a link (Toxiproxy), not only flags. */
+export const linkFaultScenarios = faultScenarios.filter((s) => faultLinks.some((link) => s.faults[link] !== undefined));
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -39,7 +50,10 @@ export function failureLabMarkdown(): string {
     'Faults are stack config, like every other knob: the program puts Toxiproxy between the replicas and Postgres, Redis and the',
     'Collector, and gives the service OpenFeature fault flags served by flagd; a fault controller makes Toxiproxy match the declared',
     'faults and reports them as metrics. `pulumi up` replaces no data store, no replica and no flagd for a fault change; removing',
-    'the config removes the fault. An app fault (`faults.app`) rewrites the flag file under the running flagd (Docker: a one-shot',
+    `the config removes the fault. A link fault (${faultLinks.map((link) => `\`faults.${link}\``).join(', ')}) replaces the fault controller,`,
+    'which applies its declaration at start: from stopping the old controller to Toxiproxy holding the new declaration took',
+    `${measuredLinkFaultApply.fastestMs} to ${measuredLinkFaultApply.slowestMs} ms over the ${linkFaultScenarios.length} link-fault scenarios of the rehearsal (below; a 2-core machine shared`,
+    'with other work), plus the engine\'s replacement of the container, or the pod\'s rollout, around it. An app fault (`faults.app`) rewrites the flag file under the running flagd (Docker: a one-shot',
     'writer renames it into flagd\'s volume; Kubernetes: the kubelet updates the ConfigMap volume flagd reads), flagd pushes it down',
     `every replica's open sync stream, and each replica applies it: from the file's change to every replica answering with it took`,
     `${measuredFlagPropagation.summary} (\`${measuredFlagPropagation.command}\`, against a double of flagd's sync API that`,

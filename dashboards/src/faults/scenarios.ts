@@ -147,7 +147,7 @@ export const faultScenarios: readonly FaultScenario[] = [
       unit: 'percentunit',
       queries: [{ expr: http.errorRatio(), legend: '{{http_route}}' }],
     },
-    alerts: [availabilityPage(13)],
+    alerts: [availabilityPage(12)],
     trace: {
       look:
         'The failing SERVER span is red with no failing child and `error.type` = `InjectedFault`; its `feature_flag.evaluation` event ' +
