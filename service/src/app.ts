@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type Redis from 'ioredis';
 import type { Database } from './db/client';
@@ -10,6 +10,7 @@ import { accessLog } from './http/access-log';
 import { allowedMethods } from './http/allowed-methods';
 import { errorBody } from './http/errors';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { serveApiDocument } from './http/api-document';
 import { serverTelemetry } from './http/server-telemetry';
 import type { Logger } from './logger';
 import { healthRoutes } from './routes/health';
@@ -37,7 +38,7 @@ export interface AppDependencies {
 export const maxBodyBytes = 64 * 1024;
 
 export function createApp(deps: AppDependencies) {
-  const app = new Hono();
+  const app = new OpenAPIHono();
   app.onError(errorHandler(deps.logger));
   // Health probes come every few seconds from Traefik and Docker for every replica: mounted ahead of the
   // telemetry middleware, they answer without a trace, an access line or a sample in the request metrics.
@@ -67,6 +68,8 @@ export function createApp(deps: AppDependencies) {
   app.route('/api/items', itemRoutes(deps.items));
   app.route('/api/orders', orderRoutes(deps.orders));
   app.route('/simulate', simulateRoutes(deps.db, deps.tasks, Math.max(1, Math.floor(deps.dbPoolMax / 4))));
+  // Generated from the schemas the routes above validate with, so the document cannot drift from them.
+  serveApiDocument(app, '/openapi.json');
   // Last, so it sees every route: a known path called with another method is a 405, not a 404.
   app.notFound(notFoundHandler(allowedMethods(app.routes)));
   return app;

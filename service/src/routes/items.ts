@@ -1,38 +1,129 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ItemService } from '../domain/items';
-import { decimalInteger, parseJsonBody, parseParams } from '../http/validation';
+import { errorResponses, tags, timestamp } from '../http/openapi';
+import { decimalInteger, refuseInvalidRequest } from '../http/validation';
 
 // Postgres text cannot hold NUL: refusing it here keeps it a 422 instead of a database error.
 const name = z.string().trim().min(1).max(200).refine((value) => !value.includes('\0'), { message: 'must not contain NUL characters' });
 const priceCents = z.number().int().min(0).max(100_000_000);
 const stock = z.number().int().min(0).max(1_000_000_000);
 
-const newItem = z.strictObject({ name, priceCents, stock });
+const newItem = z.strictObject({ name, priceCents, stock }).openapi('NewItem');
 const itemChanges = z
   .strictObject({ name: name.optional(), priceCents: priceCents.optional(), stock: stock.optional() })
-  .refine((changes) => Object.keys(changes).length > 0, { message: 'at least one of name, priceCents, stock is required' });
+  .refine((changes) => Object.keys(changes).length > 0, { message: 'at least one of name, priceCents, stock is required' })
+  .openapi('ItemChanges', { minProperties: 1 });
 
-export const idParam = z.object({ id: decimalInteger(1, Number.MAX_SAFE_INTEGER) });
+export const itemSchema = z
+  .object({
+    id: z.number().int().min(1),
+    name: z.string(),
+    priceCents: z.number().int().min(0),
+    stock: z.number().int().min(0),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .openapi('Item');
+
+const itemPage = z
+  .object({
+    items: z.array(itemSchema),
+    nextCursor: z.string().nullable().openapi({ description: 'pass as `cursor` for the next page; null on the last page' }),
+  })
+  .openapi('ItemPage');
+
+export const idParam = z.object({ id: decimalInteger(1, Number.MAX_SAFE_INTEGER).openapi({ param: { name: 'id', in: 'path' } }) });
 const listQuery = z.object({
-  limit: decimalInteger(1, 100).default(20),
-  cursor: z.string().min(1).max(64).optional(),
+  limit: decimalInteger(1, 100).default(20).openapi({ param: { name: 'limit', in: 'query' }, default: 20 }),
+  cursor: z.string().min(1).max(64).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'the `nextCursor` of the previous page' }),
+});
+
+const json = <Schema extends z.ZodType>(schema: Schema) => ({ 'application/json': { schema } });
+const itemNotFound = { 404: errorResponses.jsonError('`not_found`: no item has this id') };
+
+const createItem = createRoute({
+  method: 'post',
+  path: '/',
+  tags: [tags.items],
+  request: { body: { content: json(newItem), required: true } },
+  responses: {
+    201: { description: 'the item as stored', content: json(itemSchema) },
+    ...errorResponses.invalidBody,
+    ...errorResponses.serverFault,
+    ...errorResponses.databaseUnavailable,
+  },
+});
+
+const listItems = createRoute({
+  method: 'get',
+  path: '/',
+  tags: [tags.items],
+  description: 'Keyset pagination by id: stable under concurrent inserts.',
+  request: { query: listQuery },
+  responses: {
+    200: { description: 'a page of items in id order', content: json(itemPage) },
+    ...errorResponses.invalidParameters,
+    ...errorResponses.serverFault,
+    ...errorResponses.databaseUnavailable,
+  },
+});
+
+const getItem = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags: [tags.items],
+  description: 'Read through a Redis cache, invalidated on every write.',
+  request: { params: idParam },
+  responses: {
+    200: { description: 'the item', content: json(itemSchema) },
+    ...errorResponses.invalidParameters,
+    ...itemNotFound,
+    ...errorResponses.serverFault,
+    ...errorResponses.databaseUnavailable,
+  },
+});
+
+const updateItem = createRoute({
+  method: 'patch',
+  path: '/{id}',
+  tags: [tags.items],
+  request: { params: idParam, body: { content: json(itemChanges), required: true } },
+  responses: {
+    200: { description: 'the item as stored after the change', content: json(itemSchema) },
+    ...errorResponses.invalidBody,
+    ...itemNotFound,
+    ...errorResponses.serverFault,
+    ...errorResponses.databaseUnavailable,
+  },
+});
+
+const deleteItem = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  tags: [tags.items],
+  request: { params: idParam },
+  responses: {
+    204: { description: 'deleted' },
+    ...errorResponses.invalidParameters,
+    ...errorResponses.bodyTooLarge,
+    ...itemNotFound,
+    409: errorResponses.jsonError('`item_has_orders`: orders refer to the item, so it stays'),
+    ...errorResponses.serverFault,
+    ...errorResponses.databaseUnavailable,
+  },
 });
 
 export function itemRoutes(items: ItemService) {
-  return new Hono()
-    .post('/', async (c) => c.json(await items.create(await parseJsonBody(c, newItem)), 201))
-    .get('/', async (c) => {
-      const { limit, cursor } = parseParams(c.req.query(), listQuery);
-      return c.json(await items.list(limit, cursor));
+  return new OpenAPIHono({ defaultHook: refuseInvalidRequest })
+    .openapi(createItem, async (c) => c.json(await items.create(c.req.valid('json')), 201))
+    .openapi(listItems, async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      return c.json(await items.list(limit, cursor), 200);
     })
-    .get('/:id', async (c) => c.json(await items.get(parseParams(c.req.param(), idParam).id)))
-    .patch('/:id', async (c) => {
-      const { id } = parseParams(c.req.param(), idParam);
-      return c.json(await items.update(id, await parseJsonBody(c, itemChanges)));
-    })
-    .delete('/:id', async (c) => {
-      await items.remove(parseParams(c.req.param(), idParam).id);
+    .openapi(getItem, async (c) => c.json(await items.get(c.req.valid('param').id), 200))
+    .openapi(updateItem, async (c) => c.json(await items.update(c.req.valid('param').id, c.req.valid('json')), 200))
+    .openapi(deleteItem, async (c) => {
+      await items.remove(c.req.valid('param').id);
       return c.body(null, 204);
     });
 }
