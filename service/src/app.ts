@@ -61,6 +61,9 @@ export function createApp(deps: AppDependencies) {
     },
   });
   app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  // The API's own description, generated from the schemas the routes below validate with: ahead of the fault
+  // middleware, as it describes the shop rather than being part of it, so the failure lab never breaks it.
+  serveApiDocument(app);
   // Inside the SERVER span (an injected 500 is traced and counted like any other) and ahead of every route
   // but the health probes, so a fault never takes the replica out of the load balancer.
   if (deps.faultFlags?.enabled) app.use(routeFaults(deps.faultFlags));
@@ -68,8 +71,6 @@ export function createApp(deps: AppDependencies) {
   app.route('/api/items', itemRoutes(deps.items));
   app.route('/api/orders', orderRoutes(deps.orders));
   app.route('/simulate', simulateRoutes(deps.db, deps.tasks, Math.max(1, Math.floor(deps.dbPoolMax / 4))));
-  // Generated from the schemas the routes above validate with, so the document cannot drift from them.
-  serveApiDocument(app, '/openapi.json');
   // Last, so it sees every route: a known path called with another method is a 405, not a 404.
   app.notFound(notFoundHandler(allowedMethods(app.routes)));
   return app;

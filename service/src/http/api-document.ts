@@ -9,6 +9,7 @@ const info = {
 };
 
 const documentRoute = createRoute({
+  operationId: 'apiDocument',
   method: 'get',
   path: '/openapi.json',
   tags: [tags.meta],
@@ -19,11 +20,15 @@ const documentRoute = createRoute({
   },
 });
 
-/** Serves the OpenAPI 3.1 document of every route registered on `app` so far, itself included. */
-export function serveApiDocument(app: OpenAPIHono, path: typeof documentRoute.path) {
+export const apiDocumentPath = documentRoute.path;
+
+/**
+ * Serves the OpenAPI 3.1 document of every route `app` has, itself included. It is built on the first request,
+ * when every route is registered (they do not change after start-up), so it may be mounted ahead of them.
+ */
+export function serveApiDocument(app: OpenAPIHono) {
   app.openAPIRegistry.registerPath(documentRoute);
   const document = () => app.getOpenAPI31Document({ openapi: '3.1.0', info });
   let generated: ReturnType<typeof document> | undefined;
-  // Built once, on first request: the routes do not change after start-up.
-  app.get(path, (c) => c.json((generated ??= document()), 200));
+  app.get(apiDocumentPath, (c) => c.json((generated ??= document()), 200));
 }

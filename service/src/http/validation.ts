@@ -31,13 +31,15 @@ export const decimalInteger = (min: number, max: number) => {
     .openapi({ type: 'integer', minimum: min, maximum: max });
 };
 
-/** A number in a query parameter, in plain decimal notation (`0.25`, not `.25` or `2.5e-1`); refusals name the range. */
-export const decimalNumber = (min: number, max: number) => {
-  const expected = `must be a number from ${min} to ${max}, in plain decimal notation`;
+/**
+ * A probability in a query parameter, in plain decimal notation: `0.25`, not `.25` or `2.5e-1`. The document
+ * gives it as the string pattern itself: a `number` would let clients send any JSON spelling of one.
+ */
+export const probability = () => {
+  const expected = 'must be a number from 0 to 1, in plain decimal notation (0.25, not .25 or 2.5e-1)';
   return z
     .string()
-    .regex(/^(0|[1-9][0-9]*)(\.[0-9]+)?$/, { message: expected })
+    .regex(/^(0(\.[0-9]+)?|1(\.0+)?)$/, { message: expected })
     .transform(Number)
-    .pipe(z.number().min(min, { message: expected }).max(max, { message: expected }))
-    .openapi({ type: 'number', minimum: min, maximum: max });
+    .openapi({ description: `a number from 0 to 1 in plain decimal notation` });
 };

@@ -38,6 +38,7 @@ const checks = z.object({ database: z.enum(['ok', 'unavailable']), cache: z.enum
 const json = <Schema extends z.ZodType>(schema: Schema) => ({ 'application/json': { schema } });
 
 const live = createRoute({
+  operationId: 'live',
   method: 'get',
   path: '/live',
   tags: ['health'],
@@ -46,6 +47,7 @@ const live = createRoute({
 });
 
 const ready = createRoute({
+  operationId: 'ready',
   method: 'get',
   path: '/ready',
   tags: ['health'],

@@ -3,8 +3,22 @@ import type { ItemService } from '../domain/items';
 import { errorResponses, tags, timestamp } from '../http/openapi';
 import { decimalInteger, refuseInvalidRequest } from '../http/validation';
 
+/**
+ * The white space String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator), spelled out rather
+ * than `\s`, which means other characters to other regex engines (Python's counts \x1c-\x1f): the document's
+ * pattern then accepts exactly what the service does.
+ */
+const trimmedSpace = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
 // Postgres text cannot hold NUL: refusing it here keeps it a 422 instead of a database error.
-const name = z.string().trim().min(1).max(200).refine((value) => !value.includes('\0'), { message: 'must not contain NUL characters' });
+const notBlankNorNul = new RegExp(`^[^\\u0000]*[^\\u0000${trimmedSpace}][^\\u0000]*$`);
+const nameLength = 200;
+/** Stored trimmed. Its length counts characters (code points), as JSON Schema's maxLength does, not UTF-16 units. */
+const name = z
+  .string()
+  .regex(notBlankNorNul, { message: 'must contain a character other than white space, and no NUL character' })
+  .refine((value) => [...value].length <= nameLength, { message: `must be at most ${nameLength} characters` })
+  .openapi({ minLength: 1, maxLength: nameLength })
+  .transform((value) => value.trim());
 const priceCents = z.number().int().min(0).max(100_000_000);
 const stock = z.number().int().min(0).max(1_000_000_000);
 
@@ -41,13 +55,20 @@ const listQuery = z.object({
 const json = <Schema extends z.ZodType>(schema: Schema) => ({ 'application/json': { schema } });
 const itemNotFound = { 404: errorResponses.jsonError('`not_found`: no item has this id') };
 
+const itemLinks = {
+  getItem: { operationId: 'getItem', parameters: { id: '$response.body#/id' } },
+  updateItem: { operationId: 'updateItem', parameters: { id: '$response.body#/id' } },
+  deleteItem: { operationId: 'deleteItem', parameters: { id: '$response.body#/id' } },
+};
+
 const createItem = createRoute({
+  operationId: 'createItem',
   method: 'post',
   path: '/',
   tags: [tags.items],
   request: { body: { content: json(newItem), required: true } },
   responses: {
-    201: { description: 'the item as stored', content: json(itemSchema) },
+    201: { description: 'the item as stored', content: json(itemSchema), links: itemLinks },
     ...errorResponses.invalidBody,
     ...errorResponses.serverFault,
     ...errorResponses.databaseUnavailable,
@@ -55,6 +76,7 @@ const createItem = createRoute({
 });
 
 const listItems = createRoute({
+  operationId: 'listItems',
   method: 'get',
   path: '/',
   tags: [tags.items],
@@ -69,6 +91,7 @@ const listItems = createRoute({
 });
 
 const getItem = createRoute({
+  operationId: 'getItem',
   method: 'get',
   path: '/{id}',
   tags: [tags.items],
@@ -84,6 +107,7 @@ const getItem = createRoute({
 });
 
 const updateItem = createRoute({
+  operationId: 'updateItem',
   method: 'patch',
   path: '/{id}',
   tags: [tags.items],
@@ -98,6 +122,7 @@ const updateItem = createRoute({
 });
 
 const deleteItem = createRoute({
+  operationId: 'deleteItem',
   method: 'delete',
   path: '/{id}',
   tags: [tags.items],

@@ -14,9 +14,8 @@ const newOrder = z
 const idempotencyKey = z.object({
   'idempotency-key': z
     .string({ message: 'Idempotency-Key header is required' })
-    .trim()
-    .min(1)
     .max(255)
+    .regex(/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/, { message: 'must be 1 to 255 visible ASCII characters (spaces only between them)' })
     .openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'one key per order: the same request with the same key returns the same order and changes nothing' }),
 });
 
@@ -34,6 +33,7 @@ const orderSchema = z
 const json = <Schema extends z.ZodType>(schema: Schema) => ({ 'application/json': { schema } });
 
 const placeOrder = createRoute({
+  operationId: 'placeOrder',
   method: 'post',
   path: '/',
   tags: [tags.orders],
@@ -42,6 +42,7 @@ const placeOrder = createRoute({
     201: {
       description: 'the order; a replay of an earlier request with the same key answers that order again',
       content: json(orderSchema),
+      links: { getOrder: { operationId: 'getOrder', parameters: { id: '$response.body#/id' } } },
       headers: z.object({ 'Idempotent-Replayed': z.literal('true').optional().openapi({ description: 'present on a replay: nothing changed this time' }) }),
     },
     ...errorResponses.invalidBody,
@@ -56,6 +57,7 @@ const placeOrder = createRoute({
 });
 
 const getOrder = createRoute({
+  operationId: 'getOrder',
   method: 'get',
   path: '/{id}',
   tags: [tags.orders],

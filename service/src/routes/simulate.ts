@@ -5,7 +5,7 @@ import type { Database } from '../db/client';
 import { taskStatuses } from '../db/schema';
 import { notFound, retryLater, SimulatedFailure } from '../http/errors';
 import { errorResponses, tags, timestamp } from '../http/openapi';
-import { decimalInteger, decimalNumber, refuseInvalidRequest } from '../http/validation';
+import { decimalInteger, probability, refuseInvalidRequest } from '../http/validation';
 import type { HeavyTaskQueue } from '../tasks/heavy-task-queue';
 
 /** Upper bounds that keep one request from taking a replica down. */
@@ -23,7 +23,7 @@ const latencyQuery = z.object({
   ms: decimalInteger(0, simulationLimits.latencyMs).default(200).openapi({ ...queryParam('ms'), default: 200 }),
   jitter: decimalInteger(0, simulationLimits.jitterMs).default(0).openapi({ ...queryParam('jitter'), default: 0, description: 'the delay is ms ± up to jitter, never below 0' }),
 });
-const errorQuery = z.object({ rate: decimalNumber(0, 1).default(0.5).openapi({ ...queryParam('rate'), default: 0.5, description: 'probability of the 500' }) });
+const errorQuery = z.object({ rate: probability().default(0.5).openapi({ ...queryParam('rate'), default: '0.5', description: 'probability of the 500, from 0 to 1 in plain decimal notation' }) });
 const slowQuery = z.object({ ms: decimalInteger(0, simulationLimits.slowQueryMs).default(1_000).openapi({ ...queryParam('ms'), default: 1_000 }) });
 const heavyTaskBody = z
   .strictObject({
@@ -50,6 +50,7 @@ const json = <Schema extends z.ZodType>(schema: Schema) => ({ 'application/json'
 const taskNotFound = { 404: errorResponses.jsonError('`not_found`: no task has this id') };
 
 const latency = createRoute({
+  operationId: 'simulateLatency',
   method: 'get',
   path: '/latency',
   tags: [tags.simulate],
@@ -63,6 +64,7 @@ const latency = createRoute({
 });
 
 const failure = createRoute({
+  operationId: 'simulateError',
   method: 'get',
   path: '/error',
   tags: [tags.simulate],
@@ -76,6 +78,7 @@ const failure = createRoute({
 });
 
 const slowStatement = createRoute({
+  operationId: 'simulateSlowQuery',
   method: 'get',
   path: '/slow-query',
   tags: [tags.simulate],
@@ -91,6 +94,7 @@ const slowStatement = createRoute({
 });
 
 const submitHeavyTask = createRoute({
+  operationId: 'submitHeavyTask',
   method: 'post',
   path: '/heavy-task',
   tags: [tags.simulate],
@@ -100,6 +104,7 @@ const submitHeavyTask = createRoute({
     202: {
       description: 'accepted; its state is at Location',
       content: json(z.object({ taskId: z.uuid(), status: z.literal('queued') })),
+      links: { getHeavyTask: { operationId: 'getHeavyTask', parameters: { id: '$response.body#/taskId' } } },
       headers: z.object({ Location: z.string().openapi({ description: '/simulate/heavy-task/{taskId}' }) }),
     },
     ...errorResponses.invalidBody,
@@ -110,6 +115,7 @@ const submitHeavyTask = createRoute({
 });
 
 const heavyTaskState = createRoute({
+  operationId: 'getHeavyTask',
   method: 'get',
   path: '/heavy-task/{id}',
   tags: [tags.simulate],
