@@ -17,12 +17,12 @@ const retryAfterHeader = z.object({
   'Retry-After': z.string().regex(/^[1-9][0-9]*$/).openapi({ description: 'whole seconds after which the same request may succeed' }),
 });
 
-type ErrorResponse = { description: string; content: { 'application/json': { schema: typeof errorBodySchema } } };
+export const jsonContent = <Schema extends z.ZodType>(schema: Schema) => ({ 'application/json': { schema } });
 
-const jsonError = (description: string): ErrorResponse => ({ description, content: { 'application/json': { schema: errorBodySchema } } });
+const jsonError = (description: string) => ({ description, content: jsonContent(errorBodySchema) });
 
 /** A temporary refusal: the same request may succeed after `Retry-After`. */
-const retryLater = (description: string) => ({ ...jsonError(description), headers: retryAfterHeader });
+const retryLaterError = (description: string) => ({ ...jsonError(description), headers: retryAfterHeader });
 
 /** The error answers routes share; a route adds its own 404, 409 and 422 where it has them. */
 export const errorResponses = {
@@ -40,11 +40,11 @@ export const errorResponses = {
   serverFault: { 500: jsonError('`internal_error`, or `injected_fault` while the failure lab injects errors on this route') },
   /** For routes that use Postgres. */
   databaseUnavailable: {
-    503: retryLater('`database_unavailable`: Postgres is unreachable and nothing was written; `outcome_unknown`: the connection was lost while a write ran, so it may have taken effect'),
+    503: retryLaterError('`database_unavailable`: Postgres is unreachable and nothing was written; `outcome_unknown`: the connection was lost while a write ran, so it may have taken effect'),
   },
-  retryLater,
+  retryLater: retryLaterError,
   jsonError,
 } as const;
 
-/** Routes the failure lab uses; its faults and the simulations are documented beside the shop's own routes. */
+/** The document's groups of operations. */
 export const tags = { items: 'items', orders: 'orders', simulate: 'simulate', health: 'health', meta: 'meta' } as const;

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
+import { jsonContent, tags } from '../http/openapi';
 import type Redis from 'ioredis';
 import type { Database } from '../db/client';
 
@@ -35,31 +36,30 @@ export interface HealthDependencies {
  * Retry-After, and its metrics, traces and logs say why. Readiness reports the outage as `degraded`.
  */
 const checks = z.object({ database: z.enum(['ok', 'unavailable']), cache: z.enum(['ok', 'degraded']) });
-const json = <Schema extends z.ZodType>(schema: Schema) => ({ 'application/json': { schema } });
 
 const live = createRoute({
   operationId: 'live',
   method: 'get',
   path: '/live',
-  tags: ['health'],
+  tags: [tags.health],
   description: 'The process runs.',
-  responses: { 200: { description: 'alive', content: json(z.object({ status: z.literal('ok') })) } },
+  responses: { 200: { description: 'alive', content: jsonContent(z.object({ status: z.literal('ok') })) } },
 });
 
 const ready = createRoute({
   operationId: 'ready',
   method: 'get',
   path: '/ready',
-  tags: ['health'],
+  tags: [tags.health],
   description: 'Whether a load balancer should send this replica requests.',
   responses: {
     200: {
       description: '`ok`; or `degraded` while Postgres or Redis is unreachable: the replica stays in and answers what it can',
-      content: json(z.object({ status: z.enum(['ok', 'degraded']), checks })),
+      content: jsonContent(z.object({ status: z.enum(['ok', 'degraded']), checks })),
     },
     503: {
       description: '`starting`: the replica has not reached Postgres yet; `shutting_down`: it is draining',
-      content: json(z.union([z.object({ status: z.literal('starting'), checks }), z.object({ status: z.literal('shutting_down') })])),
+      content: jsonContent(z.union([z.object({ status: z.literal('starting'), checks }), z.object({ status: z.literal('shutting_down') })])),
     },
   },
 });

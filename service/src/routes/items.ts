@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ItemService } from '../domain/items';
-import { errorResponses, tags, timestamp } from '../http/openapi';
+import { errorResponses, jsonContent, tags, timestamp } from '../http/openapi';
 import { decimalInteger, refuseInvalidRequest } from '../http/validation';
 
 /**
@@ -52,7 +52,6 @@ const listQuery = z.object({
   cursor: z.string().min(1).max(64).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'the `nextCursor` of the previous page' }),
 });
 
-const json = <Schema extends z.ZodType>(schema: Schema) => ({ 'application/json': { schema } });
 const itemNotFound = { 404: errorResponses.jsonError('`not_found`: no item has this id') };
 
 const itemLinks = {
@@ -66,9 +65,9 @@ const createItem = createRoute({
   method: 'post',
   path: '/',
   tags: [tags.items],
-  request: { body: { content: json(newItem), required: true } },
+  request: { body: { content: jsonContent(newItem), required: true } },
   responses: {
-    201: { description: 'the item as stored', content: json(itemSchema), links: itemLinks },
+    201: { description: 'the item as stored', content: jsonContent(itemSchema), links: itemLinks },
     ...errorResponses.invalidBody,
     ...errorResponses.serverFault,
     ...errorResponses.databaseUnavailable,
@@ -83,7 +82,7 @@ const listItems = createRoute({
   description: 'Keyset pagination by id: stable under concurrent inserts.',
   request: { query: listQuery },
   responses: {
-    200: { description: 'a page of items in id order', content: json(itemPage) },
+    200: { description: 'a page of items in id order', content: jsonContent(itemPage) },
     ...errorResponses.invalidParameters,
     ...errorResponses.serverFault,
     ...errorResponses.databaseUnavailable,
@@ -98,7 +97,7 @@ const getItem = createRoute({
   description: 'Read through a Redis cache, invalidated on every write.',
   request: { params: idParam },
   responses: {
-    200: { description: 'the item', content: json(itemSchema) },
+    200: { description: 'the item', content: jsonContent(itemSchema) },
     ...errorResponses.invalidParameters,
     ...itemNotFound,
     ...errorResponses.serverFault,
@@ -111,9 +110,9 @@ const updateItem = createRoute({
   method: 'patch',
   path: '/{id}',
   tags: [tags.items],
-  request: { params: idParam, body: { content: json(itemChanges), required: true } },
+  request: { params: idParam, body: { content: jsonContent(itemChanges), required: true } },
   responses: {
-    200: { description: 'the item as stored after the change', content: json(itemSchema) },
+    200: { description: 'the item as stored after the change', content: jsonContent(itemSchema) },
     ...errorResponses.invalidBody,
     ...itemNotFound,
     ...errorResponses.serverFault,

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { OrderService } from '../domain/orders';
-import { errorResponses, tags, timestamp } from '../http/openapi';
+import { errorResponses, jsonContent, tags, timestamp } from '../http/openapi';
 import { refuseInvalidRequest } from '../http/validation';
 import { idParam } from './items';
 
@@ -30,18 +30,17 @@ const orderSchema = z
   })
   .openapi('Order');
 
-const json = <Schema extends z.ZodType>(schema: Schema) => ({ 'application/json': { schema } });
 
 const placeOrder = createRoute({
   operationId: 'placeOrder',
   method: 'post',
   path: '/',
   tags: [tags.orders],
-  request: { headers: idempotencyKey, body: { content: json(newOrder), required: true } },
+  request: { headers: idempotencyKey, body: { content: jsonContent(newOrder), required: true } },
   responses: {
     201: {
       description: 'the order; a replay of an earlier request with the same key answers that order again',
-      content: json(orderSchema),
+      content: jsonContent(orderSchema),
       links: { getOrder: { operationId: 'getOrder', parameters: { id: '$response.body#/id' } } },
       headers: z.object({ 'Idempotent-Replayed': z.literal('true').optional().openapi({ description: 'present on a replay: nothing changed this time' }) }),
     },
@@ -63,7 +62,7 @@ const getOrder = createRoute({
   tags: [tags.orders],
   request: { params: idParam },
   responses: {
-    200: { description: 'the order', content: json(orderSchema) },
+    200: { description: 'the order', content: jsonContent(orderSchema) },
     ...errorResponses.invalidParameters,
     404: errorResponses.jsonError('`not_found`: no order has this id'),
     ...errorResponses.serverFault,

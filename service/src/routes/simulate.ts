@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { taskStatuses } from '../db/schema';
 import { notFound, retryLater, SimulatedFailure } from '../http/errors';
-import { errorResponses, tags, timestamp } from '../http/openapi';
+import { errorResponses, jsonContent, tags, timestamp } from '../http/openapi';
 import { decimalInteger, probability, refuseInvalidRequest } from '../http/validation';
 import type { HeavyTaskQueue } from '../tasks/heavy-task-queue';
 
@@ -46,7 +46,6 @@ const heavyTask = z
   })
   .openapi('HeavyTask');
 
-const json = <Schema extends z.ZodType>(schema: Schema) => ({ 'application/json': { schema } });
 const taskNotFound = { 404: errorResponses.jsonError('`not_found`: no task has this id') };
 
 const latency = createRoute({
@@ -57,7 +56,7 @@ const latency = createRoute({
   description: 'Answers after a delay.',
   request: { query: latencyQuery },
   responses: {
-    200: { description: 'the delay it took', content: json(z.object({ delayedMs: z.number().int().min(0) })) },
+    200: { description: 'the delay it took', content: jsonContent(z.object({ delayedMs: z.number().int().min(0) })) },
     ...errorResponses.invalidParameters,
     ...errorResponses.serverFault,
   },
@@ -71,7 +70,7 @@ const failure = createRoute({
   description: 'Fails on purpose with probability `rate`: its 500 is the point of the route.',
   request: { query: errorQuery },
   responses: {
-    200: { description: 'this time it did not fail', content: json(z.object({ failed: z.literal(false), rate: z.number().min(0).max(1) })) },
+    200: { description: 'this time it did not fail', content: jsonContent(z.object({ failed: z.literal(false), rate: z.number().min(0).max(1) })) },
     ...errorResponses.invalidParameters,
     500: errorResponses.jsonError('`simulated_failure`: the failure asked for; or `internal_error`, `injected_fault`'),
   },
@@ -85,7 +84,7 @@ const slowStatement = createRoute({
   description: 'Runs `pg_sleep` on Postgres; at most a quarter of the connection pool at once per replica.',
   request: { query: slowQuery },
   responses: {
-    200: { description: 'the statement slept this long', content: json(z.object({ sleptMs: z.number().int().min(0) })) },
+    200: { description: 'the statement slept this long', content: jsonContent(z.object({ sleptMs: z.number().int().min(0) })) },
     ...errorResponses.invalidParameters,
     429: errorResponses.retryLater('`too_many_slow_queries`: this replica runs as many slow statements as it allows'),
     ...errorResponses.serverFault,
@@ -99,11 +98,11 @@ const submitHeavyTask = createRoute({
   path: '/heavy-task',
   tags: [tags.simulate],
   description: `Queues CPU work that runs in the background, its trace linked to this request. The body may be left out (workMs ${defaultHeavyTaskWorkMs}).`,
-  request: { body: { content: json(heavyTaskBody), required: false } },
+  request: { body: { content: jsonContent(heavyTaskBody), required: false } },
   responses: {
     202: {
       description: 'accepted; its state is at Location',
-      content: json(z.object({ taskId: z.uuid(), status: z.literal('queued') })),
+      content: jsonContent(z.object({ taskId: z.uuid(), status: z.literal('queued') })),
       links: { getHeavyTask: { operationId: 'getHeavyTask', parameters: { id: '$response.body#/taskId' } } },
       headers: z.object({ Location: z.string().openapi({ description: '/simulate/heavy-task/{taskId}' }) }),
     },
@@ -122,7 +121,7 @@ const heavyTaskState = createRoute({
   description: 'Task state is kept in Postgres, so any replica answers.',
   request: { params: taskIdParam },
   responses: {
-    200: { description: 'the task', content: json(heavyTask) },
+    200: { description: 'the task', content: jsonContent(heavyTask) },
     ...errorResponses.invalidParameters,
     ...taskNotFound,
     ...errorResponses.serverFault,
