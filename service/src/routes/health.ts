@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import { jsonContent, tags } from '../http/openapi';
 import type Redis from 'ioredis';
 import type { Database } from '../db/client';
+import { jsonContent, tags } from '../http/openapi';
 
 const probeTimeoutMs = 1_000;
 
@@ -27,14 +27,6 @@ export interface HealthDependencies {
   readonly isShuttingDown: () => boolean;
 }
 
-/**
- * Liveness says the process runs. Readiness says whether a load balancer should send this replica requests:
- * not before it has reached Postgres once (start-up), not once it is shutting down. An outage of a dependency
- * every replica shares (Postgres, Redis) does not take it out: pulled out, every replica goes at once and the
- * balancer answers 503 itself (Traefik: no healthy server; Kubernetes: a Service with no endpoints), while
- * in, each replica answers what it still can (cached reads), refuses the rest at once with a clear 503 and
- * Retry-After, and its metrics, traces and logs say why. Readiness reports the outage as `degraded`.
- */
 const checks = z.object({ database: z.enum(['ok', 'unavailable']), cache: z.enum(['ok', 'degraded']) });
 
 const live = createRoute({
@@ -64,6 +56,14 @@ const ready = createRoute({
   },
 });
 
+/**
+ * Liveness says the process runs. Readiness says whether a load balancer should send this replica requests:
+ * not before it has reached Postgres once (start-up), not once it is shutting down. An outage of a dependency
+ * every replica shares (Postgres, Redis) does not take it out: pulled out, every replica goes at once and the
+ * balancer answers 503 itself (Traefik: no healthy server; Kubernetes: a Service with no endpoints), while
+ * in, each replica answers what it still can (cached reads), refuses the rest at once with a clear 503 and
+ * Retry-After, and its metrics, traces and logs say why. Readiness reports the outage as `degraded`.
+ */
 export function healthRoutes({ db, redis, isShuttingDown }: HealthDependencies) {
   let reachedDatabase = false;
   return new OpenAPIHono()
