@@ -9,7 +9,7 @@ import { failedBetween, lastFailureMs, latencySummary, maxConcurrent, outcomeCou
 import type { Sample } from '../chaos/samples.ts';
 import { hostileCases, judge } from '../chaos/faults/hostile-cases.ts';
 import { schedule } from '../chaos/faults/hostile.ts';
-import { pgTimestampMs } from '../chaos/faults/task-flood.ts';
+import { apiTimestampMs } from '../chaos/faults/task-flood.ts';
 import { parseResponseHead } from '../chaos/raw-http.ts';
 import { optionsFromArgs } from '../chaos/main.ts';
 import { ledgerCheck } from '../chaos/result.ts';
@@ -121,9 +121,10 @@ test('task flood: the most tasks unfinished at once, from the timestamps the API
   assert.equal(maxConcurrent([[0, 10], [5, 15], [12, 20]]), 2);
   assert.equal(maxConcurrent([[0, 10], [10, 20], [20, 30]]), 1, 'a slot freed at the instant another task is accepted');
   assert.equal(maxConcurrent(Array.from({ length: 18 }, (_, i) => [i, 100 + i] as const)), 18);
-  assert.equal(pgTimestampMs('2026-11-27 21:59:47.123456+00'), Date.UTC(2026, 10, 27, 21, 59, 47, 123));
-  assert.equal(pgTimestampMs('2026-11-27 23:59:47.5+02'), Date.UTC(2026, 10, 27, 21, 59, 47, 500));
-  assert.throws(() => pgTimestampMs(''), /not a timestamp/);
+  assert.equal(apiTimestampMs('2026-11-27T21:59:47.123456Z'), Date.UTC(2026, 10, 27, 21, 59, 47, 123));
+  assert.equal(apiTimestampMs('2026-11-27T23:59:47.5+02:00'), Date.UTC(2026, 10, 27, 21, 59, 47, 500));
+  assert.throws(() => apiTimestampMs(''), /not an RFC 3339 timestamp/);
+  assert.throws(() => apiTimestampMs('2026-11-27 21:59:47.123456+00'), /not an RFC 3339 timestamp/, 'Postgres text, which the API no longer answers');
 });
 
 test('classify: fetch failures as undici really reports them', async (t) => {

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type Redis from 'ioredis';
 import type { Database } from './db/client';
@@ -10,6 +10,7 @@ import { accessLog } from './http/access-log';
 import { allowedMethods } from './http/allowed-methods';
 import { errorBody } from './http/errors';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { serveApiDocument } from './http/api-document';
 import { serverTelemetry } from './http/server-telemetry';
 import type { Logger } from './logger';
 import { healthRoutes } from './routes/health';
@@ -37,7 +38,7 @@ export interface AppDependencies {
 export const maxBodyBytes = 64 * 1024;
 
 export function createApp(deps: AppDependencies) {
-  const app = new Hono();
+  const app = new OpenAPIHono();
   app.onError(errorHandler(deps.logger));
   // Health probes come every few seconds from Traefik and Docker for every replica: mounted ahead of the
   // telemetry middleware, they answer without a trace, an access line or a sample in the request metrics.
@@ -60,6 +61,9 @@ export function createApp(deps: AppDependencies) {
     },
   });
   app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  // The API's own description, generated from the schemas the routes below validate with: ahead of the fault
+  // middleware, as it describes the shop rather than being part of it, so the failure lab never breaks it.
+  serveApiDocument(app);
   // Inside the SERVER span (an injected 500 is traced and counted like any other) and ahead of every route
   // but the health probes, so a fault never takes the replica out of the load balancer.
   if (deps.faultFlags?.enabled) app.use(routeFaults(deps.faultFlags));

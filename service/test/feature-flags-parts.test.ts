@@ -6,6 +6,7 @@ import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import { InMemoryProvider, OpenFeature } from '@openfeature/server-sdk';
 import pino from 'pino';
 import { createApp } from '../src/app';
+import { apiDocumentPath } from '../src/http/api-document';
 import { loadConfig } from '../src/config';
 import { createCpuHog } from '../src/faults/cpu-hog';
 import { defaultFaultFlags, withinLimit } from '../src/faults/fault-flags';
@@ -89,7 +90,7 @@ describe('flag snapshot', () => {
 });
 
 describe('faultableRoutes', () => {
-  it('is exactly the routes the app serves behind the fault middleware (all but the health probes)', () => {
+  it('is exactly the routes the app serves behind the fault middleware (all but the health probes and the API document)', () => {
     const unused = {} as never;
     const deps: AppDependencies = {
       db: unused, redis: unused, items: unused, orders: unused, tasks: unused,
@@ -100,7 +101,7 @@ describe('faultableRoutes', () => {
     };
     const served = new Set(
       createApp(deps)
-        .routes.filter((route) => route.method !== 'ALL' && !route.path.startsWith('/health'))
+        .routes.filter((route) => route.method !== 'ALL' && !route.path.startsWith('/health') && route.path !== apiDocumentPath)
         .map((route) => route.path),
     );
     assert.deepEqual([...served].sort(), [...faultableRoutes].sort());

@@ -11,11 +11,10 @@ const waves = 2;
 // Short tasks: with a broken limit every post of a wave is accepted, and the campaign waits for them all.
 const workMs = 50;
 
-/** Milliseconds since the epoch of a timestamptz as the API returns it ("2026-11-27 21:59:47.123456+00"). */
-export function pgTimestampMs(value: string): number {
-  const iso = value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00');
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new Error(`not a timestamp: ${value}`);
+/** Milliseconds since the epoch of a time as the API returns it: RFC 3339 ("2026-11-27T21:59:47.123456Z"). */
+export function apiTimestampMs(value: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) throw new Error(`not an RFC 3339 timestamp: ${value}`);
   return ms;
 }
 
@@ -66,7 +65,7 @@ export async function taskFlood(lab: Lab): Promise<FaultResult> {
     // Tasks finish while a wave is still arriving and free their slots, so a wave may be accepted past the
     // limit; what may not happen is more than `limit` accepted tasks unfinished at one instant. Each task's
     // [createdAt, finishedAt] lies inside the time it held a slot, so their overlap bounds the queue's.
-    mostUnfinished.push(maxConcurrent(records.map((r) => [pgTimestampMs(r.createdAt ?? ''), pgTimestampMs(r.finishedAt ?? '')] as const)));
+    mostUnfinished.push(maxConcurrent(records.map((r) => [apiTimestampMs(r.createdAt ?? ''), apiTimestampMs(r.finishedAt ?? '')] as const)));
   }
   await replica.reviveIfDead();
   const exit = await replica.stop();

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, customType, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { rfc3339FromPostgres } from './rfc3339';
+
+/**
+ * timestamptz read as RFC 3339, the form the API answers in (Postgres's own text, `2026-12-07 22:04:42+00`, is
+ * not); written as any text Postgres parses, an ISO string for one. The column in Postgres is unchanged.
+ */
+const timestamptz = customType<{ data: string; driverData: string }>({
+  dataType: () => 'timestamp with time zone',
+  fromDriver: rfc3339FromPostgres,
+});
 
 export const items = pgTable(
   'items',
@@ -8,8 +18,8 @@ export const items = pgTable(
     name: text('name').notNull(),
     priceCents: integer('price_cents').notNull(),
     stock: integer('stock').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    createdAt: timestamptz('created_at').notNull().default(sql`now()`),
+    updatedAt: timestamptz('updated_at').notNull().default(sql`now()`),
   },
   (table) => [
     check('items_price_cents_non_negative', sql`${table.priceCents} >= 0`),
@@ -27,7 +37,7 @@ export const orders = pgTable(
     // bigint: priceCents (up to 1e8) times quantity (up to 1e4) exceeds int4.
     totalCents: bigint('total_cents', { mode: 'number' }).notNull(),
     idempotencyKey: text('idempotency_key').notNull().unique('orders_idempotency_key_unique'),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    createdAt: timestamptz('created_at').notNull().default(sql`now()`),
   },
   (table) => [
     check('orders_quantity_positive', sql`${table.quantity} > 0`),
@@ -36,18 +46,19 @@ export const orders = pgTable(
 );
 
 export const taskStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
+export const taskKinds = ['heavy-task'] as const;
 
 /** Background task state lives in Postgres so any replica behind the load balancer can report it. */
 export const backgroundTasks = pgTable('background_tasks', {
   id: uuid('id').primaryKey(),
-  kind: text('kind').notNull(),
+  kind: text('kind', { enum: taskKinds }).notNull(),
   status: text('status', { enum: taskStatuses }).notNull(),
-  parameters: jsonb('parameters').notNull(),
-  result: jsonb('result'),
+  parameters: jsonb('parameters').$type<{ workMs: number }>().notNull(),
+  result: jsonb('result').$type<{ rounds: number; digest: string }>(),
   error: text('error'),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
-  startedAt: timestamp('started_at', { withTimezone: true, mode: 'string' }),
-  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'string' }),
+  createdAt: timestamptz('created_at').notNull().default(sql`now()`),
+  startedAt: timestamptz('started_at'),
+  finishedAt: timestamptz('finished_at'),
 });
 
 export type Item = typeof items.$inferSelect;

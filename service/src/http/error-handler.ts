@@ -8,6 +8,12 @@ import { ApiError, errorBody, SimulatedFailure } from './errors';
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
+ * The request validators' own refusals (hono/validator, @hono/zod-openapi), before any schema runs: a 400 is a
+ * body that does not parse (JSON is the only body the routes declare), a 415 a body of another media type.
+ */
+const httpExceptionCodes: Partial<Record<number, string>> = { 400: 'malformed_json', 415: 'unsupported_media_type' };
+
+/**
  * Maps every thrown error to a JSON body. Client mistakes are 4xx and never logged as errors; a database
  * outage is a 503 the load balancer and clients can act on; anything else is a 500 whose details stay in
  * the logs and the trace, not in the response.
@@ -19,7 +25,7 @@ export function errorHandler(logger: Logger) {
       return c.json(errorBody(error.code, error.message, error.details), error.status);
     }
     if (error instanceof HTTPException) {
-      return c.json(errorBody('http_error', error.message || 'request could not be processed'), error.status);
+      return c.json(errorBody(httpExceptionCodes[error.status] ?? 'http_error', error.message || 'request could not be processed'), error.status);
     }
     if (isDatabaseUnavailable(error)) {
       logger.warn({ err: error }, 'database unavailable');

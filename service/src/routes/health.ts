@@ -1,7 +1,8 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import { Hono } from 'hono';
 import type Redis from 'ioredis';
 import type { Database } from '../db/client';
+import { jsonContent, tags } from '../http/openapi';
 
 const probeTimeoutMs = 1_000;
 
@@ -26,6 +27,35 @@ export interface HealthDependencies {
   readonly isShuttingDown: () => boolean;
 }
 
+const checks = z.object({ database: z.enum(['ok', 'unavailable']), cache: z.enum(['ok', 'degraded']) });
+
+const live = createRoute({
+  operationId: 'live',
+  method: 'get',
+  path: '/live',
+  tags: [tags.health],
+  description: 'The process runs.',
+  responses: { 200: { description: 'alive', content: jsonContent(z.object({ status: z.literal('ok') })) } },
+});
+
+const ready = createRoute({
+  operationId: 'ready',
+  method: 'get',
+  path: '/ready',
+  tags: [tags.health],
+  description: 'Whether a load balancer should send this replica requests.',
+  responses: {
+    200: {
+      description: '`ok`; or `degraded` while Postgres or Redis is unreachable: the replica stays in and answers what it can',
+      content: jsonContent(z.object({ status: z.enum(['ok', 'degraded']), checks })),
+    },
+    503: {
+      description: '`starting`: the replica has not reached Postgres yet; `shutting_down`: it is draining',
+      content: jsonContent(z.union([z.object({ status: z.literal('starting'), checks }), z.object({ status: z.literal('shutting_down') })])),
+    },
+  },
+});
+
 /**
  * Liveness says the process runs. Readiness says whether a load balancer should send this replica requests:
  * not before it has reached Postgres once (start-up), not once it is shutting down. An outage of a dependency
@@ -36,17 +66,17 @@ export interface HealthDependencies {
  */
 export function healthRoutes({ db, redis, isShuttingDown }: HealthDependencies) {
   let reachedDatabase = false;
-  return new Hono()
-    .get('/live', (c) => c.json({ status: 'ok' }))
-    .get('/ready', async (c) => {
-      if (isShuttingDown()) return c.json({ status: 'shutting_down' }, 503);
+  return new OpenAPIHono()
+    .openapi(live, (c) => c.json({ status: 'ok' as const }, 200))
+    .openapi(ready, async (c) => {
+      if (isShuttingDown()) return c.json({ status: 'shutting_down' as const }, 503);
       const [database, cache] = await Promise.all([
         probe(() => db.execute(sql`select 1`)),
         probe(() => redis.ping()),
       ]);
       if (database === 'ok') reachedDatabase = true;
-      const checks = { database, cache: cache === 'ok' ? 'ok' : 'degraded' };
-      if (!reachedDatabase) return c.json({ status: 'starting', checks }, 503);
-      return c.json({ status: database === 'ok' && cache === 'ok' ? 'ok' : 'degraded', checks }, 200);
+      const probed = { database, cache: cache === 'ok' ? ('ok' as const) : ('degraded' as const) };
+      if (!reachedDatabase) return c.json({ status: 'starting' as const, checks: probed }, 503);
+      return c.json({ status: database === 'ok' && cache === 'ok' ? ('ok' as const) : ('degraded' as const), checks: probed }, 200);
     });
 }
