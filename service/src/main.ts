@@ -10,11 +10,13 @@ import { startBackgroundFaults } from './faults/background-faults';
 import { domainFaults } from './faults/domain-faults';
 import { startFeatureFlags } from './faults/flag-provider';
 import { createLogger } from './logger';
+import { exitUnlessPatched } from './patches/check-patches';
 import { installGracefulShutdown } from './shutdown';
 import { createHeavyTaskQueue } from './tasks/heavy-task-queue';
 import { dropsUnsampledRemoteParents } from './telemetry/sampling';
 
 function start() {
+  exitUnlessPatched();
   const config = loadOrExit(loadConfig);
   const logger = createLogger(config.LOG_LEVEL, config.OTEL_SERVICE_NAME);
   const database = createDatabase({
