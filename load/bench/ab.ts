@@ -1,10 +1,10 @@
 /**
  * `npm run bench:ab -w load -- --baseline [name=]<dir> [--baseline [name=]<dir> ...] [--route cached-read]
- *   [--duration 4] [--rounds 6] [--sample-percent 100]`
+ *   [--duration 4] [--rounds 6] [--sample-percent 100] [--no-candidate]`
  * A/B of builds of the service side by side: each baseline is another checkout whose `service/dist` is built
  * and whose `node_modules` it runs on (e.g. `git worktree add /tmp/base <commit> && (cd /tmp/base && npm ci &&
  * npm run build -w service)`, or a copy of this tree with a dependency patch reverted), the candidate is this
- * tree. Every build runs with the benchmark's telemetry-on environment, plus this tree with telemetry off as the
+ * tree (left out with --no-candidate: the first baseline is then also the telemetry-off reference). Every build runs with the benchmark's telemetry-on environment, plus this tree with telemetry off as the
  * reference, against the same Postgres, Redis and OTLP receiver, measured in rotating order round after round so
  * the drift of a shared machine hits each alike. Reports, per build, the medians of throughput, p99 and server
  * CPU per request (from /proc), and each build's throughput and CPU per request over the first baseline's,
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       duration: { type: 'string' },
       rounds: { type: 'string' },
       'sample-percent': { type: 'string' },
+      'no-candidate': { type: 'boolean' },
     },
   });
   if (!values.baseline?.length) throw new Error('--baseline [name=]<checkout> is required (a directory with service/dist built)');
@@ -59,11 +60,11 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds ?? 6);
   const samplePercent = Number(values['sample-percent'] ?? 100);
   if (!(samplePercent >= 0 && samplePercent <= 100)) throw new Error('--sample-percent must be 0 to 100');
-  const builds: Build[] = [
-    ...values.baseline.map(baselineBuild),
-    { name: 'candidate', serviceDir: serviceRoot, telemetry: true },
-    { name: 'candidate off', serviceDir: serviceRoot, telemetry: false },
-  ];
+  const baselines = values.baseline.map(baselineBuild);
+  // With --no-candidate only the baselines are compared, and the first one with telemetry off is the reference.
+  const builds: Build[] = values['no-candidate']
+    ? [...baselines, { name: `${baselines[0]!.name} off`, serviceDir: baselines[0]!.serviceDir, telemetry: false }]
+    : [...baselines, { name: 'candidate', serviceDir: serviceRoot, telemetry: true }, { name: 'candidate off', serviceDir: serviceRoot, telemetry: false }];
 
   const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
   const receiver = await ReceiverThread.start();

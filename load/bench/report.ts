@@ -14,7 +14,7 @@ export function table(header: string[], rows: string[][]): string {
 /** The human-readable summary: a Markdown table (pasteable into BENCHMARKS.md) and the span/memory lines. */
 export function renderReport(report: BenchReport): string {
   const rows = report.summary.flatMap((s) =>
-    modes.map((mode) => [
+    modes.filter((mode) => s.route !== 'mix' || mode !== 'bare-node-http').map((mode) => [
       s.route,
       mode,
       fmt(s.byMode[mode].requestsPerSecond),
@@ -36,7 +36,7 @@ export function renderReport(report: BenchReport): string {
     `Server CPU per request, on/off: ${report.summary.map((s) => `${s.route} ×${fmt(s.cpuPerRequestOnOff, 2)}`).join(', ')}`,
     `Spans per request (calibrated): ${Object.entries(report.spansPerRequest).map(([r, n]) => `${r} ${n}`).join(', ')}`,
     `Spans: expected ${spans.expected}, received ${spans.received}, dropped ${spans.dropped} (${pct(spans.expected > 0 ? spans.dropped / spans.expected : 0)}); SDK-reported queue drops ${spans.droppedReportedBySdk}`,
-    `SERVER spans by route: ${report.summary.map((s) => `${s.route} ${s.serverSpans.received}/${s.serverSpans.requests}`).join(', ')}`,
+    `SERVER spans by route: ${report.summary.flatMap((s) => (s.serverSpans ? [`${s.route} ${s.serverSpans.received}/${s.serverSpans.requests}`] : [])).join(', ')}`,
     `Peak RSS (VmHWM): telemetry-on ${fmt(report.peakRssMiB['telemetry-on'], 1)} MiB, telemetry-off ${fmt(report.peakRssMiB['telemetry-off'], 1)} MiB, bare ${fmt(report.peakRssMiB['bare-node-http'], 1)} MiB`,
     '',
     'Targets (issue 13):',
