@@ -40,6 +40,17 @@ describe('required dependency patches', () => {
     }
   });
 
+  it('pins each patched package to its patch\'s version with npm overrides, so the install holds one copy', () => {
+    const { overrides = {} } = JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as { overrides?: Record<string, unknown> };
+    for (const patch of requiredPatches) assert.equal(overrides[patch.packageName], patch.version, `overrides.${patch.packageName}`);
+  });
+
+  it('installs patch-package as a dependency of the root, so `npm ci --omit=dev` applies the patches', () => {
+    const root = JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; scripts: Record<string, string> };
+    assert.ok(root.dependencies?.['patch-package'], 'patch-package is not a production dependency of the root');
+    assert.equal(root.scripts.postinstall, 'patch-package --error-on-fail');
+  });
+
   for (const patch of requiredPatches) {
     it(`${patch.packageName}: every installed copy is ${patch.version} and patched`, () => {
       const copies = copiesOf(patch.packageName, join(repositoryRoot, 'node_modules'));
