@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { benchRoutes, type BenchRoute } from './routes.ts';
 import { defaultConfig, runBenchmark, type BenchConfig, type BenchReport } from './run.ts';
 import { renderChart } from './chart.ts';
-import { renderReport } from './report.ts';
+import { renderReport, renderSamplingTable } from './report.ts';
 import { runMain } from './cli.ts';
 
 export function configFromArgs(argv: readonly string[]): { config: BenchConfig; samplePercents: number[]; out: string; chart?: string } {
@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     reports.push(report);
     process.stdout.write(`${renderReport(report)}\n\n`);
   }
+  if (reports.length > 1) process.stdout.write(`${renderSamplingTable(reports)}\n\n`);
   mkdirSync(dirname(out), { recursive: true });
   // One sampling: the report itself, as before; several: the list of reports.
   writeFileSync(out, `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);

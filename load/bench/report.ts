@@ -43,3 +43,26 @@ export function renderReport(report: BenchReport): string {
     table(['target', 'measured', 'met'], targetChecks(report).map((c) => [c.target, c.measured, c.met ? 'yes' : 'NO'])),
   ].join('\n');
 }
+
+/** Several samplings side by side: per route and share recorded, throughput on/off paired by round and CPU per request. */
+export function renderSamplingTable(reports: readonly BenchReport[]): string {
+  const rows = reports[0]!.summary.flatMap((first) =>
+    reports.flatMap((report) => {
+      const s = report.summary.find((x) => x.route === first.route);
+      if (!s) return [];
+      const on = s.byMode['telemetry-on'];
+      const off = s.byMode['telemetry-off'];
+      return [
+        [
+          s.route,
+          `${report.config.traceSamplePercent}%`,
+          `${pct(s.pairedOnOff.median)} (${pct(s.pairedOnOff.min)} to ${pct(s.pairedOnOff.max)})`,
+          `${fmt(on.requestsPerSecond)} / ${fmt(off.requestsPerSecond)}`,
+          `${fmt(on.serverCpuMicrosPerRequest)} / ${fmt(off.serverCpuMicrosPerRequest)} (×${fmt(s.cpuPerRequestOnOff, 2)})`,
+          `${fmt(on.latencyP99Ms, 1)} / ${fmt(off.latencyP99Ms, 1)}`,
+        ],
+      ];
+    }),
+  );
+  return table(['route', 'traces recorded', 'throughput on/off, paired by round: median (range)', 'req/s on / off (medians)', 'server CPU µs/req on / off', 'p99 ms on / off'], rows);
+}

@@ -5,7 +5,7 @@ import { benchRoutes, edgeTraceparent, mixRequest, routeSpecs } from '../bench/r
 import { trafficMix } from '@lab/load';
 import { configFromArgs } from '../bench/main.ts';
 import { attribute, frameOwner } from '../bench/profile.ts';
-import { renderReport } from '../bench/report.ts';
+import { renderReport, renderSamplingTable } from '../bench/report.ts';
 import { chartBars, renderChart } from '../bench/chart.ts';
 import { runBenchmark, modes } from '../bench/run.ts';
 import { startBareServer } from '../bench/processes.ts';
@@ -95,6 +95,19 @@ test('the chart draws one bar per route and sampling from the reports, whiskers 
   for (const label of ['0.50', '0.97', '0.80', '1.00', 'cached-read', 'mix', '100% of traces recorded', '1% of traces recorded']) assert.ok(svg.includes(`>${label}<`), label);
   // The 1.30 whisker is above the 1.0 line: the scale grows to hold it.
   assert.ok(!svg.includes('NaN'));
+});
+
+test('the sampling table puts each route\'s shares recorded side by side', () => {
+  const mode = (rps: number, cpu: number) => ({ requestsPerSecond: rps, latencyP50Ms: 1, latencyP99Ms: 4, serverCpuMicrosPerRequest: cpu });
+  const report = (traceSamplePercent: number, ratio: number) =>
+    ({
+      config: { traceSamplePercent },
+      summary: [{ route: 'cached-read', byMode: { 'telemetry-on': mode(500, 120), 'telemetry-off': mode(1000, 60), 'bare-node-http': mode(2000, 30) }, pairedOnOff: { median: ratio, min: ratio, max: ratio, rounds: 3 }, cpuPerRequestOnOff: 2 }],
+    }) as unknown as BenchReport;
+  const text = renderSamplingTable([report(100, 0.5), report(1, 0.95)]);
+  assert.match(text, /\| cached-read \| 100% +\| 50\.0% \(50\.0% to 50\.0%\)/);
+  assert.match(text, /\| cached-read \| 1% +\| 95\.0% /);
+  assert.match(text, /120 \/ 60 \(×2\.00\)/);
 });
 
 test('profile attribution groups self time by package', () => {
