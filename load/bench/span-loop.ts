@@ -5,7 +5,7 @@
  * instrumentation makes it, ended into a BatchSpanProcessor with the SDK's defaults (512 per export) whose exporter serialises each batch with
  * the OTLP protobuf serialiser (`serialize`), drops it (`batch`), or no processor at all (`spans`). Prints the
  * CPU per request. It loads the SDK of the checkout it runs in: to A/B an SDK patch, run it in both checkouts,
- * alternating, on a quiet machine (load/BENCHMARKS.md, issue 13).
+ * alternating, on a quiet machine (issue 13; load/BENCHMARKS.md as of commit 0a89f23).
  */
 import { context, defaultTextMapGetter, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';

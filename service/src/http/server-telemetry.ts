@@ -41,7 +41,7 @@ const webHeadersGetter: TextMapGetter<Headers> = {
 /**
  * The SERVER span and the HTTP server metrics of every request, per the stable HTTP semantic conventions.
  *
- * Written for the hot path (it replaced @hono/otel, measured in load/BENCHMARKS.md): the incoming
+ * Written for the hot path (it replaced @hono/otel, measured in load/BENCHMARKS.md as of commit 0a89f23): the incoming
  * `traceparent` is read from Node's header object, the route is resolved once, and the attributes that
  * only a recorded span carries are computed only when the sampler kept the span.
  *
