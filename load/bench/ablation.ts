@@ -1,13 +1,12 @@
 /**
  * `npm run bench:ablation -w load -- [--route cached-read] [--duration 5] [--rounds 5]`
  * Where does the telemetry cost go? Starts one service per variant (telemetry off, fully on, and on with one
- * part switched off through standard OTEL_* variables, the span pipeline swapped or cut at one stage), all at
+ * part switched off through standard OTEL_* variables), all at
  * once against the same Postgres and Redis, and measures them in rotating order round after round, so drift
  * on a shared machine hits every variant alike.
  * Reports the median server CPU per request and throughput of each.
  */
 import autocannon from 'autocannon';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runMigrationsProcess, type RunningService, startPostgres, startRedis, startService } from '@lab/service/testing';
 import { autocannonRequests, benchRoutes, type BenchRoute } from './routes.ts';
@@ -33,14 +32,6 @@ export const variantCatalog: readonly Variant[] = [
   { name: 'sampler-always-off', env: { ...base, OTEL_TRACES_SAMPLER: 'always_off' } },
   { name: 'no-metric-export', env: { ...base, OTEL_METRICS_EXPORTER: 'none' } },
   { name: 'no-log-export', env: { ...base, OTEL_LOGS_EXPORTER: 'none' } },
-  // Spans kept until their batch is serialised (the SDK's BatchSpanProcessor) instead of encoded when they end.
-  { name: 'sdk-batch-pipeline', env: { ...base, SPAN_PIPELINE: 'sdk-batch' } },
-  // The span pipeline cut at one stage (probes/span-pipeline-cut.cjs): made but not processed, encoded but not
-  // built into requests, requests built but not sent.
-  ...(['at-processor', 'before-request', 'before-send'] as const).map((cut) => ({
-    name: `cut-${cut}`,
-    env: { ...base, NODE_OPTIONS: `--require ${join(__dirname, 'probes', 'span-pipeline-cut.cjs')}`, LAB_SPAN_PIPELINE_CUT: cut },
-  })),
   { name: 'no-export', env: { ...base, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' } },
   // Candidate mitigations, all standard SDK variables:
   { name: 'head-sampling-10pct', env: { ...base, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
@@ -51,7 +42,6 @@ export const variantCatalog: readonly Variant[] = [
   { name: 'batch-256', env: { ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '256' } },
   { name: 'batch-512', env: { ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512' } },
   { name: 'batch-1024', env: { ...base, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1024' } },
-  { name: 'sdk-batch-pipeline-512', env: { ...base, SPAN_PIPELINE: 'sdk-batch', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512' } },
   // How much of the cost is the young generation's garbage collection: a larger nursery scavenges less often.
   { name: 'off-semi-space-64', env: { OTEL_SDK_DISABLED: 'true', NODE_OPTIONS: '--max-semi-space-size=64' } },
   { name: 'on-semi-space-64', env: { ...base, NODE_OPTIONS: '--max-semi-space-size=64' } },

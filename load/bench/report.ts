@@ -14,7 +14,7 @@ export function table(header: string[], rows: string[][]): string {
 /** The human-readable summary: a Markdown table (pasteable into BENCHMARKS.md) and the span/memory lines. */
 export function renderReport(report: BenchReport): string {
   const rows = report.summary.flatMap((s) =>
-    modes.map((mode) => [
+    modes.filter((mode) => s.route !== 'mix' || mode !== 'bare-node-http').map((mode) => [
       s.route,
       mode,
       fmt(s.byMode[mode].requestsPerSecond),
@@ -36,10 +36,33 @@ export function renderReport(report: BenchReport): string {
     `Server CPU per request, on/off: ${report.summary.map((s) => `${s.route} ×${fmt(s.cpuPerRequestOnOff, 2)}`).join(', ')}`,
     `Spans per request (calibrated): ${Object.entries(report.spansPerRequest).map(([r, n]) => `${r} ${n}`).join(', ')}`,
     `Spans: expected ${spans.expected}, received ${spans.received}, dropped ${spans.dropped} (${pct(spans.expected > 0 ? spans.dropped / spans.expected : 0)}); SDK-reported queue drops ${spans.droppedReportedBySdk}`,
-    `SERVER spans by route: ${report.summary.map((s) => `${s.route} ${s.serverSpans.received}/${s.serverSpans.requests}`).join(', ')}`,
+    `SERVER spans by route: ${report.summary.flatMap((s) => (s.serverSpans ? [`${s.route} ${s.serverSpans.received}/${s.serverSpans.requests}`] : [])).join(', ')}`,
     `Peak RSS (VmHWM): telemetry-on ${fmt(report.peakRssMiB['telemetry-on'], 1)} MiB, telemetry-off ${fmt(report.peakRssMiB['telemetry-off'], 1)} MiB, bare ${fmt(report.peakRssMiB['bare-node-http'], 1)} MiB`,
     '',
     'Targets (issue 13):',
     table(['target', 'measured', 'met'], targetChecks(report).map((c) => [c.target, c.measured, c.met ? 'yes' : 'NO'])),
   ].join('\n');
+}
+
+/** Several samplings side by side: per route and share recorded, throughput on/off paired by round and CPU per request. */
+export function renderSamplingTable(reports: readonly BenchReport[]): string {
+  const rows = reports[0]!.summary.flatMap((first) =>
+    reports.flatMap((report) => {
+      const s = report.summary.find((x) => x.route === first.route);
+      if (!s) return [];
+      const on = s.byMode['telemetry-on'];
+      const off = s.byMode['telemetry-off'];
+      return [
+        [
+          s.route,
+          `${report.config.traceSamplePercent}%`,
+          `${pct(s.pairedOnOff.median)} (${pct(s.pairedOnOff.min)} to ${pct(s.pairedOnOff.max)})`,
+          `${fmt(on.requestsPerSecond)} / ${fmt(off.requestsPerSecond)}`,
+          `${fmt(on.serverCpuMicrosPerRequest)} / ${fmt(off.serverCpuMicrosPerRequest)} (×${fmt(s.cpuPerRequestOnOff, 2)})`,
+          `${fmt(on.latencyP99Ms, 1)} / ${fmt(off.latencyP99Ms, 1)}`,
+        ],
+      ];
+    }),
+  );
+  return table(['route', 'traces recorded', 'throughput on/off, paired by round: median (range)', 'req/s on / off (medians)', 'server CPU µs/req on / off', 'p99 ms on / off'], rows);
 }

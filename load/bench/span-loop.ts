@@ -2,10 +2,10 @@
  * `node --import tsx bench/span-loop.ts [--stage spans|batch|serialize] [--requests 100000]`
  * The SDK's cost for the cached read's two spans in a tight loop, without the service: W3C extract of an edge
  * traceparent, a SERVER span with the attributes server-telemetry.ts sets, a CLIENT child as the ioredis
- * instrumentation makes it, ended into a BatchSpanProcessor of 128 whose exporter serialises each batch with
+ * instrumentation makes it, ended into a BatchSpanProcessor with the SDK's defaults (512 per export) whose exporter serialises each batch with
  * the OTLP protobuf serialiser (`serialize`), drops it (`batch`), or no processor at all (`spans`). Prints the
  * CPU per request. It loads the SDK of the checkout it runs in: to A/B an SDK patch, run it in both checkouts,
- * alternating, on a quiet machine (load/BENCHMARKS.md, issue 13).
+ * alternating, on a quiet machine (issue 13; load/BENCHMARKS.md as of commit 0a89f23).
  */
 import { context, defaultTextMapGetter, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   if (!(requests > 0)) throw new Error('--requests must be a positive number');
   const tally = { spans: 0, bytes: 0 };
   const provider = new TracerProvider({
-    spanProcessors: stage === 'spans' ? [] : [new BatchSpanProcessor({ exporter: exporterFor(stage, tally), maxExportBatchSize: 128, maxQueueSize: 2048, scheduledDelayMillis: 5000 })],
+    spanProcessors: stage === 'spans' ? [] : [new BatchSpanProcessor({ exporter: exporterFor(stage, tally) })],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   trace.setGlobalTracerProvider(provider);

@@ -4,3 +4,5 @@ export { k6Scripts, k6ScriptDir, scenarioScriptPath, type K6Script } from './scr
 export { k6Invocation, prometheusRemoteWriteEnv, type K6Invocation, type K6InvocationArgs } from './invocation';
 export { k6Image } from './image';
 export { plannedDurationSeconds } from './planned-duration';
+export { trafficMix, type MixAction } from '../k6/lib/traffic-mix';
+export { chooseWeighted } from '../k6/lib/choose';

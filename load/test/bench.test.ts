@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { median, onOffRatio, pairedRatios, sdkReportedSpanDrops, spanAccount } from '../bench/stats.ts';
-import { benchRoutes, edgeTraceparent, routeSpecs } from '../bench/routes.ts';
+import { benchRoutes, edgeTraceparent, mixRequest, routeSpecs } from '../bench/routes.ts';
+import { trafficMix } from '@lab/load';
 import { configFromArgs } from '../bench/main.ts';
 import { attribute, frameOwner } from '../bench/profile.ts';
-import { renderReport } from '../bench/report.ts';
+import { renderReport, renderSamplingTable } from '../bench/report.ts';
+import { chartBars, renderChart } from '../bench/chart.ts';
 import { runBenchmark, modes } from '../bench/run.ts';
 import { startBareServer } from '../bench/processes.ts';
 import { targetChecks } from '../bench/targets.ts';
@@ -33,7 +35,29 @@ test('bench requests: fresh idempotency keys and bodies each time, the right met
   assert.notEqual(order[0]!.headers['idempotency-key'], order[1]!.headers['idempotency-key']);
   assert.deepEqual(Object.keys(JSON.parse(order[0]!.body!)).sort(), ['itemId', 'quantity']);
   assert.match(routeSpecs['cached-read'].request([7]).path, /^\/api\/items\/7$/);
-  assert.equal(routeSpecs['item-write'].method, 'POST');
+  assert.equal(routeSpecs['item-write'].request([1]).method, 'POST');
+});
+
+test('the mix route sends the k6 load-test mix with its own weights', () => {
+  const draws = 20_000;
+  const counts = new Map<string, number>();
+  const kinds = new Set<string>();
+  for (let i = 0; i < draws; i++) {
+    const request = mixRequest([1, 2, 3]);
+    counts.set(request.action, (counts.get(request.action) ?? 0) + 1);
+    kinds.add(`${request.method} ${request.path.replace(/\d+$/, ':id').replace(/\?.*/, '')}`);
+    const expected = { cachedRead: /^GET \/api\/items\/\d+$/, listPage: /^GET \/api\/items\?limit=20$/, itemWrite: /^(POST \/api\/items|PATCH \/api\/items\/\d+)$/, order: /^POST \/api\/orders$/, simulate: /^GET \/simulate\/(latency|error)\?/ }[request.action];
+    assert.match(`${request.method} ${request.path}`, expected);
+  }
+  const total = Object.values(trafficMix).reduce((sum, w) => sum + w, 0);
+  for (const [action, weight] of Object.entries(trafficMix)) {
+    const share = (counts.get(action) ?? 0) / draws;
+    assert.ok(Math.abs(share - weight / total) < 0.015, `${action}: ${share} of draws, weight ${weight / total}`);
+  }
+  assert.deepEqual([...kinds].sort(), ['GET /api/items', 'GET /api/items/:id', 'GET /simulate/error', 'GET /simulate/latency', 'PATCH /api/items/:id', 'POST /api/items', 'POST /api/orders']);
+  // Some orders replay a recent key, as the k6 mix's do.
+  const keys = Array.from({ length: 2_000 }, () => mixRequest([1], 0.9)).map((r) => r.headers['idempotency-key']);
+  assert.ok(new Set(keys).size < keys.length, 'no order replayed a key');
 });
 
 test('bench CLI arguments are validated', () => {
@@ -46,6 +70,44 @@ test('bench CLI arguments are validated', () => {
   assert.equal(config.traceSamplePercent, 100);
   assert.equal(configFromArgs(['--sample-percent', '10']).config.traceSamplePercent, 10);
   assert.throws(() => configFromArgs(['--sample-percent', '150']), /--sample-percent/);
+  const several = configFromArgs(['--sample-percent', '100,10,1', '--chart', 'x.svg']);
+  assert.deepEqual(several.samplePercents, [100, 10, 1]);
+  assert.match(several.chart ?? '', /\/x\.svg$/);
+  assert.throws(() => configFromArgs(['--sample-percent', '100,']), /--sample-percent/);
+});
+
+test('the chart draws one bar per route and sampling from the reports, whiskers at the rounds\' range', () => {
+  const report = (traceSamplePercent: number, ratios: Record<string, [number, number, number]>) =>
+    ({
+      config: { traceSamplePercent },
+      summary: Object.entries(ratios).map(([route, [median, min, max]]) => ({ route, pairedOnOff: { median, min, max, rounds: 3 } })),
+    }) as unknown as BenchReport;
+  const reports = [report(100, { 'cached-read': [0.5, 0.4, 0.6], mix: [0.8, 0.7, 0.9] }), report(1, { 'cached-read': [0.97, 0.9, 1.3], mix: [1, 0.95, 1.05] })];
+  assert.deepEqual(
+    chartBars(reports).map((b) => [b.route, b.samplePercent, b.median]),
+    [['cached-read', 100, 0.5], ['cached-read', 1, 0.97], ['mix', 100, 0.8], ['mix', 1, 1]],
+  );
+  const svg = renderChart(reports, 'a <title> & more');
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.ok(svg.includes('a &lt;title&gt; &amp; more'));
+  // Four bars (the background and legend swatches are the other rects), labelled with their medians.
+  assert.equal((svg.match(/<rect [^>]*fill-opacity="0.8"/g) ?? []).length, 4 + 2);
+  for (const label of ['0.50', '0.97', '0.80', '1.00', 'cached-read', 'mix', '100% of traces recorded', '1% of traces recorded']) assert.ok(svg.includes(`>${label}<`), label);
+  // The 1.30 whisker is above the 1.0 line: the scale grows to hold it.
+  assert.ok(!svg.includes('NaN'));
+});
+
+test('the sampling table puts each route\'s shares recorded side by side', () => {
+  const mode = (rps: number, cpu: number) => ({ requestsPerSecond: rps, latencyP50Ms: 1, latencyP99Ms: 4, serverCpuMicrosPerRequest: cpu });
+  const report = (traceSamplePercent: number, ratio: number) =>
+    ({
+      config: { traceSamplePercent },
+      summary: [{ route: 'cached-read', byMode: { 'telemetry-on': mode(500, 120), 'telemetry-off': mode(1000, 60), 'bare-node-http': mode(2000, 30) }, pairedOnOff: { median: ratio, min: ratio, max: ratio, rounds: 3 }, cpuPerRequestOnOff: 2 }],
+    }) as unknown as BenchReport;
+  const text = renderSamplingTable([report(100, 0.5), report(1, 0.95)]);
+  assert.match(text, /\| cached-read \| 100% +\| 50\.0% \(50\.0% to 50\.0%\)/);
+  assert.match(text, /\| cached-read \| 1% +\| 95\.0% /);
+  assert.match(text, /120 \/ 60 \(×2\.00\)/);
 });
 
 test('profile attribution groups self time by package', () => {
@@ -81,7 +143,7 @@ test('issue 13 targets are read off the report: throughput floor by share record
   });
   const report = (share: number, paired: number, onCpu: number, p99: number, dropped: number, rssOn: number) =>
     ({
-      config: { traceSamplePercent: share },
+      config: { traceSamplePercent: share, routes: ['cached-read'] },
       summary: [
         { route: 'cached-read', byMode: byMode(onCpu, p99), pairedOnOff: { median: paired, min: paired, max: paired, rounds: 3 }, cpuPerRequestOnOff: onCpu / 100 } as unknown as RouteSummary,
       ],
@@ -131,11 +193,14 @@ test('a short benchmark run measures every route in every mode and accounts for 
     logLevel: 'warn',
     traceSamplePercent: 100,
   });
-  assert.equal(report.measurements.length, benchRoutes.length * modes.length);
+  // Every route in every mode, but the mix against the bare ceiling (it cannot serve the mix's writes).
+  assert.equal(report.measurements.length, benchRoutes.length * modes.length - 1);
   for (const m of report.measurements) {
     const where = `${m.route} ${m.mode}`;
     assert.ok(m.completed > 0, `${where}: no request completed`);
-    assert.equal(m.non2xx, 0, `${where}: non-2xx answers`);
+    // The mix's /simulate/error?rate=0.05 answers 500 on purpose (5% of 2.5% of its requests).
+    if (m.route === 'mix') assert.ok(m.non2xx <= m.completed * 0.02, `${where}: ${m.non2xx} non-2xx answers`);
+    else assert.equal(m.non2xx, 0, `${where}: non-2xx answers`);
     assert.equal(m.errors, 0, `${where}: connection errors`);
     assert.ok(m.requestsPerSecond > 0 && m.latencyP99Ms >= m.latencyP50Ms, where);
     assert.ok(m.serverCpuMicrosPerRequest > 0, `${where}: server CPU not measured`);
@@ -143,15 +208,20 @@ test('a short benchmark run measures every route in every mode and accounts for 
   for (const summary of report.summary) {
     assert.ok(Number.isFinite(summary.onOffRatio) && summary.onOffRatio > 0, summary.route);
     assert.equal(summary.pairedOnOff.rounds, 1, summary.route);
+    if (summary.route === 'mix') continue;
     assert.ok(summary.byMode['bare-node-http'].requestsPerSecond > summary.byMode['telemetry-off'].requestsPerSecond, `${summary.route}: the bare handler is the ceiling`);
-    assert.ok(summary.serverSpans.received >= summary.serverSpans.requests, `${summary.route}: SERVER spans missing`);
+    assert.ok(summary.serverSpans && summary.serverSpans.received >= summary.serverSpans.requests, `${summary.route}: SERVER spans missing`);
   }
   // A request makes its SERVER span and at least one CLIENT span (Redis or SQL).
   for (const route of benchRoutes) assert.ok((report.spansPerRequest[route] ?? 0) >= 2, `${route}: ${report.spansPerRequest[route]} spans per request`);
   assert.ok(report.spans.received > 0);
-  assert.equal(report.spans.dropped, 0, `spans dropped at low load: ${JSON.stringify(report.spans)}`);
+  assert.equal(report.spans.droppedReportedBySdk, 0, `the SDK dropped spans at low load: ${JSON.stringify(report.spans)}`);
+  // The mix's spans per request are a mean over its calibration draws: the expected count is an estimate.
+  assert.ok(report.spans.dropped <= report.spans.expected * 0.05, `spans missing at low load: ${JSON.stringify(report.spans)}`);
   for (const m of modes) assert.ok(report.peakRssMiB[m] > 10, `${m}: peak RSS not read`);
   const text = renderReport(report);
   for (const route of benchRoutes) assert.ok(text.includes(route));
+  const svg = renderChart([report], 'short run');
+  for (const route of benchRoutes) assert.ok(svg.includes(`>${route}<`), `${route} missing from the chart`);
   assert.doesNotThrow(() => JSON.parse(JSON.stringify(report)));
 });

@@ -60,15 +60,6 @@ const environmentSchema = z.object({
   OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['grpc', 'http/protobuf', 'http/json']).optional(),
   OTEL_TRACES_SAMPLER: z.enum(samplers).optional(),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
-  OTEL_TRACES_EXPORTER: z.string().trim().min(1).optional(),
-  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['grpc', 'http/protobuf', 'http/json']).optional(),
-  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(0).max(3_600_000).optional(),
-  OTEL_BSP_EXPORT_TIMEOUT: positiveInt(3_600_000).optional(),
-  OTEL_BSP_MAX_QUEUE_SIZE: positiveInt(1_000_000).optional(),
-  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: positiveInt(1_000_000).optional(),
-  // How finished spans reach the OTLP exporter (telemetry/span-pipeline.ts): encoded when they end (the
-  // default, for http/protobuf), or the SDK's BatchSpanProcessor, kept for comparison and for other protocols.
-  SPAN_PIPELINE: z.enum(['encode-on-end', 'sdk-batch']).default('encode-on-end'),
   // Feature flags for the failure lab (faults/flag-provider.ts), named as @openfeature/flagd-provider 0.16
   // reads them. With neither FLAGD_HOST nor FLAGD_OFFLINE_FLAG_SOURCE_PATH no provider is set and every
   // flag is its default: no fault.

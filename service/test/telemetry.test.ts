@@ -364,33 +364,75 @@ describe('health probes', () => {
   });
 });
 
-describe('the span pipeline', () => {
-  for (const pipeline of ['encode-on-end', 'sdk-batch'] as const) {
-    it(`${pipeline}: sends what its batch still holds when the process is stopped`, async () => {
-      const held = await startService({
-        databaseUrl: postgres.url,
-        redisUrl: redis.url,
-        otlpEndpoint: receiver.endpoint,
-        // Nothing leaves before the shutdown: the batch neither fills nor times out.
-        extra: { SPAN_PIPELINE: pipeline, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_BSP_SCHEDULE_DELAY: '600000', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1000' },
-      });
-      try {
-        const traceIds: string[] = [];
-        for (let i = 0; i < 3; i++) {
-          const { traceparent, traceId } = newTraceparent();
-          assert.equal((await held.fetch('/api/items?limit=1', { headers: { traceparent } })).status, 200);
-          traceIds.push(traceId);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        assert.deepEqual(traceIds.flatMap((id) => receiver.trace(id)), [], 'spans left before the batch was due');
-        assert.equal(await held.stop(), 0);
-        for (const traceId of traceIds) {
-          const server = serverSpan(receiver.trace(traceId));
-          assert.equal(server?.name, 'GET /api/items', `trace ${traceId} lost at shutdown`);
-        }
-      } finally {
-        await held.stop();
-      }
+describe('the span pipeline (the SDK\'s BatchSpanProcessor, configured by OTEL_BSP_* as the SDK reads them)', () => {
+  it('sends what its batch still holds when the process is stopped', async () => {
+    const held = await startService({
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      otlpEndpoint: receiver.endpoint,
+      // Nothing leaves before the shutdown: the batch neither fills nor times out.
+      extra: { OTEL_BSP_SCHEDULE_DELAY: '600000', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1000' },
     });
-  }
+    try {
+      const traceIds: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const { traceparent, traceId } = newTraceparent();
+        assert.equal((await held.fetch('/api/items?limit=1', { headers: { traceparent } })).status, 200);
+        traceIds.push(traceId);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.deepEqual(traceIds.flatMap((id) => receiver.trace(id)), [], 'spans left before the batch was due');
+      assert.equal(await held.stop(), 0);
+      for (const traceId of traceIds) {
+        const server = serverSpan(receiver.trace(traceId));
+        assert.equal(server?.name, 'GET /api/items', `trace ${traceId} lost at shutdown`);
+      }
+    } finally {
+      await held.stop();
+    }
+  });
+
+  it('exports a batch as soon as OTEL_BSP_MAX_EXPORT_BATCH_SIZE spans have ended, long before the delay', async () => {
+    const small = await startService({
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      otlpEndpoint: receiver.endpoint,
+      extra: { OTEL_BSP_SCHEDULE_DELAY: '600000', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2' },
+    });
+    try {
+      const { traceparent, traceId } = newTraceparent();
+      // A list page makes a SERVER span and at least one SQL span: a full batch of two.
+      assert.equal((await small.fetch('/api/items?limit=1', { headers: { traceparent } })).status, 200);
+      await receiver.waitFor('a batch of two spans sent before the ten-minute delay', () => (receiver.trace(traceId).length > 0 ? true : undefined));
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('sends the SDK\'s own metrics (otel.sdk.span.*, otel.sdk.processor.span.*) with OTEL_NODE_EXPERIMENTAL_SDK_METRICS=true, and none without', async () => {
+    const own = await new OtlpReceiver().start();
+    const withSelfMetrics = await startService({
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      otlpEndpoint: own.endpoint,
+      extra: { OTEL_NODE_EXPERIMENTAL_SDK_METRICS: 'true', OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=self-metrics' },
+    });
+    try {
+      const { traceparent } = newTraceparent();
+      assert.equal((await withSelfMetrics.fetch('/api/items?limit=1', { headers: { traceparent } })).status, 200);
+      const processed = await own.waitFor('otel.sdk.processor.span.processed from the BatchSpanProcessor', () =>
+        own.metrics.find((m) => m.name === 'otel.sdk.processor.span.processed' && m.dataPoints.some((p) => (p.value ?? 0) > 0)),
+      );
+      assert.equal(processed.scope, '@opentelemetry/sdk-trace');
+      assert.equal(processed.resource['service.instance.id'], 'self-metrics');
+      await own.waitFor('otel.sdk.span.started', () => own.metrics.find((m) => m.name === 'otel.sdk.span.started'));
+      await own.waitFor('otel.sdk.processor.span.queue.capacity', () => own.metrics.find((m) => m.name === 'otel.sdk.processor.span.queue.capacity'));
+    } finally {
+      await withSelfMetrics.stop();
+      await own.stop();
+    }
+    // The shared service runs without the variable: its metrics have been arriving since the first test.
+    assert.ok(receiver.metrics.length > 0);
+    assert.deepEqual(receiver.metrics.filter((m) => m.name.startsWith('otel.sdk.')).map((m) => m.name), []);
+  });
 });

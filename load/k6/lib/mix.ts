@@ -1,23 +1,9 @@
 import { chooseWeighted } from './choose.ts';
+import { trafficMix } from './traffic-mix.ts';
 import { idempotencyKey } from './random.ts';
 import { createItem, createOrder, listItems, readItem, simulateError, simulateLatency, updateItem, type Id } from './shop.ts';
 import type { Target } from './target.ts';
 import http from 'k6/http';
-
-/**
- * The realistic traffic mix shared by load-test, spike and soak: mostly cached item reads, then list pages,
- * orders (with idempotency keys, a few of them replays) and item writes, and a trickle of /simulate/* traffic
- * so the failure panels are never flat.
- */
-export const trafficMix = {
-  cachedRead: 55,
-  listPage: 18,
-  itemWrite: 10,
-  order: 12,
-  simulate: 5,
-} as const;
-
-export type MixAction = keyof typeof trafficMix;
 
 /** Items created in setup(): enough stock that orders never hit 409 by exhaustion. */
 export interface ItemPool {

@@ -17,7 +17,6 @@ import { routePath } from 'hono/route';
 import { httpDurationBucketBoundaries, serviceMetrics } from '../telemetry/metric-names';
 import { ObservedTally } from '../telemetry/observed-tally';
 import { withSpanProfile } from '../telemetry/profiling/span-profiles';
-import { urlParts } from '../telemetry/url-parts';
 
 const scope = '@lab/service/http';
 
@@ -42,7 +41,7 @@ const webHeadersGetter: TextMapGetter<Headers> = {
 /**
  * The SERVER span and the HTTP server metrics of every request, per the stable HTTP semantic conventions.
  *
- * Written for the hot path (it replaced @hono/otel, measured in load/BENCHMARKS.md): the incoming
+ * Written for the hot path (it replaced @hono/otel, measured in load/BENCHMARKS.md as of commit 0a89f23): the incoming
  * `traceparent` is read from Node's header object, the route is resolved once, and the attributes that
  * only a recorded span carries are computed only when the sampler kept the span.
  *
@@ -103,18 +102,19 @@ export function serverTelemetry(options: { dropsUnsampledRemoteParents: boolean 
       const errorType = status >= 500 ? errorTypeOf(failure, status) : undefined;
       if (recording) {
         span.updateName(route ? `${method} ${route}` : method);
-        const url = urlParts(c.req.url);
+        // c.req.url is the WHATWG serialisation @hono/node-server builds from the request target and Host.
+        const url = new URL(c.req.url);
         const attributes: Attributes = {
           'http.route': route,
           'http.response.status_code': status,
-          'url.path': url.path,
+          'url.path': url.pathname,
           'url.scheme': scheme,
           'server.address': url.hostname,
           'server.port': Number(url.port) || (scheme === 'https' ? 443 : 80),
           'user_agent.original': nodeHeaders ? nodeHeaders['user-agent'] : c.req.header('user-agent'),
           'network.peer.address': (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress,
         };
-        if (url.query) attributes['url.query'] = url.query;
+        if (url.search) attributes['url.query'] = url.search.slice(1);
         if (errorType) attributes['error.type'] = errorType;
         span.setAttributes(attributes);
         // Client errors (4xx) are answered on purpose: they leave the server span unset, per the conventions.

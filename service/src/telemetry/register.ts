@@ -8,7 +8,7 @@ import { startTelemetry } from './sdk';
 
 // Validate the environment here too: a bad OTEL_* value stops start-up with a message naming it.
 const config = loadOrExit(loadConfig);
-if (!config.OTEL_SDK_DISABLED) startTelemetry(config);
+if (!config.OTEL_SDK_DISABLED) startTelemetry();
 // Profiling starts with the process (off without PYROSCOPE_SERVER_ADDRESS), so start-up is in the first window.
 const profiling = profilingSettings(config);
 if (profiling) {

@@ -2,24 +2,20 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import type { Config } from '../config';
-import { sdkSpanBatchSize, spanProcessorsFor } from './span-pipeline';
 
 let sdk: NodeSDK | undefined;
 
 /**
  * Starts the OpenTelemetry SDK. Exporters, protocol (http/protobuf by default, http/json, grpc), endpoint,
- * sampler, resource and intervals all come from the standard OTEL_* variables, so operators tune it without
- * code. Batching bounds memory: when the collector is unreachable, spans and logs beyond the queue are
+ * sampler, resource, intervals and span batching (the SDK's BatchSpanProcessor, `OTEL_BSP_*`) all come from the
+ * standard OTEL_* variables, read by the SDK itself, so operators tune it without code and every variable means
+ * what the SDK documents; `OTEL_NODE_EXPERIMENTAL_SDK_METRICS=true` adds the SDK's own metrics
+ * (`otel.sdk.span.*`, `otel.sdk.processor.span.*`, ...). Batching bounds memory: when the collector is unreachable, spans and logs beyond the queue are
  * dropped, never buffered without limit, and export never sits on a request's path.
  */
-export function startTelemetry(config: Config): void {
+export function startTelemetry(): void {
   if (sdk) return;
-  const spanProcessors = spanProcessorsFor(config);
-  // The SDK's own BatchSpanProcessor, when it builds one, reads its batch size from the environment.
-  if (!spanProcessors) process.env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ??= String(sdkSpanBatchSize);
   sdk = new NodeSDK({
-    ...(spanProcessors ? { spanProcessors } : {}),
     instrumentations: [
       new IORedisInstrumentation({
         // Keep the full command out of the span: values may be whole cached documents.
