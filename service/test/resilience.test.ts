@@ -418,4 +418,25 @@ describe('the connection a shutdown closes after its last answer', () => {
     assert.equal(await exitCode, 0);
     assert.equal(draining.logLines.filter((line) => line['url.path'] === crossed).length, 0, 'the crossed request was not processed');
   });
+
+  it('answers the first of two pipelined requests with Connection: close and processes not the second', async () => {
+    const draining = await startService({ databaseUrl: postgres.url, redisUrl: redis.url });
+    const connection = rawConnection(draining.baseUrl, { halfOpen: true });
+    connection.send('/health/live');
+    assert.match(await connection.response(1), /^200 [^]*connection: keep-alive/i);
+    const exitCode = draining.stop('SIGTERM');
+    await sleep(300);
+    // Two requests in a row on the same connection, before the first is answered (HTTP/1.1 pipelining).
+    const [first, second] = ['/api/items/987654320', '/api/items/987654321'];
+    connection.socket.write([first, second].map((path) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`).join(''));
+    assert.match(await connection.response(2), /^404 [^]*connection: close/i);
+    await connection.ended;
+    await sleep(200);
+    connection.socket.end();
+    assert.equal(await connection.closed, undefined, 'the connection ends without a reset');
+    assert.equal(await exitCode, 0);
+    const paths = draining.logLines.map((line) => line['url.path']);
+    assert.ok(paths.includes(first), 'the first request was processed');
+    assert.ok(!paths.includes(second), 'the second was not: its answer could never have been sent');
+  });
 });

@@ -41,36 +41,50 @@ export interface ClosingConnections {
  */
 export function closingConnections(linger = lingerMs): ClosingConnections {
   const inFlight = new Set<ServerResponse>();
-  /** Connections whose last answer has been written: lingering, or gone. */
-  const answeredLast = new WeakSet<Socket>();
+  /**
+   * Connections whose last answer is decided: no request after it is processed (a pipelining client may have
+   * sent one already). Once that answer is written the connection lingers, then is gone.
+   */
+  const lastDecided = new WeakSet<Socket>();
   let closing = false;
   let server: Server | undefined;
 
+  const markLast = (response: ServerResponse) => {
+    response.shouldKeepAlive = false;
+    lastDecided.add(response.req.socket);
+  };
+
   const lingeringClose = (socket: Socket) => {
-    answeredLast.add(socket);
-    if (socket.destroyed) return;
+    lastDecided.add(socket);
+    if (socket.destroyed || socket.writableEnded) return;
     // FIN once the answer has gone. The socket stays readable (the HTTP server's sockets allow half-open
-    // connections), so the client's FIN, or the linger's end, is what closes it.
+    // connections), so the client's FIN, or the linger's end, is what closes it. The linger counts from the
+    // moment the answer has been handed to the kernel, as Node's own close waits for it: a client still reading
+    // a long answer is not cut off.
     socket.end();
-    const dropped = setTimeout(() => socket.destroy(), linger);
-    dropped.unref();
-    socket.once('close', () => clearTimeout(dropped));
+    socket.once('finish', () => {
+      const dropped = setTimeout(() => socket.destroy(), linger);
+      dropped.unref();
+      socket.once('close', () => clearTimeout(dropped));
+    });
   };
 
   const gate = (app: RequestListener): RequestListener => (request: IncomingMessage, response: ServerResponse) => {
-    if (answeredLast.has(request.socket)) {
-      // RFC 9112 §9.6: no further request is processed after the answer that closed the connection; its
-      // bytes are read, so the client's FIN, not a reset, ends the connection.
+    if (lastDecided.has(request.socket)) {
+      // RFC 9112 §9.6: no request after the answer that closes the connection is processed; its bytes are
+      // read, so the client's FIN, not a reset, ends the connection.
       request.resume();
       return;
     }
-    if (closing) response.shouldKeepAlive = false;
+    if (closing) markLast(response);
     inFlight.add(response);
     response.once('close', () => inFlight.delete(response));
     app(request, response);
   };
 
-  const createServer = ((options: ServerOptions, app: RequestListener) => {
+  const createServer = ((...args: [ServerOptions, RequestListener] | [RequestListener] | []) => {
+    const [options, app] = typeof args[0] === 'function' ? [{}, args[0]] : [args[0] ?? {}, args[1]];
+    if (app === undefined) throw new Error('closingConnections: createServer needs the request listener');
     const created = createHttpServer(options, gate(app));
     created.on('connection', (socket: Socket) => {
       // The HTTP server calls this when the answer marked as the connection's last has been written.
@@ -91,8 +105,11 @@ export function closingConnections(linger = lingerMs): ClosingConnections {
     closeAfterEachResponse() {
       if (closing) return;
       closing = true;
-      // Requests taken before shutdown and not yet answered: their answers say Connection: close too.
-      for (const response of inFlight) if (!response.headersSent) response.shouldKeepAlive = false;
+      // Requests taken before shutdown and not yet answered: the newest on each connection (a pipelining client
+      // may have several queued) gets the last answer, Connection: close; the ones before it are answered first.
+      const newestPerConnection = new Map<Socket, ServerResponse>();
+      for (const response of inFlight) newestPerConnection.set(response.req.socket, response);
+      for (const response of newestPerConnection.values()) if (!response.headersSent) markLast(response);
     },
     stopListening() {
       // http.Server#close() would also close every idle connection at once (closeIdleConnections), racing a
