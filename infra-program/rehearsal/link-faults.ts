@@ -79,7 +79,7 @@ export async function startLinkFaults(dir: string, upstreams: Readonly<Record<Fa
       }
       await waitFor('Toxiproxy to hold the declared link faults', () => toxiproxyHolds(wanted), controller);
     },
-  async stop() {
+    async stop() {
       await controller.stop();
       await toxiproxy.stop();
     },

@@ -35,6 +35,29 @@ describe('rfc3339FromPostgres', () => {
     }
   });
 
+  it('reads ISO text through the service\'s connection options even from a database set to another DateStyle', async () => {
+    const admin = postgres(server.url, { max: 1, onnotice: () => undefined });
+    const database = (await admin<[{ name: string }]>`select current_database() as name`)[0]!.name;
+    await admin.unsafe(`alter database "${database}" set datestyle = 'SQL, DMY'`);
+    try {
+      const plain = postgres(server.url, { max: 1, onnotice: () => undefined });
+      const shared = postgres(server.url, { max: 1, ...sharedConnectionOptions });
+      try {
+        const query = `select '2026-12-07T22:04:42.795465Z'::timestamptz::text as text`;
+        const [sqlStyle] = await plain.unsafe<[{ text: string }]>(query);
+        assert.throws(() => rfc3339FromPostgres(sqlStyle!.text), /not a Postgres timestamptz/, 'the database\'s own DateStyle is not ISO');
+        const [iso] = await shared.unsafe<[{ text: string }]>(query);
+        assert.equal(Date.parse(rfc3339FromPostgres(iso!.text)), Date.parse('2026-12-07T22:04:42.795465Z'));
+      } finally {
+        await plain.end({ timeout: 1 });
+        await shared.end({ timeout: 1 });
+      }
+    } finally {
+      await admin.unsafe(`alter database "${database}" reset datestyle`);
+      await admin.end({ timeout: 1 });
+    }
+  });
+
   it('keeps every fractional digit, and writes UTC as Z', () => {
     assert.equal(rfc3339FromPostgres('2026-12-07 22:04:42.795465+00'), '2026-12-07T22:04:42.795465Z');
     assert.equal(rfc3339FromPostgres('2026-12-07 22:04:42+05:30'), '2026-12-07T22:04:42+05:30');

@@ -43,9 +43,10 @@ const reconnectDelaySeconds = (retries: number) => Math.min(0.05 * 2 ** retries,
 
 /**
  * Options every client of the service shares. NOTICEs (e.g. "already exists, skipping" from idempotent DDL)
- * are not errors: not printed to stdout, which carries only the JSON log lines.
+ * are not errors: not printed to stdout, which carries only the JSON log lines. Times are read as ISO text
+ * (db/rfc3339.ts), whatever DateStyle the database or role was given (`ALTER DATABASE ... SET datestyle`).
  */
-export const sharedConnectionOptions = { onnotice: () => undefined } as const;
+export const sharedConnectionOptions = { onnotice: () => undefined, connection: { DateStyle: 'ISO' } } as const;
 
 export function createDatabase(options: DatabaseOptions): DatabaseClient {
   const pool = postgres(options.url, {
