@@ -391,15 +391,20 @@ describe('an idle keep-alive connection during shutdown', () => {
   });
 });
 
+/** A replica 300 ms into its shutdown, with a half-open keep-alive connection it answered before the signal. */
+async function shutdownWithKeptConnection() {
+  const draining = await startService({ databaseUrl: postgres.url, redisUrl: redis.url });
+  const connection = rawConnection(draining.baseUrl, { halfOpen: true });
+  connection.send('/health/live');
+  assert.match(await connection.response(1), /^200 [^]*connection: keep-alive/i);
+  const exitCode = draining.stop('SIGTERM');
+  await sleep(300);
+  return { draining, connection, exitCode };
+}
 
 describe('the connection a shutdown closes after its last answer', () => {
   it('is half-closed at once and read until the client closes it: a request that crosses the close is dropped, not reset', async () => {
-    const draining = await startService({ databaseUrl: postgres.url, redisUrl: redis.url });
-    const connection = rawConnection(draining.baseUrl, { halfOpen: true });
-    connection.send('/health/live');
-    assert.match(await connection.response(1), /^200 [^]*connection: keep-alive/i);
-    const exitCode = draining.stop('SIGTERM');
-    await sleep(300);
+    const { draining, connection, exitCode } = await shutdownWithKeptConnection();
     connection.send('/health/live');
     assert.match(await connection.response(2), /^200 [^]*connection: close/i);
     const answeredAt = performance.now();
@@ -420,12 +425,7 @@ describe('the connection a shutdown closes after its last answer', () => {
   });
 
   it('answers the first of two pipelined requests with Connection: close and processes not the second', async () => {
-    const draining = await startService({ databaseUrl: postgres.url, redisUrl: redis.url });
-    const connection = rawConnection(draining.baseUrl, { halfOpen: true });
-    connection.send('/health/live');
-    assert.match(await connection.response(1), /^200 [^]*connection: keep-alive/i);
-    const exitCode = draining.stop('SIGTERM');
-    await sleep(300);
+    const { draining, connection, exitCode } = await shutdownWithKeptConnection();
     // Two requests in a row on the same connection, before the first is answered (HTTP/1.1 pipelining).
     const [first, second] = ['/api/items/987654320', '/api/items/987654321'];
     connection.socket.write([first, second].map((path) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`).join(''));
